@@ -1,0 +1,182 @@
+"""Runs one mini-program: loads its files into a runtime, launches it, and is the handle the
+headless runner and the GUI drive it by."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any
+
+from emulator.app.package import AppPackage
+from emulator.app.sandbox import Sandbox
+from emulator.config import Settings, data_root
+from emulator.errors import PackageError, ScriptError
+from emulator.flows.bus import EventBus
+from emulator.flows.events import (
+    AppLaunched,
+    AppStopped,
+    PageCreated,
+    PageDataChanged,
+    PageLifecycle,
+    PageRef,
+    PageStackChanged,
+)
+from emulator.runtime.bridge import Runtime
+from emulator.swan.storage import StorageFile
+from emulator.swan.system import network_status, system_info
+from emulator.swan.ui import UiService
+
+MODULE_HEADER = "__swan_host__.define({path}, function (module, exports, require, __filename, " \
+                "__dirname) {{"
+MODULE_FOOTER = "});"
+_VIRTUAL_POSITION = re.compile(r"<input>:\d+(?::\d+)?")
+
+
+class AppHost:
+    """One running mini-program.
+
+    Create it inside a running event loop, then :meth:`start`. Everything it learns is
+    published on ``bus``; see :mod:`emulator.flows.events`.
+    """
+
+    def __init__(self, package: AppPackage, settings: Settings, bus: EventBus | None = None,
+                 *, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.package = package
+        self.settings = settings
+        self.bus = bus or EventBus()
+        self.sandbox = Sandbox(data_root(settings), package)
+        self.runtime = Runtime(
+            self.bus,
+            loop=loop,
+            time_limit=settings.script_time_limit,
+            memory_limit=settings.memory_limit_mb * 1024 * 1024,
+        )
+        self.storage = StorageFile(self.sandbox.storage_file)
+        self.storage.attach(self.runtime)
+        self.ui = UiService(self.runtime, self.bus)
+        self.network_type = settings.network_type
+        self.page_stack: tuple[PageRef, ...] = ()
+        self.started = False
+        self._register_page_events()
+
+    # ---- loading ------------------------------------------------------------------------
+    def start(self, path: str | None = None, query: dict[str, str] | None = None) -> None:
+        """Load every module, run app.js and open the first page (or ``path``).
+
+        Raises PackageError or ScriptError (with the app's file:line) when the app cannot
+        load; an exception inside a lifecycle hook is only reported, as on the platform.
+        """
+        self.sandbox.open()
+        self._define_modules()
+        self.runtime.enter("init", self._init_payload())
+        result = self.runtime.enter(
+            "launch", {"path": path or "", "query": query or {}}, strict=True) or {}
+        if "error" in result:
+            raise PackageError(result["error"], result.get("file"))
+        self.started = True
+        self.bus.publish(AppLaunched(name=self.package.name, root=str(self.package.root)))
+
+    def _define_modules(self) -> None:
+        root = self.package.root
+        for rel in self.package.modules:
+            try:
+                source = (root / rel).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                self._define_broken(rel, f"cannot read {rel}: {exc}")
+                continue
+            if rel.endswith(".json"):
+                try:
+                    value = json.loads(source)
+                except json.JSONDecodeError as exc:
+                    self._define_broken(rel, f"invalid JSON in {rel} at line "
+                                        f"{exc.lineno} column {exc.colno}: {exc.msg}")
+                    continue
+                self.runtime.enter("defineJson", {"path": rel, "value": value})
+                continue
+            try:
+                self.runtime.run_script(rel, source, header=MODULE_HEADER.format(
+                    path=json.dumps(rel)), footer=MODULE_FOOTER)
+            except ScriptError as exc:
+                # Reported when the module is required, so an unused broken file does not
+                # stop the app, and a used one fails with its own file:line.
+                position = _VIRTUAL_POSITION.search(exc.raw)
+                suffix = f" (at {position.group(0)})" if position else f" (in {rel})"
+                self._define_broken(rel, exc.raw.partition("\n")[0].removeprefix(
+                    "SyntaxError: ") + suffix)
+
+    def _define_broken(self, rel: str, message: str) -> None:
+        self.runtime.enter("defineBroken", {"path": rel, "message": message})
+
+    def _init_payload(self) -> dict[str, Any]:
+        pkg = self.package
+        return {
+            "pages": list(pkg.pages),
+            "tabBar": pkg.tab_bar,
+            "entry": pkg.entry,
+            "components": {
+                route: [{"name": c.name, "path": c.path} for c in page.components]
+                for route, page in pkg.pages.items()
+            },
+            "systemInfo": system_info(pkg, self.settings),
+            "baseVersion": self.settings.base_version,
+            "networkType": self.network_type,
+            "storage": self.storage.data,
+            "userDataPath": "bdfile://usr",
+        }
+
+    # ---- page events from JS ----------------------------------------------------------
+    def _register_page_events(self) -> None:
+        publish = self.bus.publish
+        rt = self.runtime
+        rt.register("page.created", lambda i, a: publish(PageCreated(
+            page_id=i, route=a["route"], query=a["query"], data=a["data"], methods=a["methods"])))
+        rt.register("page.setData", lambda i, a: publish(PageDataChanged(
+            page_id=i, route=a["route"], changes=a["changes"])))
+        rt.register("page.lifecycle", lambda i, a: publish(PageLifecycle(
+            page_id=i, route=a["route"], hook=a["hook"])))
+        rt.register("page.stack", self._on_stack)
+
+    def _on_stack(self, _id: int, pages: list[dict[str, Any]]) -> None:
+        self.page_stack = tuple(PageRef(p["id"], p["route"], p["query"]) for p in pages)
+        self.bus.publish(PageStackChanged(pages=self.page_stack))
+
+    # ---- what a user (GUI, tests) can do ----------------------------------------------------
+    def navigate(self, api: str, url: str = "", delta: int = 1) -> None:
+        """Navigate as the app would (``navigateTo``, ``navigateBack``, ``switchTab``...)."""
+        self.runtime.enter("navigate", {"api": api, "url": url, "delta": delta})
+
+    def call_method(self, page_id: int, name: str, event: dict[str, Any] | None = None) -> None:
+        """Call a page method as a tap handler would (an empty tap event by default)."""
+        result = self.runtime.enter("callMethod", {"pageId": page_id, "name": name,
+                                                   "event": event}) or {}
+        if "error" in result:
+            raise ValueError(result["error"])
+
+    def set_network_type(self, network_type: str) -> None:
+        """Switch the emulated network; the app's onNetworkStatusChange listeners fire."""
+        payload = network_status(network_type)
+        self.network_type = network_type
+        self.runtime.emit("networkStatusChange", payload)
+
+    def evaluate(self, source: str) -> str:
+        """Evaluate console input in the app's context; the formatted result or error."""
+        return self.runtime.evaluate(source)
+
+    @property
+    def error_count(self) -> int:
+        """Uncaught JS errors so far."""
+        return self.runtime.error_count
+
+    async def wait_idle(self) -> None:
+        """Return once nothing is pending: no timers, requests, sockets or queued work."""
+        await self.runtime.wait_idle()
+
+    def close(self) -> None:
+        """Stop the app: timers cancelled, storage written, temp files removed."""
+        if self.started:
+            self.runtime.enter("hide")
+        self.runtime.close()
+        self.storage.flush()
+        self.sandbox.close()
+        self.bus.publish(AppStopped(root=str(self.package.root)))

@@ -1,0 +1,301 @@
+"""A mini-program folder on disk: ``app.json``, pages, components, project settings.
+
+:func:`load_package` validates the folder and says which file is at fault when it is
+broken; nothing here runs JavaScript.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from emulator.errors import PackageError
+
+# Folders whose files are never part of the app's JS world.
+_SKIP_DIRS = {"node_modules", ".git", ".svn", ".idea", ".vscode", "__pycache__"}
+_NOT_MODULES = {"swan-emulator.json", "project.swan.json", "project.private.swan.json"}
+_EXTERNAL_COMPONENT_PREFIXES = ("plugin://", "dynamicLib://", "plugin-private://")
+DEFAULT_NETWORK_TIMEOUT_MS = 60_000
+NETWORK_TIMEOUT_KEYS = ("request", "uploadFile", "downloadFile", "connectSocket")
+
+
+@dataclass(frozen=True)
+class ComponentRef:
+    """A custom component used by a page: its tag name and module path (no extension)."""
+
+    name: str
+    path: str
+
+
+@dataclass
+class PageInfo:
+    """One page: its route and the files found for it (paths relative to the app root)."""
+
+    route: str
+    script: str
+    config: dict[str, Any] = field(default_factory=dict)
+    template: str | None = None  # .swan, kept for the GUI; not rendered yet
+    style: str | None = None  # .css
+    components: list[ComponentRef] = field(default_factory=list)
+
+    @property
+    def title(self) -> str | None:
+        """The page's own navigation bar title, if its JSON sets one."""
+        value = self.config.get("navigationBarTitleText")
+        return value if isinstance(value, str) else None
+
+
+@dataclass
+class ProjectConfig:
+    """What ``project.swan.json`` says (all optional)."""
+
+    appid: str | None = None
+    name: str | None = None
+    url_check: bool | None = None
+
+
+@dataclass
+class AppPackage:
+    """A validated mini-program folder."""
+
+    root: Path
+    app_json: dict[str, Any]
+    pages: dict[str, PageInfo]  # route -> page, in app.json order (main package first)
+    tab_bar: list[str]
+    project: ProjectConfig
+    network_timeout_ms: dict[str, int]
+    modules: list[str]  # every .js/.json file of the app, relative POSIX paths
+
+    @property
+    def entry(self) -> str:
+        """The route of the first page."""
+        return next(iter(self.pages))
+
+    @property
+    def window(self) -> dict[str, Any]:
+        """``app.json`` ``window`` (navigation bar title and colours)."""
+        value = self.app_json.get("window")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def name(self) -> str:
+        """A display name: the window title, the project name, or the folder name."""
+        title = self.window.get("navigationBarTitleText")
+        if isinstance(title, str) and title:
+            return title
+        return self.project.name or self.root.name
+
+    def title_of(self, route: str) -> str:
+        """The navigation bar title shown on ``route``."""
+        page = self.pages.get(route)
+        return (page.title if page else None) or str(self.window.get("navigationBarTitleText", ""))
+
+
+def read_json(path: Path, root: Path) -> Any:
+    """Parse a JSON file; a missing or invalid file is a PackageError naming it (and the
+    line and column of a syntax error)."""
+    rel = _rel(path, root)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PackageError("file not found", rel) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackageError(f"cannot read file: {exc}", rel) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PackageError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                           f"{rel}:{exc.lineno}") from None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _normalize(path: str) -> str | None:
+    """Normalise a POSIX-style relative path; None when it climbs above the root."""
+    parts: list[str] = []
+    for part in PurePosixPath(path).parts:
+        if part in ("", ".", "/"):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _page_list(app_json: dict[str, Any]) -> list[str]:
+    pages = app_json.get("pages")
+    if not isinstance(pages, list) or not pages:
+        raise PackageError('"pages" must be a non-empty list of page paths', "app.json")
+    routes: list[str] = []
+    for item in pages:
+        if not isinstance(item, str) or not item.strip("/"):
+            raise PackageError(f'"pages" entry {item!r} is not a page path', "app.json")
+        routes.append(item.strip("/"))
+    subs = app_json.get("subPackages", app_json.get("subpackages", []))
+    if not isinstance(subs, list):
+        raise PackageError('"subPackages" must be a list', "app.json")
+    for sub in subs:
+        if not isinstance(sub, dict) or not isinstance(sub.get("root"), str):
+            raise PackageError('each "subPackages" entry needs a "root" string', "app.json")
+        sub_pages = sub.get("pages", [])
+        if not isinstance(sub_pages, list):
+            raise PackageError(f'"pages" of subpackage {sub["root"]!r} must be a list', "app.json")
+        for item in sub_pages:
+            if not isinstance(item, str):
+                raise PackageError(f"subpackage page {item!r} is not a page path", "app.json")
+            routes.append(f"{sub['root'].strip('/')}/{item.strip('/')}")
+    return routes
+
+
+def _tab_bar(app_json: dict[str, Any], routes: list[str]) -> list[str]:
+    tab_bar = app_json.get("tabBar")
+    if tab_bar is None:
+        return []
+    items = tab_bar.get("list") if isinstance(tab_bar, dict) else None
+    if not isinstance(items, list):
+        raise PackageError('"tabBar" needs a "list" of items', "app.json")
+    out = []
+    for item in items:
+        page = item.get("pagePath") if isinstance(item, dict) else None
+        if not isinstance(page, str):
+            raise PackageError('each "tabBar.list" item needs a "pagePath"', "app.json")
+        route = page.strip("/")
+        if route not in routes:
+            raise PackageError(f'tabBar page "{page}" is not listed in "pages"', "app.json")
+        out.append(route)
+    return out
+
+
+def _network_timeout(app_json: dict[str, Any]) -> dict[str, int]:
+    raw = app_json.get("networkTimeout", {})
+    if not isinstance(raw, dict):
+        raise PackageError('"networkTimeout" must be an object', "app.json")
+    out = {}
+    for key in NETWORK_TIMEOUT_KEYS:
+        value = raw.get(key, DEFAULT_NETWORK_TIMEOUT_MS)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise PackageError(f'"networkTimeout.{key}" must be a positive number of ms',
+                               "app.json")
+        # The platform's own default is also its ceiling.
+        out[key] = int(min(value, DEFAULT_NETWORK_TIMEOUT_MS))
+    return out
+
+
+def _components(root: Path, owner: str, config: dict[str, Any]) -> list[ComponentRef]:
+    """Resolve ``usingComponents`` of ``owner`` (a page/component path without extension)."""
+    using = config.get("usingComponents", {})
+    json_file = f"{owner}.json"
+    if not isinstance(using, dict):
+        raise PackageError('"usingComponents" must be an object', json_file)
+    refs = []
+    base = PurePosixPath(owner).parent.as_posix()
+    for name, target in using.items():
+        if not isinstance(target, str) or not target:
+            raise PackageError(f'component "{name}" has no path', json_file)
+        if target.startswith(_EXTERNAL_COMPONENT_PREFIXES):
+            continue  # plugins and dynamic libraries live outside the app
+        joined = target if target.startswith("/") else f"{base}/{target}"
+        path = _normalize(joined)
+        if path is None:
+            raise PackageError(f'component "{name}" path {target!r} leaves the app folder',
+                               json_file)
+        if not (root / f"{path}.js").is_file():
+            if (root / path / "index.js").is_file():
+                path = f"{path}/index"
+            else:
+                raise PackageError(f'component "{name}": file {path}.js not found', json_file)
+        refs.append(ComponentRef(name, path))
+    return refs
+
+
+def _project(root: Path) -> ProjectConfig:
+    path = root / "project.swan.json"
+    if not path.is_file():
+        return ProjectConfig()
+    data = read_json(path, root)
+    if not isinstance(data, dict):
+        raise PackageError("must be a JSON object", "project.swan.json")
+    setting = data.get("setting") if isinstance(data.get("setting"), dict) else {}
+    url_check = setting.get("urlCheck")
+    appid = data.get("appid")
+    name = data.get("projectname") or data.get("name")
+    return ProjectConfig(
+        appid=str(appid) if appid not in (None, "") else None,
+        name=str(name) if name else None,
+        url_check=url_check if isinstance(url_check, bool) else None,
+    )
+
+
+def _modules(root: Path) -> list[str]:
+    out = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part in _SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
+            continue
+        posix = rel.as_posix()
+        if path.suffix in (".js", ".json") and path.is_file() and posix not in _NOT_MODULES:
+            out.append(posix)
+    return out
+
+
+def _optional(root: Path, stem: str, suffix: str) -> str | None:
+    return f"{stem}{suffix}" if (root / f"{stem}{suffix}").is_file() else None
+
+
+def load_package(root: str | Path) -> AppPackage:
+    """Read and validate a mini-program folder; raise PackageError naming the bad file."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise PackageError("app folder not found", str(root))
+    if not (root / "app.json").is_file():
+        raise PackageError("not a mini-program folder: app.json is missing", str(root))
+    app_json = read_json(root / "app.json", root)
+    if not isinstance(app_json, dict):
+        raise PackageError("must be a JSON object", "app.json")
+    if not (root / "app.js").is_file():
+        raise PackageError("file not found (every mini-program needs one)", "app.js")
+    routes = _page_list(app_json)
+    global_components = _components(root, "app", app_json)
+    pages: dict[str, PageInfo] = {}
+    for route in routes:
+        if route in pages:
+            raise PackageError(f'page "{route}" is listed twice', "app.json")
+        script = f"{route}.js"
+        if not (root / script).is_file():
+            raise PackageError(f'page "{route}" is listed in app.json but {script} is missing',
+                               "app.json")
+        config: dict[str, Any] = {}
+        if (root / f"{route}.json").is_file():
+            loaded = read_json(root / f"{route}.json", root)
+            if not isinstance(loaded, dict):
+                raise PackageError("must be a JSON object", f"{route}.json")
+            config = loaded
+        own = _components(root, route, config)
+        names = {c.name for c in own}
+        pages[route] = PageInfo(
+            route=route,
+            script=script,
+            config=config,
+            template=_optional(root, route, ".swan"),
+            style=_optional(root, route, ".css"),
+            components=[c for c in global_components if c.name not in names] + own,
+        )
+    return AppPackage(
+        root=root,
+        app_json=app_json,
+        pages=pages,
+        tab_bar=_tab_bar(app_json, routes),
+        project=_project(root),
+        network_timeout_ms=_network_timeout(app_json),
+        modules=_modules(root),
+    )

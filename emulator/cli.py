@@ -1,0 +1,128 @@
+"""The ``swan-emulator`` command.
+
+``swan-emulator run APP_DIR [options]`` runs an app headless; ``swan-emulator [APP_DIR]``
+opens the desktop window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from emulator import __version__
+from emulator.app.package import load_package
+from emulator.config import NETWORK_TYPES, Settings, check_version, load_settings
+from emulator.errors import ConfigError, PackageError
+from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("app_dir", metavar="APP_DIR", type=Path, help="the mini-program folder")
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="settings file (default: APP_DIR/swan-emulator.json)")
+    p.add_argument("--base-version", metavar="X.Y.Z", help="base library version to emulate")
+    p.add_argument("--no-url-check", action="store_true",
+                   help="do not check request domains against the app's lists (logged loudly)")
+    p.add_argument("--map-host", action="append", default=[], metavar="DOMAIN=HOST:PORT",
+                   help="connect DOMAIN to HOST:PORT (or 'builtin'); repeatable")
+    p.add_argument("--ca-file", type=Path, metavar="PEM", help="extra CA certificates to trust")
+    p.add_argument("--har", type=Path, metavar="FILE", help="write the network log as HAR")
+    p.add_argument("--choose-file", action="append", default=[], type=Path, metavar="PATH",
+                   help="file handed to the next chooseImage/chooseFile call; repeatable")
+    p.add_argument("--network-type", choices=NETWORK_TYPES, help="emulated network type")
+    p.add_argument("--script-time-limit", type=float, metavar="SECONDS",
+                   help="CPU time one entry into JS may take before it is interrupted (5)")
+    p.add_argument("--memory-limit", type=int, metavar="MB", help="JS heap limit in MiB (256)")
+    p.add_argument("--data-dir", type=Path, metavar="DIR",
+                   help="where app sandboxes live (default: $SWAN_EMULATOR_HOME or "
+                        "~/.local/share/swan-emulator)")
+    p.add_argument("--page", metavar="ROUTE[?QUERY]", help="open this page first")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The parsers of the GUI form and of ``run``."""
+    gui = argparse.ArgumentParser(
+        prog="swan-emulator",
+        description="Run a Baidu smart mini-program and inspect its network traffic. "
+                    "`swan-emulator run APP_DIR` runs it headless.",
+    )
+    gui.add_argument("--version", action="version", version=f"swan-emulator {__version__}")
+    run = argparse.ArgumentParser(
+        prog="swan-emulator run",
+        description="Run a mini-program headless until it is idle. Exit status: 0 ok, "
+                    "1 the app failed to load or threw an uncaught error, 2 bad usage or "
+                    "settings, 3 --timeout expired.",
+    )
+    _add_common(run)
+    run.add_argument("--timeout", type=float, metavar="SECONDS",
+                     help="stop with status 3 if the app is still busy after this long")
+    run.add_argument("-v", "--verbose", action="store_true",
+                     help="also print page lifecycle, page stack and setData")
+    return gui, run
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings of the app folder, overridden by the command-line flags."""
+    app_dir: Path = args.app_dir
+    settings = load_settings(app_dir, args.config)
+    if args.base_version:
+        settings.base_version = check_version(args.base_version, "--base-version")
+    if args.no_url_check:
+        settings.url_check = False
+    for item in args.map_host:
+        domain, sep, target = item.partition("=")
+        if not sep or not domain or not target:
+            raise ConfigError(f"--map-host {item!r}: expected DOMAIN=HOST:PORT or DOMAIN=builtin")
+        settings.hosts[domain] = target
+    if args.ca_file:
+        settings.ca_file = args.ca_file
+    if args.har:
+        settings.har = args.har
+    settings.choose_files.extend(args.choose_file)
+    if args.network_type:
+        settings.network_type = args.network_type
+    if args.script_time_limit is not None:
+        if args.script_time_limit <= 0:
+            raise ConfigError("--script-time-limit must be positive")
+        settings.script_time_limit = args.script_time_limit
+    if args.memory_limit is not None:
+        if args.memory_limit < 8:
+            raise ConfigError("--memory-limit must be at least 8 (MiB)")
+        settings.memory_limit_mb = args.memory_limit
+    if args.data_dir:
+        settings.data_dir = args.data_dir
+    return settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``swan-emulator`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    gui_parser, run_parser = build_parser()
+    if not argv or argv[0] != "run":
+        gui_parser.parse_args(argv)
+        print("swan-emulator: the desktop window is not built yet; run an app headless with "
+              "`swan-emulator run APP_DIR`", file=sys.stderr)
+        return EXIT_USAGE
+    args = run_parser.parse_args(argv[1:])
+    if args.timeout is not None and args.timeout <= 0:
+        run_parser.error("--timeout must be positive")
+    try:
+        package = load_package(args.app_dir)
+        settings = settings_from_args(args)
+    except ConfigError as exc:
+        print(f"swan-emulator: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PackageError as exc:
+        print(f"[error] failed to load {args.app_dir}: {exc}", file=sys.stderr)
+        return EXIT_APP_ERROR
+    if package.project.url_check is not None and settings.url_check is None:
+        settings.url_check = package.project.url_check
+    return asyncio.run(run_app(package, settings, timeout=args.timeout, verbose=args.verbose,
+                               page=args.page))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

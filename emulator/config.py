@@ -1,0 +1,137 @@
+"""Emulator settings: ``swan-emulator.json`` in the app folder, ``project.swan.json``, and
+command-line flags (flags win, then the settings file, then the project file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from emulator.errors import ConfigError
+
+SETTINGS_FILE = "swan-emulator.json"
+DOMAIN_LISTS = ("request", "uploadFile", "downloadFile", "socket")
+DEFAULT_BASE_VERSION = "3.200.0"
+NETWORK_TYPES = ("wifi", "2g", "3g", "4g", "5g", "unknown", "none")
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+@dataclass
+class Limits:
+    """Transfer size limits (bytes)."""
+
+    upload_bytes: int = 25 * 1024 * 1024
+    download_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass
+class Settings:
+    """Everything configurable about one run of an app."""
+
+    domains: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in DOMAIN_LISTS})
+    url_check: bool | None = None  # None: decided by project.swan.json, else on
+    hosts: dict[str, str] = field(default_factory=dict)
+    ca_file: Path | None = None
+    base_version: str = DEFAULT_BASE_VERSION
+    limits: Limits = field(default_factory=Limits)
+    network_type: str = "wifi"
+    script_time_limit: float = 5.0
+    memory_limit_mb: int = 256
+    data_dir: Path | None = None
+    choose_files: list[Path] = field(default_factory=list)
+    har: Path | None = None
+    source: Path | None = None  # the settings file read, if any
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], what: str, source: str) -> Any:
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise ConfigError(f"{source}: {what} must be a number, not {json.dumps(value)}")
+    if not isinstance(value, kind):
+        raise ConfigError(f"{source}: {what} has the wrong type ({json.dumps(value)})")
+    return value
+
+
+def check_version(value: str, source: str) -> str:
+    """Validate a base library version ``X.Y.Z``."""
+    if not isinstance(value, str) or not _VERSION.match(value):
+        raise ConfigError(f"{source}: base version must look like 3.200.0, not {value!r}")
+    return value
+
+
+def parse_settings(data: Any, source: str) -> Settings:
+    """Build Settings from the JSON of a settings file; errors name ``source`` and the key."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: must be a JSON object")
+    s = Settings()
+    domains = _expect(data.get("domains", {}), dict, '"domains"', source)
+    for key, entries in domains.items():
+        if key not in DOMAIN_LISTS:
+            raise ConfigError(f'{source}: unknown domain list "{key}" '
+                              f"(expected one of {', '.join(DOMAIN_LISTS)})")
+        _expect(entries, list, f'"domains.{key}"', source)
+        for entry in entries:
+            _expect(entry, str, f'an entry of "domains.{key}"', source)
+        s.domains[key] = list(entries)
+    if "urlCheck" in data:
+        s.url_check = _expect(data["urlCheck"], bool, '"urlCheck"', source)
+    hosts = _expect(data.get("hosts", {}), dict, '"hosts"', source)
+    for domain, target in hosts.items():
+        _expect(target, str, f'"hosts.{domain}"', source)
+    s.hosts = dict(hosts)
+    if data.get("caFile") is not None:
+        s.ca_file = Path(_expect(data["caFile"], str, '"caFile"', source))
+    if "baseVersion" in data:
+        s.base_version = check_version(data["baseVersion"], source)
+    limits = _expect(data.get("limits", {}), dict, '"limits"', source)
+    if "uploadBytes" in limits:
+        s.limits.upload_bytes = _expect(limits["uploadBytes"], int, '"limits.uploadBytes"', source)
+    if "downloadBytes" in limits:
+        s.limits.download_bytes = _expect(limits["downloadBytes"], int,
+                                          '"limits.downloadBytes"', source)
+    if "networkType" in data:
+        s.network_type = _expect(data["networkType"], str, '"networkType"', source)
+        if s.network_type not in NETWORK_TYPES:
+            raise ConfigError(f'{source}: "networkType" must be one of {", ".join(NETWORK_TYPES)}')
+    if "scriptTimeLimit" in data:
+        s.script_time_limit = float(_expect(data["scriptTimeLimit"], (int, float),
+                                            '"scriptTimeLimit"', source))
+        if s.script_time_limit <= 0:
+            raise ConfigError(f'{source}: "scriptTimeLimit" must be positive')
+    if "memoryLimitMB" in data:
+        s.memory_limit_mb = _expect(data["memoryLimitMB"], int, '"memoryLimitMB"', source)
+        if s.memory_limit_mb < 8:
+            raise ConfigError(f'{source}: "memoryLimitMB" must be at least 8')
+    return s
+
+
+def load_settings(app_dir: Path, config_file: Path | None = None) -> Settings:
+    """Read ``config_file``, or ``APP_DIR/swan-emulator.json`` when present, else defaults."""
+    path = config_file or (app_dir / SETTINGS_FILE)
+    if not path.is_file():
+        if config_file is not None:
+            raise ConfigError(f"{config_file}: settings file not found")
+        return Settings()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    settings = parse_settings(data, str(path))
+    settings.source = path
+    return settings
+
+
+def data_root(settings: Settings) -> Path:
+    """Where per-app sandboxes live: the settings, $SWAN_EMULATOR_HOME, or the XDG data dir."""
+    if settings.data_dir is not None:
+        return settings.data_dir
+    env = os.environ.get("SWAN_EMULATOR_HOME")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "swan-emulator"

@@ -1,0 +1,108 @@
+"""Typed events the core publishes; every UI (headless printer, GUI panels, HAR writer)
+only observes them.
+
+Contract: events are published on the loop thread, in the order things happened. An
+observer must not block; one that raises is logged and the others still run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from emulator.errors import ScriptError
+
+ConsoleLevel = Literal["log", "info", "debug", "warn", "error"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event; ``timestamp`` is wall-clock seconds."""
+
+    timestamp: float = field(default_factory=time.time, kw_only=True)
+
+
+@dataclass(frozen=True)
+class ConsoleMessage(Event):
+    """One ``console.*`` call of the app, already formatted as the devtools show it."""
+
+    level: ConsoleLevel
+    text: str
+    location: str | None = None  # file:line of the call, for warn/error
+
+
+@dataclass(frozen=True)
+class UncaughtError(Event):
+    """An exception the app did not catch (in a lifecycle hook, callback, timer, job)."""
+
+    error: ScriptError
+    where: str = ""  # what was running, e.g. "onLoad of pages/index/index"
+
+
+@dataclass(frozen=True)
+class UiRequest(Event):
+    """A toast, loading indicator, modal or action sheet the app asked for."""
+
+    kind: str  # showToast, hideToast, showLoading, hideLoading, showModal, ...
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PageCreated(Event):
+    """A page instance was created (before its onLoad)."""
+
+    page_id: int
+    route: str
+    query: dict[str, str]
+    data: Any
+    methods: list[str]
+
+
+@dataclass(frozen=True)
+class PageDataChanged(Event):
+    """``setData`` ran on a page or component; ``changes`` maps data paths to new values."""
+
+    page_id: int
+    route: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PageLifecycle(Event):
+    """A page lifecycle hook is about to run (onLoad, onShow, onReady, onHide, onUnload)."""
+
+    page_id: int
+    route: str
+    hook: str
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One entry of the page stack."""
+
+    page_id: int
+    route: str
+    query: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PageStackChanged(Event):
+    """The page stack after a navigation; the last page is the one on screen."""
+
+    pages: tuple[PageRef, ...]
+
+
+@dataclass(frozen=True)
+class AppLaunched(Event):
+    """The app's ``onLaunch`` ran and its first page is open."""
+
+    name: str
+    root: str
+
+
+@dataclass(frozen=True)
+class AppStopped(Event):
+    """The app was closed; no more events come from it."""
+
+    root: str

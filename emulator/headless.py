@@ -1,0 +1,122 @@
+"""``swan-emulator run``: the app without a window, for CI and scripts.
+
+The app's console goes to stdout (log/info/debug) and stderr (warn/error); the emulator's
+own remarks (toasts, uncaught errors, warnings) go to stderr with a ``[tag]``. The run ends
+by itself once the app is idle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from emulator.app.host import AppHost
+from emulator.app.package import AppPackage
+from emulator.config import Settings
+from emulator.errors import EmulatorError
+from emulator.flows.bus import EventBus
+from emulator.flows.events import (
+    ConsoleMessage,
+    Event,
+    PageDataChanged,
+    PageLifecycle,
+    PageStackChanged,
+    UiRequest,
+    UncaughtError,
+)
+
+EXIT_OK = 0
+EXIT_APP_ERROR = 1
+EXIT_USAGE = 2
+EXIT_TIMEOUT = 3
+
+
+@dataclass
+class HeadlessPrinter:
+    """Prints events as lines; an observer of the event bus."""
+
+    out: TextIO
+    err: TextIO
+    verbose: bool = False
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, ConsoleMessage):
+            stream = self.err if event.level in ("warn", "error") else self.out
+            print(event.text, file=stream, flush=True)
+        elif isinstance(event, UncaughtError):
+            self._uncaught(event)
+        elif isinstance(event, UiRequest):
+            self._ui(event)
+        elif self.verbose and isinstance(event, PageLifecycle):
+            print(f"[page] {event.route} {event.hook}", file=self.err, flush=True)
+        elif self.verbose and isinstance(event, PageStackChanged):
+            routes = " > ".join(p.route for p in event.pages)
+            print(f"[stack] {routes}", file=self.err, flush=True)
+        elif self.verbose and isinstance(event, PageDataChanged):
+            print(f"[setData] {event.route} {event.changes}", file=self.err, flush=True)
+
+    def _uncaught(self, event: UncaughtError) -> None:
+        error = event.error
+        where = f" (in {event.where})" if event.where else ""
+        print(f"[uncaught] {error}{where}", file=self.err)
+        for line in error.stack.splitlines():
+            if line.strip():
+                print(f"    {line.strip()}", file=self.err)
+        self.err.flush()
+
+    def _ui(self, event: UiRequest) -> None:
+        o = event.options
+        if event.kind == "showToast":
+            text = f"[toast] {o.get('title', '')}"
+        elif event.kind == "showLoading":
+            text = f"[loading] {o.get('title', '')}"
+        elif event.kind == "showModal":
+            text = f"[modal] {o.get('title', '')}: {o.get('content', '')} -> confirm"
+        elif event.kind == "showActionSheet":
+            text = f"[action sheet] {o.get('itemList')} -> 0"
+        elif event.kind == "setNavigationBarTitle":
+            text = f"[title] {o.get('title', '')}"
+        else:
+            return  # hideToast / hideLoading say nothing worth a line
+        print(text, file=self.err, flush=True)
+
+
+async def run_app(package: AppPackage, settings: Settings, *, timeout: float | None = None,
+                  verbose: bool = False, page: str | None = None,
+                  out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the app until it is idle (or ``timeout`` seconds); return the exit status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    bus = EventBus()
+    bus.subscribe(HeadlessPrinter(out, err, verbose))
+    if settings.url_check is False:
+        print("[warning] domain checks are OFF: requests are not verified against the "
+              "app's domain lists", file=err)
+    host = AppHost(package, settings, bus)
+    try:
+        path, _, query = (page or "").partition("?")
+        try:
+            host.start(path.strip("/") or None, _parse_query(query))
+        except EmulatorError as exc:
+            print(f"[error] failed to load {package.root}: {exc}", file=err, flush=True)
+            return EXIT_APP_ERROR
+        try:
+            await asyncio.wait_for(host.wait_idle(), timeout)
+        except asyncio.TimeoutError:
+            print(f"[timeout] the app was still busy after {timeout:g} s "
+                  f"({len(host.runtime.timers)} timer(s) armed)", file=err, flush=True)
+            return EXIT_TIMEOUT
+    finally:
+        host.close()
+    return EXIT_APP_ERROR if host.error_count else EXIT_OK
+
+
+def _parse_query(query: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in query.split("&"):
+        if pair:
+            key, _, value = pair.partition("=")
+            out[key] = value
+    return out

@@ -1,0 +1,277 @@
+"""The runtime: one JS context, one dispatcher, and the message bridge to Python.
+
+JS never calls Python. ``swan.*`` pushes ``[op, id, args]`` onto a JS-side outbox; after
+every entry into JS the dispatcher pumps promise jobs, drains the outbox and hands each
+message to the handler registered for its ``op``. Handlers answer by entering JS again
+(:meth:`Runtime.settle`, :meth:`Runtime.emit`); an entry requested while another runs is
+queued, so JS is never re-entered from inside itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+from collections import deque
+from collections.abc import Callable
+from importlib import resources
+from typing import Any, TypeVar
+
+from emulator.errors import ScriptError
+from emulator.flows.bus import EventBus
+from emulator.flows.events import ConsoleMessage, UncaughtError
+from emulator.runtime.engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, Engine
+from emulator.runtime.timers import TimerQueue
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Handler = Callable[[int, Any], None]
+"""A message handler: ``handler(call_id, args)``. It must not raise."""
+
+PRELUDE = ("host.js", "swan.js", "app.js")
+CONSOLE_LEVELS = {"log", "info", "debug", "warn", "error"}
+
+
+def wire_bytes(data: bytes) -> dict[str, str]:
+    """Wrap bytes for a payload to JS; they arrive as an ArrayBuffer."""
+    return {"__bytes__": base64.b64encode(data).decode("ascii")}
+
+
+def unwire_bytes(value: Any) -> bytes | None:
+    """Bytes sent by JS (an ArrayBuffer or typed array), or None if ``value`` is not binary."""
+    if isinstance(value, dict) and isinstance(value.get("__bytes__"), str):
+        return base64.b64decode(value["__bytes__"])
+    return None
+
+
+class WorkToken:
+    """Marks host-side work (a request, a transfer...) that keeps the app from being idle."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._released = False
+
+    def release(self) -> None:
+        """End the work; safe to call more than once."""
+        if not self._released:
+            self._released = True
+            self._runtime._work_done()
+
+
+class Runtime:
+    """A mini-program's JS world: the engine, its timers, and the message handlers."""
+
+    def __init__(
+        self,
+        bus: EventBus,
+        *,
+        loop: asyncio.AbstractEventLoop | None = None,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    ) -> None:
+        self.bus = bus
+        self.loop = loop or asyncio.get_running_loop()
+        self.engine = Engine(time_limit=time_limit, memory_limit=memory_limit)
+        self.timers = TimerQueue(self.loop, self._fire_timer)
+        self.error_count = 0
+        self._handlers: dict[str, Handler] = {}
+        self._queue: deque[tuple[Callable[[], Any], bool]] = deque()
+        self._running = False
+        self._work = 0
+        self._closed = False
+        self._idle = asyncio.Event()
+        self._load_prelude()
+        self.register("console", self._on_console)
+        self.register("error", self._on_error)
+        self.register("timer.set", lambda i, a: self.timers.set(i, a["delay"], a["repeat"]))
+        self.register("timer.clear", lambda i, a: self.timers.clear(i))
+        self._check_idle()
+
+    # ---- setup --------------------------------------------------------------------------
+    def _load_prelude(self) -> None:
+        folder = resources.files("emulator.runtime") / "prelude"
+        for name in PRELUDE:
+            source = (folder / name).read_text(encoding="utf-8")
+            self.engine.eval_file(f"<emulator>/{name}", source, internal=True)
+        self._enter_fn = self.engine.eval_file("<emulator>/entry", "__swan_host__.enter",
+                                               internal=True)
+        self._drain_fn = self.engine.eval_file("<emulator>/entry", "__swan_host__.drain",
+                                               internal=True)
+        self._format_fn = self.engine.eval_file("<emulator>/entry", "__swan_host__.formatValue",
+                                                internal=True)
+
+    def register(self, op: str, handler: Handler) -> None:
+        """Route outbox messages with this ``op`` to ``handler``."""
+        self._handlers[op] = handler
+
+    # ---- the dispatcher -----------------------------------------------------------------
+    def enter(self, entry: str, payload: Any = None, *, strict: bool = False) -> Any:
+        """Call the JS entry ``entry`` with a JSON payload; return its decoded result.
+
+        If JS is already running (a handler answering a message), the call is queued and
+        runs right after; it then returns None. With ``strict``, a JS exception is raised
+        as :class:`ScriptError` instead of being reported as an uncaught error.
+        """
+        text = "" if payload is None else json.dumps(payload, ensure_ascii=False)
+        return self._dispatch(lambda: self._call_entry(entry, text), strict=strict)
+
+    def run_script(self, file: str, source: str, *, header: str = "", footer: str = "",
+                   strict: bool = True) -> Any:
+        """Evaluate a source file in the context (module definitions, console input)."""
+        return self._dispatch(
+            lambda: self.engine.eval_file(file, source, header=header, footer=footer),
+            strict=strict,
+        )
+
+    def evaluate(self, source: str) -> str:
+        """Evaluate console input like the devtools console; return the formatted result.
+
+        An exception comes back as its message (it is not an uncaught app error).
+        """
+        def run() -> str:
+            value = self.engine.eval_file("<console>", source)
+            return str(self.engine.call(self._format_fn, value))
+
+        try:
+            return str(self._dispatch(run, strict=True))
+        except ScriptError as exc:
+            return f"Uncaught {exc.message}"
+
+    def _call_entry(self, entry: str, text: str) -> Any:
+        raw = self.engine.call(self._enter_fn, entry, text)
+        return json.loads(raw) if raw else None
+
+    def _dispatch(self, action: Callable[[], T], *, strict: bool) -> T | None:
+        if self._closed:
+            return None
+        if self._running:
+            self._queue.append((action, strict))
+            return None
+        self._running = True
+        try:
+            result = self._step(action, strict)
+            while self._queue and not self._closed:
+                queued, queued_strict = self._queue.popleft()
+                try:
+                    self._step(queued, queued_strict)
+                except ScriptError as exc:
+                    self.report(exc, "")
+        finally:
+            self._running = False
+            self._check_idle()
+        return result
+
+    def _step(self, action: Callable[[], T], strict: bool) -> T | None:
+        """One entry into JS, then its promise jobs, then its messages."""
+        failure: ScriptError | None = None
+        result: T | None = None
+        try:
+            result = action()
+        except ScriptError as exc:
+            failure = exc
+        for exc in self.engine.pump_jobs():
+            self.report(exc, "promise job")
+        self._drain()
+        if failure is not None:
+            if strict:
+                raise failure
+            self.report(failure, "")
+        return result
+
+    def _drain(self) -> None:
+        # Handlers may enter JS (queued), and jobs may post more: loop until empty.
+        while True:
+            try:
+                raw = self.engine.call(self._drain_fn)
+            except ScriptError as exc:  # only if the context is broken
+                self.report(exc, "draining messages")
+                return
+            if not raw:
+                return
+            for op, call_id, args in json.loads(raw):
+                handler = self._handlers.get(op)
+                if handler is None:
+                    log.error("no handler for message %r", op)
+                    if call_id:
+                        self.settle(call_id, False, {
+                            "errCode": 1001, "errMsg": f"{op}:fail not supported by the emulator"})
+                    continue
+                try:
+                    handler(call_id, args)
+                except Exception:
+                    log.exception("handler for %r failed", op)
+
+    # ---- answering JS -----------------------------------------------------------------
+    def settle(self, call_id: int, ok: bool, result: dict[str, Any] | None = None) -> None:
+        """Finish API call ``call_id``: success (or fail) with ``result``, then complete."""
+        self.enter("settle", {"id": call_id, "ok": ok, "res": result or {}})
+
+    def emit(self, name: str, payload: Any) -> None:
+        """Deliver a named event to the JS listeners registered for it."""
+        self.enter("emit", {"name": name, "payload": payload})
+
+    def _fire_timer(self, timer_id: int) -> None:
+        self.enter("timer", timer_id)
+
+    # ---- errors and console ---------------------------------------------------------------
+    def report(self, error: ScriptError, where: str) -> None:
+        """Publish an uncaught JS error; counted for the exit status."""
+        self.error_count += 1
+        self.bus.publish(UncaughtError(error=error, where=where))
+
+    def _on_error(self, _id: int, args: dict[str, Any]) -> None:
+        raw = str(args.get("message", "Error")) + "\n" + str(args.get("stack", ""))
+        self.report(self.engine.translate(raw), str(args.get("where", "")))
+
+    def _on_console(self, _id: int, args: dict[str, Any]) -> None:
+        level = args.get("level", "log")
+        if level not in CONSOLE_LEVELS:
+            level = "log"
+        location = None
+        if "stack" in args:
+            where = self.engine.sources.app_frame(str(args["stack"]), app_only=True)
+            location = str(where) if where else None
+        text = self.engine.sources.rewrite(str(args.get("text", "")))
+        self.bus.publish(ConsoleMessage(level=level, text=text, location=location))
+
+    # ---- idleness -------------------------------------------------------------------------
+    def hold(self) -> WorkToken:
+        """Mark host work in progress until the token is released."""
+        self._work += 1
+        self._idle.clear()
+        return WorkToken(self)
+
+    def _work_done(self) -> None:
+        self._work -= 1
+        self._check_idle()
+
+    @property
+    def idle(self) -> bool:
+        """No timers armed, no host work running, nothing queued for JS."""
+        return self._closed or (
+            not self._running and self._work == 0 and len(self.timers) == 0 and not self._queue
+        )
+
+    def _check_idle(self) -> None:
+        if self.idle:
+            self._idle.set()
+        else:
+            self._idle.clear()
+
+    async def wait_idle(self) -> None:
+        """Return once the app has nothing left to do (stable across a loop turn)."""
+        while True:
+            self._check_idle()
+            await self._idle.wait()
+            await asyncio.sleep(0)
+            if self.idle:
+                return
+
+    def close(self) -> None:
+        """Stop timers and refuse further entries; the context is dropped."""
+        self._closed = True
+        self.timers.close()
+        self._queue.clear()
+        self._idle.set()

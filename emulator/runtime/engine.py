@@ -1,0 +1,122 @@
+"""The QuickJS context: limits, evaluation with file names, and error translation.
+
+This is the only module that touches ``quickjs`` directly. Every exception the engine
+raises leaves here as a :class:`~emulator.errors.ScriptError` whose message and stack
+name the app's files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import quickjs
+
+from emulator.errors import ScriptError, ScriptMemoryError, ScriptTimeout
+from emulator.runtime.sourcemap import SourceMap
+
+DEFAULT_TIME_LIMIT = 5.0
+DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
+_STACK_SIZE = 1024 * 1024
+
+
+class Engine:
+    """One QuickJS context, always under a time limit and a memory limit.
+
+    Not thread-safe (neither is QuickJS): use it from the thread that created it.
+    """
+
+    def __init__(self, *, time_limit: float = DEFAULT_TIME_LIMIT,
+                 memory_limit: int = DEFAULT_MEMORY_LIMIT) -> None:
+        if time_limit <= 0:
+            raise ValueError("time_limit must be positive")
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self.sources = SourceMap()
+        self._ctx = quickjs.Context()
+        self._ctx.set_memory_limit(memory_limit)
+        self._ctx.set_max_stack_size(_STACK_SIZE)
+        # The limit stays on for the context's whole life; it restarts at each entry.
+        self._ctx.set_time_limit(time_limit)
+
+    def eval_file(self, file: str, source: str, *, header: str = "", footer: str = "",
+                  internal: bool = False) -> Any:
+        """Evaluate ``source`` as file ``file``; errors name that file and line."""
+        if "\x00" in source:
+            # The engine cannot take a NUL in source text; say where it is.
+            line = source.count("\n", 0, source.index("\x00")) + 1
+            raise ScriptError("SyntaxError: NUL character in source", file=file, line=line)
+        text = self.sources.place(file, source, header=header, footer=footer, internal=internal)
+        return self._guarded(self._ctx.eval, text)
+
+    def eval(self, source: str, *, file: str = "<eval>") -> Any:
+        """Evaluate a snippet (console input, tests) under its own file name."""
+        return self.eval_file(file, source)
+
+    def call(self, fn: quickjs.Object, *args: Any) -> Any:
+        """Call a JS function with plain arguments (str, int, float, bool, None)."""
+        return self._guarded(fn, *args)
+
+    def pump_jobs(self) -> list[ScriptError]:
+        """Run every pending promise job; return the errors that escaped (interrupts)."""
+        errors: list[ScriptError] = []
+        while True:
+            try:
+                if not self._guarded(self._ctx.execute_pending_job):
+                    return errors
+            except ScriptError as exc:
+                errors.append(exc)
+
+    def get(self, name: str) -> Any:
+        """Read a global."""
+        return self._ctx.get(name)
+
+    def gc(self) -> None:
+        """Run the garbage collector."""
+        self._ctx.gc()
+
+    def memory(self) -> dict[str, int]:
+        """The engine's memory statistics."""
+        return dict(self._ctx.memory())
+
+    def _guarded(self, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except quickjs.StackOverflow as exc:
+            raise self.translate(str(exc), ScriptMemoryError) from None
+        except quickjs.JSException as exc:
+            raise self.translate(str(exc)) from None
+
+    def translate(self, raw: str, kind: type[ScriptError] | None = None) -> ScriptError:
+        """Turn an engine error text (message + stack) into a ScriptError."""
+        message, _, stack = raw.partition("\n")
+        if stack.strip() == "undefined":  # a thrown non-Error value has no stack
+            stack = ""
+        if kind is None:
+            if message.startswith("InternalError: interrupted"):
+                kind = ScriptTimeout
+            elif message.startswith("InternalError: out of memory"):
+                kind = ScriptMemoryError
+            else:
+                kind = ScriptError
+        # A syntax error or a re-thrown load error carries its position in the message.
+        where = (self.sources.app_frame(message, app_only=True)
+                 or self.sources.app_frame(stack))
+        message = self.sources.rewrite(message)
+        if where is not None:
+            message = message.replace(f" (at {where})", "")
+        if kind is ScriptTimeout:
+            message = (f"script ran longer than {self.time_limit:g} s and was interrupted "
+                       "(time limit)")
+        elif kind is ScriptMemoryError and "stack" in message.lower():
+            message = "RangeError: Maximum call stack size exceeded"
+        elif kind is ScriptMemoryError:
+            message = (f"out of memory: the script exceeded the "
+                       f"{self.memory_limit // (1024 * 1024)} MiB memory limit")
+        return kind(
+            message,
+            file=where.file if where else None,
+            line=where.line if where else None,
+            column=where.column if where else None,
+            stack=self.sources.rewrite(stack.rstrip()),
+            raw=raw,
+        )
