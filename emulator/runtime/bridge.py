@@ -87,6 +87,8 @@ class Runtime:
         self.register("error", self._on_error)
         self.register("timer.set", lambda i, a: self.timers.set(i, a["delay"], a["repeat"]))
         self.register("timer.clear", lambda i, a: self.timers.clear(i))
+        # JS asks for its next step (a lifecycle hook...) to run as an entry of its own.
+        self.register("step", lambda i, a: self.enter("step"))
         self._check_idle()
 
     # ---- setup --------------------------------------------------------------------------

@@ -46,7 +46,13 @@ class Engine:
             line = source.count("\n", 0, source.index("\x00")) + 1
             raise ScriptError("SyntaxError: NUL character in source", file=file, line=line)
         text = self.sources.place(file, source, header=header, footer=footer, internal=internal)
-        return self._guarded(self._ctx.eval, text)
+        try:
+            return self._guarded(self._ctx.eval, text)
+        except ScriptError as exc:
+            # Top-level frames sometimes carry no position; the file is still known.
+            if exc.file is None:
+                exc.file = file
+            raise
 
     def eval(self, source: str, *, file: str = "<eval>") -> Any:
         """Evaluate a snippet (console input, tests) under its own file name."""

@@ -231,29 +231,42 @@
     return page;
   }
 
+  // Schedules the hook (and the matching component hooks), each as its own step.
   function lifecycle(page, hook, args) {
-    host.post('page.lifecycle', page.__id__, { route: page.route, hook: hook });
+    const comps = page.__components__;
+    const each = function (fn) { for (const c of comps) host.step(function () { fn(c); }, hook + ' of ' + page.route); };
     if (hook === 'onLoad') {
-      for (const c of page.__components__) { componentHook(c, 'created'); componentHook(c, 'attached'); }
-    }
-    callHook(page, hook, args || [], page.route);
-    if (hook === 'onShow' || hook === 'onHide') {
-      for (const c of page.__components__) componentPageHook(c, hook === 'onShow' ? 'show' : 'hide');
+      each(function (c) { componentHook(c, 'created'); });
+      each(function (c) { componentHook(c, 'attached'); });
     } else if (hook === 'onReady') {
-      for (const c of page.__components__) componentHook(c, 'ready');
+      each(function (c) { componentHook(c, 'ready'); });
+    }
+    host.step(function () {
+      host.post('page.lifecycle', page.__id__, { route: page.route, hook: hook });
+      callHook(page, hook, args || [], page.route);
+    }, hook + ' of ' + page.route);
+    if (hook === 'onShow' || hook === 'onHide') {
+      each(function (c) { componentPageHook(c, hook === 'onShow' ? 'show' : 'hide'); });
     } else if (hook === 'onUnload') {
-      for (const c of page.__components__) componentHook(c, 'detached');
+      each(function (c) { componentHook(c, 'detached'); });
     }
   }
 
-  // The new page is on the stack before its onLoad runs (getCurrentPages() includes it).
-  function open(route, query) {
-    const page = createPage(route, query);
-    stack.push(page);
-    lifecycle(page, 'onLoad', [query]);
-    lifecycle(page, 'onShow');
-    lifecycle(page, 'onReady');
-    return page;
+  // Creates the page when its turn comes; it is on the stack before its onLoad runs
+  // (getCurrentPages() includes it there).
+  function open(route, query, onOpen) {
+    host.step(function () {
+      const page = createPage(route, query);
+      stack.push(page);
+      if (onOpen) onOpen(page);
+      lifecycle(page, 'onLoad', [query]);
+      lifecycle(page, 'onShow');
+      lifecycle(page, 'onReady');
+    }, 'opening ' + route);
+  }
+
+  function openTab(route) {
+    open(route, {}, function (page) { tabPages.set(route, page); });
   }
 
   function unload(page) {
@@ -286,43 +299,58 @@
     return { route: path, query: query };
   }
 
+  // An API that changes the stack: runs as a step; its hooks run as the steps after it;
+  // then the caller hears success or fail.
   function navigation(api, run) {
     impl[api] = function (o) {
       o = host.options(o);
-      const cur = top();
-      host.later(function () {
+      const from = top() ? top().route : '';
+      host.step(function () {
         let err;
         try {
-          err = run(o, cur ? cur.route : '');
+          err = run(o, from);
         } catch (e) {
           host.reportError(e, 'swan.' + api);
-          err = { code: host.ERR_FAILED, reason: host.errorInfo(e).message };
+          err = failed(host.errorInfo(e).message);
         }
-        publishStack();
-        if (err) host.fail(api, o, err.code, err.reason);
-        else host.succeed(api, o);
-      });
+        host.step(function () {
+          publishStack();
+          if (err) host.finish(api, o, false, { errCode: err.code, errMsg: api + ':fail ' + err.reason });
+          else host.finish(api, o, true, { errMsg: api + ':ok' });
+        }, 'swan.' + api);
+      }, 'swan.' + api, true);
     };
   }
 
   function argError(reason) { return { code: host.ERR_ARGS, reason: reason }; }
   function failed(reason) { return { code: host.ERR_FAILED, reason: reason }; }
 
-  navigation('navigateTo', function (o, from) {
+  // Parses the target and loads its page file, so a broken page fails the call before
+  // anything on screen changes.
+  function target(o, from) {
     const t = parseUrl(o.url, from);
+    if (t.error) return t;
+    definition(t.route, 'page');
+    return t;
+  }
+
+  navigation('navigateTo', function (o, from) {
+    const t = target(o, from);
     if (t.error) return argError(t.error);
     if (config.tabBar.indexOf(t.route) >= 0) return failed('can not navigateTo a tabbar page');
     if (stack.length >= MAX_STACK) return failed('page stack limit (' + MAX_STACK + ') exceeded');
     if (top()) lifecycle(top(), 'onHide');
     open(t.route, t.query);
+    return null;
   });
 
   navigation('redirectTo', function (o, from) {
-    const t = parseUrl(o.url, from);
+    const t = target(o, from);
     if (t.error) return argError(t.error);
     if (config.tabBar.indexOf(t.route) >= 0) return failed('can not redirectTo a tabbar page');
     if (stack.length) unload(stack.pop());
     open(t.route, t.query);
+    return null;
   });
 
   navigation('navigateBack', function (o) {
@@ -332,38 +360,39 @@
     delta = Math.min(delta, stack.length - 1);
     for (let i = 0; i < delta; i++) unload(stack.pop());
     lifecycle(top(), 'onShow');
+    return null;
   });
 
   navigation('switchTab', function (o, from) {
-    const t = parseUrl(o.url, from);
+    const t = target(o, from);
     if (t.error) return argError(t.error);
     if (config.tabBar.indexOf(t.route) < 0) return failed('can only switchTab to a tabbar page');
-    const cur = top();
-    if (cur && cur.route === t.route) return null;
+    if (top() && top().route === t.route) return null;
     while (stack.length) {
       const p = stack.pop();
       if (tabPages.get(p.route) === p) lifecycle(p, 'onHide');
       else unload(p);
     }
-    let page = tabPages.get(t.route);
+    const page = tabPages.get(t.route);
     if (page) {
+      stack.push(page);
       lifecycle(page, 'onShow');
     } else {
-      page = open(t.route, {});
-      tabPages.set(t.route, page);
-      return null;
+      openTab(t.route);
     }
-    stack.push(page);
+    return null;
   });
 
   navigation('reLaunch', function (o, from) {
-    const t = parseUrl(o.url, from);
+    const t = target(o, from);
     if (t.error) return argError(t.error);
-    while (stack.length) unload(stack.pop());
-    for (const p of tabPages.values()) lifecycle(p, 'onUnload');
+    const alive = new Set(stack.concat(Array.from(tabPages.values())));
+    stack.length = 0;
     tabPages.clear();
-    const page = open(t.route, t.query);
-    if (config.tabBar.indexOf(t.route) >= 0) tabPages.set(t.route, page);
+    for (const p of alive) lifecycle(p, 'onUnload');
+    if (config.tabBar.indexOf(t.route) >= 0) openTab(t.route);
+    else open(t.route, t.query);
+    return null;
   });
 
   // ---- entries Python calls -------------------------------------------------------------
@@ -377,17 +406,17 @@
     const query = Object.assign(parsed.query, p.query || {});
     definition(parsed.route, 'page');
     const options = { path: parsed.route, query: query, scene: p.scene || '1001', referrerInfo: {} };
-    callHook(app, 'onLaunch', [options], 'app.js');
-    callHook(app, 'onShow', [options], 'app.js');
-    const page = open(parsed.route, query);
-    if (config.tabBar.indexOf(parsed.route) >= 0) tabPages.set(parsed.route, page);
-    publishStack();
+    host.step(function () { callHook(app, 'onLaunch', [options], 'app.js'); }, 'onLaunch of app.js');
+    host.step(function () { callHook(app, 'onShow', [options], 'app.js'); }, 'onShow of app.js');
+    if (config.tabBar.indexOf(parsed.route) >= 0) openTab(parsed.route);
+    else open(parsed.route, query);
+    host.step(publishStack, 'launch');
     return { ok: true };
   };
 
   host.entries.hide = function () {
     if (top()) lifecycle(top(), 'onHide');
-    callHook(app, 'onHide', [], 'app.js');
+    host.step(function () { callHook(app, 'onHide', [], 'app.js'); }, 'onHide of app.js');
   };
 
   host.entries.navigate = function (p) {

@@ -90,6 +90,48 @@
     Promise.resolve().then(fn);
   };
 
+  // Steps: work the host runs as separate entries into JS, one after the other, like the
+  // native side's messages to the logic layer on a device. Each lifecycle hook is its own
+  // step, so a hook stopped by the time limit stops only itself, and promise jobs run
+  // between hooks. Steps scheduled by a running step run next, in order.
+  const steps = [];
+  let front = [];
+  let inStep = false;
+  let stepPosted = false;
+
+  function requestStep() {
+    if (!stepPosted) {
+      stepPosted = true;
+      host.post('step', 0, null);
+    }
+  }
+
+  // `queued`: the step is a new request (an API call such as navigateTo), not part of
+  // the work of the running step, so it waits for everything already scheduled.
+  host.step = function (fn, where, queued) {
+    (inStep && !queued ? front : steps).push({ fn: fn, where: where || '' });
+    requestStep();
+  };
+
+  entries.step = function () {
+    stepPosted = false;
+    if (front.length) {
+      steps.unshift.apply(steps, front);
+      front = [];
+    }
+    const next = steps.shift();
+    if (steps.length) requestStep();
+    if (!next) return;
+    inStep = true;
+    try {
+      next.fn();
+    } catch (e) {
+      host.reportError(e, next.where);
+    }
+    inStep = false;
+    if (front.length) requestStep();
+  };
+
   // ---- API calls: exactly one of success/fail, then complete, always asynchronously --
   const calls = new Map();
   let nextCallId = 1;
@@ -99,6 +141,8 @@
     host.callUser(cb, options, [res], 'swan.' + api + (ok ? ' success' : ' fail') + ' callback');
     host.callUser(options.complete, options, [res], 'swan.' + api + ' complete callback');
   }
+
+  host.finish = finish;
 
   host.options = function (options) {
     return options !== null && typeof options === 'object' ? options : {};

@@ -192,19 +192,20 @@
   const unsupportedNames = new Set();
   const warned = new Set();
 
-  function warnOnce(name) {
-    if (warned.has(name)) return;
-    warned.add(name);
-    console.warn('swan.' + name + ' is not supported by the emulator');
+  function warnOnce(label) {
+    if (warned.has(label)) return;
+    warned.add(label);
+    console.warn(label + ' is not supported by the emulator');
   }
 
-  function unsupportedFunction(fullName, apiName) {
+  // `label` is what the warning calls it (swan.getLocation, swan.createXContext().draw).
+  function unsupportedFunction(label, apiName) {
     const isFactory = /^(create\w*|get\w*Manager)$/.test(apiName);
     const isListener = /^(on|off)[A-Z]/.test(apiName);
     const isSync = /Sync$/.test(apiName);
     return function (o) {
-      warnOnce(fullName);
-      if (isFactory) return unsupportedObject(fullName);
+      warnOnce(label);
+      if (isFactory) return unsupportedObject(label + '()');
       if (isListener || isSync) return undefined;
       host.fail(apiName, o, ERR_FAILED, 'not supported by the emulator');
       return undefined;
@@ -212,13 +213,13 @@
   }
 
   // What a factory API (createXxxContext, getXxxManager) returns: every method fails cleanly.
-  function unsupportedObject(owner) {
+  function unsupportedObject(prefix) {
     const methods = Object.create(null);
     return new Proxy({}, {
       get: function (target, key) {
         if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
         if (key in target) return target[key];
-        if (!methods[key]) methods[key] = unsupportedFunction(owner + '().' + key, key);
+        if (!methods[key]) methods[key] = unsupportedFunction(prefix + '.' + key, key);
         return methods[key];
       },
     });
@@ -231,13 +232,14 @@
         return target[key];
       }
       unsupportedNames.add(key);
-      target[key] = unsupportedFunction(key, key);
+      target[key] = unsupportedFunction('swan.' + key, key);
       return target[key];
     },
   });
 
   global.requirePlugin = function (name) {
-    warnOnce('requirePlugin(' + JSON.stringify(name) + ')');
-    return unsupportedObject('requirePlugin(' + JSON.stringify(name) + ')');
+    const label = 'requirePlugin(' + JSON.stringify(name) + ')';
+    warnOnce(label);
+    return unsupportedObject(label);
   };
 })(globalThis, globalThis.__swan_host__);

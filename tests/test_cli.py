@@ -1,0 +1,132 @@
+"""The command line, run as a user runs it: a subprocess with real files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import write_app
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str | Path, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "emulator", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, cwd=REPO)
+
+
+def app(tmp_path: Path, page_js: str, **files: Any) -> Path:
+    return write_app(tmp_path / "app", {"pages/index/index.js": page_js, **files})
+
+
+def test_hello_sample_runs_to_idle_and_exits_0() -> None:
+    """The shipped sample runs headless: console on stdout, toast on stderr, status 0."""
+    result = cli("run", REPO / "sample_apps" / "hello")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert out[0] == "onLaunch pages/index/index launch #1"
+    assert "index onLoad 你好, swan! iPhone 6" in out
+    assert "ticked 3 times" in out
+    assert 'detail onLoad {"from":"index","n":"3"} pages on stack: 2' in out
+    assert "navigateBack: navigateBack:ok" in out
+    assert "[toast] 已保存" in result.stderr
+
+
+def test_idle_exit_waits_for_timers_then_exits(tmp_path: Path) -> None:
+    """The run ends by itself right after the last timer: not before, not much after."""
+    root = app(tmp_path, "setTimeout(function () { console.log('late'); }, 300); Page({});")
+    start = time.monotonic()
+    result = cli("run", root)
+    assert result.returncode == 0
+    assert result.stdout == "late\n"
+    assert time.monotonic() - start < 15
+
+
+def test_timeout_exit_status(tmp_path: Path) -> None:
+    """An app that never goes idle is stopped by --timeout with status 3."""
+    root = app(tmp_path, "setInterval(function () {}, 50); Page({});")
+    result = cli("run", root, "--timeout", "0.5")
+    assert result.returncode == 3
+    assert "[timeout] the app was still busy after 0.5 s (1 timer(s) armed)" in result.stderr
+
+
+def test_uncaught_error_exits_1_after_running_on(tmp_path: Path) -> None:
+    """An error in a callback is printed with file:line; the app goes on; status is 1."""
+    root = app(tmp_path, "Page({onLoad: function () {\n  setTimeout(function () {\n"
+                         "    JSON.parse('{bad');\n  }, 1);\n"
+                         "  setTimeout(function () { console.log('still running'); }, 20);\n}});")
+    result = cli("run", root)
+    assert result.returncode == 1
+    assert result.stdout == "still running\n"
+    assert "[uncaught] pages/index/index.js:3" in result.stderr
+    assert "SyntaxError" in result.stderr
+
+
+def test_runaway_script_is_interrupted(tmp_path: Path) -> None:
+    """while(true) in onLoad is stopped by the time limit; the report names the file."""
+    root = app(tmp_path, "Page({onLoad: function () {\n  while (true) {}\n},"
+                         " onShow: function () { console.log('onShow still ran'); }});")
+    result = cli("run", root, "--script-time-limit", "0.5")
+    assert result.returncode == 1
+    assert "pages/index/index.js" in result.stderr
+    assert "time limit" in result.stderr
+    assert result.stdout == "onShow still ran\n"
+
+
+def test_load_failure_names_file_and_line(tmp_path: Path) -> None:
+    """A syntax error in app.js: status 1, message with app.js:line, no traceback."""
+    root = app(tmp_path, "Page({});", **{"app.js": "App({\n  onLaunch() {\n    let = ;\n  }\n});"})
+    result = cli("run", root)
+    assert result.returncode == 1
+    assert "failed to load" in result.stderr and "app.js:3:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_folder_exits_1(tmp_path: Path) -> None:
+    """A folder without app.json is reported, not a traceback."""
+    result = cli("run", tmp_path)
+    assert result.returncode == 1
+    assert "app.json is missing" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["run"],
+    ["run", "{app}", "--map-host", "nohost"],
+    ["run", "{app}", "--base-version", "three"],
+    ["run", "{app}", "--timeout", "-1"],
+    ["run", "{app}", "--config", "{app}/missing.json"],
+])
+def test_bad_usage_exits_2(tmp_path: Path, args: list[str]) -> None:
+    """Bad command-line use (or an unreadable settings file) is status 2."""
+    root = app(tmp_path, "Page({});")
+    result = cli(*[a.format(app=root) for a in args])
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_settings_file_names_the_key(tmp_path: Path) -> None:
+    """A settings file with a wrong type is a clear configuration error."""
+    root = app(tmp_path, "Page({});", **{"swan-emulator.json": {"domains": {"request": "x"}}})
+    result = cli("run", root)
+    assert result.returncode == 2
+    assert 'swan-emulator.json: "domains.request" has the wrong type' in result.stderr
+
+
+def test_no_url_check_warns_once(tmp_path: Path) -> None:
+    """Switching domain checks off is said loudly, once."""
+    root = app(tmp_path, "Page({});")
+    result = cli("run", root, "--no-url-check")
+    assert result.returncode == 0
+    assert result.stderr.count("domain checks are OFF") == 1
+
+
+def test_version_and_module_entry() -> None:
+    """python -m emulator works and reports its version."""
+    result = cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("swan-emulator ")
