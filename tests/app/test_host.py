@@ -264,3 +264,13 @@ async def test_call_method_and_navigate_from_host(run_app: Any) -> None:
     assert run.logs == ["tap tap", "a unloaded"]
     with pytest.raises(ValueError, match="not a method"):
         run.host.call_method(page_id, "nope")
+
+
+async def test_rejection_from_async_hook_is_reported(run_app: Any) -> None:
+    """An async onLoad that throws after an await is an uncaught error, not silence."""
+    run = await run_app({"pages/index/index.js": "Page({\n async onLoad() {\n  await null;\n"
+                                                 "  throw new Error('async boom');\n }\n});"})
+    [err] = run.errors
+    assert "async boom" in err.error.message
+    assert err.error.file == "pages/index/index.js" and err.error.line == 4
+    assert err.where == "onLoad of pages/index/index (async)"

@@ -76,10 +76,16 @@
   };
 
   // Calls an app function; an exception is reported and swallowed, as the platform does.
+  // The platform ignores what hooks and callbacks return, so a rejected promise from an
+  // async one would vanish: it is reported too.
   host.callUser = function (fn, thisArg, args, where) {
     if (typeof fn !== 'function') return undefined;
     try {
-      return fn.apply(thisArg, args || []);
+      const result = fn.apply(thisArg, args || []);
+      if (result instanceof Promise) {
+        result.then(undefined, function (e) { host.reportError(e, where + ' (async)'); });
+      }
+      return result;
     } catch (e) {
       host.reportError(e, where);
       return undefined;
