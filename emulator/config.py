@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.errors import ConfigError
+from emulator.net.policy import DomainPolicy
 
 SETTINGS_FILE = "swan-emulator.json"
 DOMAIN_LISTS = ("request", "uploadFile", "downloadFile", "socket")
@@ -75,6 +76,10 @@ def parse_settings(data: Any, source: str) -> Settings:
         for entry in entries:
             _expect(entry, str, f'an entry of "domains.{key}"', source)
         s.domains[key] = list(entries)
+    try:
+        DomainPolicy(s.domains)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     if "urlCheck" in data:
         s.url_check = _expect(data["urlCheck"], bool, '"urlCheck"', source)
     hosts = _expect(data.get("hosts", {}), dict, '"hosts"', source)

@@ -1,0 +1,213 @@
+"""The server-domain whitelist ("服务器域名"), checked the way the platform checks it.
+
+Four lists (request, uploadFile, downloadFile, socket) of at most 20 domains each. With
+checking on, a URL must use the list's scheme (https, or wss for sockets), name a listed
+host exactly (case-insensitive, trailing dot ignored), and carry no port, no user info, no
+IP address in any notation and no localhost; openapi.baidu.com is never allowed. The host
+checked is the host httpx will connect to (parsed by httpx itself), so the check and the
+connection cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+
+from emulator.errors import ConfigError
+
+ListName = Literal["request", "uploadFile", "downloadFile", "socket"]
+LISTS: tuple[ListName, ...] = ("request", "uploadFile", "downloadFile", "socket")
+MAX_ENTRIES = 20
+FORBIDDEN_HOST = "openapi.baidu.com"
+
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
+_HOST_CHARS = re.compile(r"^[a-z0-9.-]+$")
+_BAD_CHARS = re.compile(r"[\s\\\x00-\x1f\x7f]")
+
+# Reasons, as they appear after "<api>:fail " in errMsg.
+R_INVALID = "invalid url"
+R_SCHEME = "url scheme is invalid"
+R_PORT = "url must not contain a port"
+R_USERINFO = "url must not contain user info"
+R_IP = "url must not be an IP address"
+R_LOCALHOST = "url must not be localhost"
+R_OPENAPI = "openapi.baidu.com can not be called"
+R_NOT_LISTED = "url not in domain list"
+
+
+def scheme_of(list_name: ListName) -> str:
+    """The one scheme a list accepts."""
+    return "wss" if list_name == "socket" else "https"
+
+
+def _is_ip(host: str) -> bool:
+    if ":" in host or host.startswith("["):
+        return True  # IPv6, IPv4-mapped IPv6 included
+    labels = host.rstrip(".").split(".")
+    # inet_aton accepts 1 to 4 parts in decimal, octal (leading 0) or hex (0x): "127.1",
+    # "2130706433", "0x7f.1". No real domain has an all-numeric last label.
+    return bool(labels) and _NUMERIC_LABEL.match(labels[-1]) is not None
+
+
+def normalize_host(host: str) -> str:
+    """Lower case, no trailing dot: the form hosts are compared in."""
+    return host.lower().rstrip(".")
+
+
+@dataclass(frozen=True)
+class ParsedUrl:
+    """What the policy needs to know of a URL."""
+
+    scheme: str
+    host: str  # ASCII (punycode), lower case, no trailing dot
+    explicit_port: bool
+    userinfo: bool
+
+
+def parse_url(url: str) -> ParsedUrl | None:
+    """Parse like httpx does, plus what httpx normalises away (an explicit :443, userinfo).
+
+    None when the URL is not a usable absolute URL.
+    """
+    if not isinstance(url, str) or _BAD_CHARS.search(url):
+        return None
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)", url)
+    if not m:
+        return None
+    authority = m.group(2)
+    userinfo = "@" in authority
+    hostport = authority.rpartition("@")[2]
+    if hostport.startswith("["):
+        explicit_port = ":" in hostport.partition("]")[2]
+    else:
+        explicit_port = ":" in hostport
+    try:
+        parsed = httpx.URL(url)
+        raw_host = parsed.raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        return None
+    if not raw_host:
+        return None
+    return ParsedUrl(m.group(1).lower(), normalize_host(raw_host), explicit_port, userinfo)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The policy's answer for one URL.
+
+    ``checked`` is False when checking is off: the URL was let through unverified (and says
+    so in the log). ``reason`` explains a refusal.
+    """
+
+    allowed: bool
+    checked: bool
+    reason: str | None = None
+    list_name: str = "request"
+
+    @property
+    def label(self) -> str:
+        """A short word for logs: allowed, refused, or not verified."""
+        if not self.checked:
+            return "not verified"
+        return "allowed" if self.allowed else "refused"
+
+
+def host_problem(parsed: ParsedUrl) -> str | None:
+    """A reason the host can never be allowed (IP, localhost, openapi), or None."""
+    if _is_ip(parsed.host):
+        return R_IP
+    if parsed.host == "localhost" or parsed.host.endswith(".localhost"):
+        return R_LOCALHOST
+    if parsed.host == FORBIDDEN_HOST:
+        return R_OPENAPI
+    if not _HOST_CHARS.match(parsed.host):
+        return R_INVALID
+    return None
+
+
+class DomainPolicy:
+    """The four whitelists and whether they are enforced."""
+
+    def __init__(self, lists: Mapping[str, Iterable[str]] | None = None, *,
+                 enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._hosts: dict[str, frozenset[str]] = {}
+        self.entries: dict[str, list[str]] = {}
+        for name in LISTS:
+            entries = list((lists or {}).get(name, []))
+            self.entries[name] = entries
+            self._hosts[name] = frozenset(validate_entry(name, e) for e in entries)
+            if len(entries) > MAX_ENTRIES:
+                raise ConfigError(f'domain list "{name}" has {len(entries)} entries; '
+                                  f"the platform allows at most {MAX_ENTRIES}")
+
+    def check(self, list_name: ListName, url: str) -> Verdict:
+        """Decide whether ``url`` may be used by an API of ``list_name``."""
+        parsed = parse_url(url)
+        if parsed is None:
+            return Verdict(False, True, R_INVALID, list_name)
+        wanted = scheme_of(list_name)
+        insecure = "http" if wanted == "https" else "ws"
+        if not self.enabled:
+            if parsed.scheme in (wanted, insecure):
+                return Verdict(True, False, None, list_name)
+            return Verdict(False, True, R_SCHEME, list_name)
+        if parsed.scheme != wanted:
+            return Verdict(False, True, R_SCHEME, list_name)
+        if parsed.userinfo:
+            return Verdict(False, True, R_USERINFO, list_name)
+        if parsed.explicit_port:
+            return Verdict(False, True, R_PORT, list_name)
+        problem = host_problem(parsed)
+        if problem:
+            return Verdict(False, True, problem, list_name)
+        if parsed.host not in self._hosts[list_name]:
+            return Verdict(False, True, R_NOT_LISTED, list_name)
+        return Verdict(True, True, None, list_name)
+
+
+def entry_problem(list_name: str, entry: str) -> str | None:
+    """Why a whitelist entry is invalid (as the platform's console would say), or None."""
+    if not isinstance(entry, str) or not entry.strip():
+        return "is empty"
+    wanted = scheme_of(list_name)  # type: ignore[arg-type]
+    text = entry.strip()
+    if "://" not in text:
+        text = f"{wanted}://{text}"
+    parsed = parse_url(text)
+    if parsed is None:
+        return "is not a valid domain"
+    if parsed.scheme != wanted:
+        return f"must use {wanted}://"
+    if parsed.userinfo:
+        return "must not contain user info"
+    if parsed.explicit_port:
+        return "must not contain a port"
+    path = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*", "", text)
+    if path not in ("", "/"):
+        return "must be a domain only, without a path"
+    problem = host_problem(parsed)
+    if problem == R_IP:
+        return "must not be an IP address"
+    if problem == R_LOCALHOST:
+        return "must not be localhost"
+    if problem == R_OPENAPI:
+        return "openapi.baidu.com can not be configured"
+    if problem:
+        return "is not a valid domain"
+    return None
+
+
+def validate_entry(list_name: str, entry: str) -> str:
+    """Return the host an entry allows; raise ConfigError naming a bad entry."""
+    problem = entry_problem(list_name, entry)
+    if problem:
+        raise ConfigError(f'domain list "{list_name}": entry {entry!r} {problem}')
+    text = entry.strip()
+    parsed = parse_url(text if "://" in text else f"{scheme_of(list_name)}://{text}")  # type: ignore[arg-type]
+    assert parsed is not None
+    return parsed.host
