@@ -56,8 +56,8 @@ def main() -> None:
     async def launch() -> None:
         host = AppHost(load_package(HELLO), Settings(data_dir=Path(env["SWAN_EMULATOR_HOME"])),
                        EventBus())
-        host.start()
-        host.close()
+        await host.start()
+        await host.close()
 
     in_raw = timed(raw, n * 5)
     in_app = timed(lambda: asyncio.run(launch()), n * 5)

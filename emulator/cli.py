@@ -17,6 +17,7 @@ from emulator.app.package import load_package
 from emulator.config import NETWORK_TYPES, Settings, check_version, load_settings
 from emulator.errors import ConfigError, PackageError
 from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
+from emulator.net.hosts import parse_target
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -76,6 +77,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         domain, sep, target = item.partition("=")
         if not sep or not domain or not target:
             raise ConfigError(f"--map-host {item!r}: expected DOMAIN=HOST:PORT or DOMAIN=builtin")
+        parse_target(domain, target)
         settings.hosts[domain] = target
     if args.ca_file:
         settings.ca_file = args.ca_file
@@ -118,8 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PackageError as exc:
         print(f"[error] failed to load {args.app_dir}: {exc}", file=sys.stderr)
         return EXIT_APP_ERROR
-    if package.project.url_check is not None and settings.url_check is None:
-        settings.url_check = package.project.url_check
     return asyncio.run(run_app(package, settings, timeout=args.timeout, verbose=args.verbose,
                                page=args.page))
 

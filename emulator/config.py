@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.errors import ConfigError
+from emulator.net.hosts import HostMap
 from emulator.net.policy import DomainPolicy
 
 SETTINGS_FILE = "swan-emulator.json"
@@ -86,6 +87,10 @@ def parse_settings(data: Any, source: str) -> Settings:
     for domain, target in hosts.items():
         _expect(target, str, f'"hosts.{domain}"', source)
     s.hosts = dict(hosts)
+    try:
+        HostMap(s.hosts)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     if data.get("caFile") is not None:
         s.ca_file = Path(_expect(data["caFile"], str, '"caFile"', source))
     if "baseVersion" in data:

@@ -91,14 +91,14 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
     err = err or sys.stderr
     bus = EventBus()
     bus.subscribe(HeadlessPrinter(out, err, verbose))
-    if settings.url_check is False:
-        print("[warning] domain checks are OFF: requests are not verified against the "
-              "app's domain lists", file=err)
     host = AppHost(package, settings, bus)
+    if not host.url_check:
+        print("[warning] domain checks are OFF: requests are not verified against the "
+              "app's domain lists, and certificates are not checked", file=err)
     try:
         path, _, query = (page or "").partition("?")
         try:
-            host.start(path.strip("/") or None, _parse_query(query))
+            await host.start(path.strip("/") or None, _parse_query(query))
         except EmulatorError as exc:
             print(f"[error] failed to load {package.root}: {exc}", file=err, flush=True)
             return EXIT_APP_ERROR
@@ -109,7 +109,7 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
                   f"({len(host.runtime.timers)} timer(s) armed)", file=err, flush=True)
             return EXIT_TIMEOUT
     finally:
-        host.close()
+        await host.close()
     return EXIT_APP_ERROR if host.error_count else EXIT_OK
 
 

@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from emulator.app.host import AppHost
 from emulator.app.package import load_package
 from emulator.config import Settings
+from emulator.devserver.certs import ServerCertificates
+from emulator.devserver.http import HttpServer, Request, Response
+from emulator.devserver.routes import handle
 from emulator.flows.bus import EventBus
 from emulator.flows.events import ConsoleMessage, Event, UncaughtError
 
@@ -94,7 +98,7 @@ AppRunner = Callable[..., Awaitable[Run]]
 
 
 @pytest.fixture
-def run_app(tmp_path: Path) -> Any:
+async def run_app(tmp_path: Path) -> Any:
     """``await run_app(files, settings=None, wait=True)``: write, load, start, wait idle."""
     hosts: list[AppHost] = []
 
@@ -107,11 +111,66 @@ def run_app(tmp_path: Path) -> Any:
         run = Run(host)
         bus.subscribe(run.events.append)
         if start:
-            host.start()
+            await host.start()
             if wait:
                 await run.idle()
         return run
 
     yield run
     for host in hosts:
-        host.close()
+        await host.close()
+
+
+DEMO_DOMAIN = "api.demo.test"
+
+
+@dataclass
+class DemoServer:
+    """The demo routes on a real HTTPS server on 127.0.0.1, with a trustme CA."""
+
+    server: HttpServer
+    ca_file: Path
+    active: int = 0
+    max_active: int = 0
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def settings(self, **overrides: Any) -> Settings:
+        """Settings that whitelist the demo domain and map it to this server."""
+        base: dict[str, Any] = {
+            "domains": {"request": [f"https://{DEMO_DOMAIN}"],
+                        "uploadFile": [f"https://{DEMO_DOMAIN}"],
+                        "downloadFile": [f"https://{DEMO_DOMAIN}"],
+                        "socket": [f"wss://{DEMO_DOMAIN}"]},
+            "hosts": {DEMO_DOMAIN: f"127.0.0.1:{self.port}"},
+            "ca_file": self.ca_file,
+        }
+        base.update(overrides)
+        return Settings(**base)
+
+
+@pytest.fixture
+async def demo_server(tmp_path: Path) -> Any:
+    """A real HTTPS server (trustme certificate for any name asked by SNI) on 127.0.0.1;
+    counts requests in flight. Stopped when the test ends."""
+    ca = trustme.CA()
+    ca_file = tmp_path / "test-ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    certs = ServerCertificates(ca, default_names=(DEMO_DOMAIN,))
+    demo: DemoServer
+
+    async def counting(request: Request) -> Response:
+        demo.active += 1
+        demo.max_active = max(demo.max_active, demo.active)
+        try:
+            return await handle(request)
+        finally:
+            demo.active -= 1
+
+    server = HttpServer(counting, ssl_context=certs.server_context)
+    demo = DemoServer(server, ca_file)
+    await server.start()
+    yield demo
+    await server.close()

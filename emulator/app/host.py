@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import ssl
 from typing import Any
 
+from emulator import __version__
 from emulator.app.package import AppPackage
 from emulator.app.sandbox import Sandbox
 from emulator.config import Settings, data_root
+from emulator.devserver.backend import DemoBackend
 from emulator.errors import PackageError, ScriptError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import (
@@ -22,7 +25,12 @@ from emulator.flows.events import (
     PageRef,
     PageStackChanged,
 )
+from emulator.flows.store import FlowStore
+from emulator.net.client import Network
+from emulator.net.hosts import HostMap, Target, make_ssl_context
+from emulator.net.policy import DomainPolicy
 from emulator.runtime.bridge import Runtime
+from emulator.swan.request import RequestService
 from emulator.swan.storage import StorageFile
 from emulator.swan.system import network_status, system_info
 from emulator.swan.ui import UiService
@@ -55,18 +63,47 @@ class AppHost:
         self.storage = StorageFile(self.sandbox.storage_file)
         self.storage.attach(self.runtime)
         self.ui = UiService(self.runtime, self.bus)
+        self.flows = FlowStore(self.bus)
+        self.backend: DemoBackend | None = None
+        self.url_check = url_check_of(package, settings)
+        self.hosts = HostMap(settings.hosts, builtin=self._builtin_target)
+        self.network = Network(
+            self.bus,
+            policy=DomainPolicy(settings.domains, enabled=self.url_check),
+            hosts=self.hosts,
+            ssl_context=self._ssl_context,
+            default_headers={"User-Agent": user_agent(settings.base_version)},
+        )
+        self.requests = RequestService(self.runtime, self.network,
+                                       timeout_ms=package.network_timeout_ms["request"],
+                                       app_key=package.project.appid)
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False
+        self._closed = False
         self._register_page_events()
 
+    # ---- network setup ----------------------------------------------------------------
+    def _builtin_target(self, kind: str) -> Target:
+        if self.backend is None:
+            raise RuntimeError("the builtin backend is not running")
+        return self.backend.target(kind)
+
+    def _ssl_context(self, verify: bool) -> ssl.SSLContext:
+        extra = [self.backend.ca_pem] if self.backend is not None else []
+        return make_ssl_context(verify=verify, ca_file=self.settings.ca_file, extra_ca_pem=extra)
+
     # ---- loading ------------------------------------------------------------------------
-    def start(self, path: str | None = None, query: dict[str, str] | None = None) -> None:
-        """Load every module, run app.js and open the first page (or ``path``).
+    async def start(self, path: str | None = None,
+                    query: dict[str, str] | None = None) -> None:
+        """Start the builtin backend if a domain maps to it, load every module, run app.js
+        and open the first page (or ``path``).
 
         Raises PackageError or ScriptError (with the app's file:line) when the app cannot
         load; an exception inside a lifecycle hook is only reported, as on the platform.
         """
+        if self.hosts.uses_builtin and self.backend is None:
+            self.backend = await DemoBackend().start()
         self.sandbox.open()
         self._define_modules()
         self.runtime.enter("init", self._init_payload())
@@ -172,11 +209,36 @@ class AppHost:
         """Return once nothing is pending: no timers, requests, sockets or queued work."""
         await self.runtime.wait_idle()
 
-    def close(self) -> None:
-        """Stop the app: timers cancelled, storage written, temp files removed."""
+    async def close(self) -> None:
+        """Stop the app: hooks told, network work aborted, timers cancelled, storage
+        written, connections and the builtin backend closed, temp files removed."""
+        if self._closed:
+            return
+        self._closed = True
         if self.started:
             self.runtime.enter("hide")
+        self.requests.calls.cancel_all()
+        await asyncio.sleep(0)  # let cancelled calls record their aborts
         self.runtime.close()
         self.storage.flush()
+        await self.network.aclose()
+        if self.backend is not None:
+            await self.backend.close()
         self.sandbox.close()
         self.bus.publish(AppStopped(root=str(self.package.root)))
+
+
+def url_check_of(package: AppPackage, settings: Settings) -> bool:
+    """Domain checking: the settings (or flag), else project.swan.json, else on."""
+    if settings.url_check is not None:
+        return settings.url_check
+    if package.project.url_check is not None:
+        return package.project.url_check
+    return True
+
+
+def user_agent(base_version: str) -> str:
+    """The User-Agent of requests: a phone in the Baidu app, and who really sent it."""
+    return ("Mozilla/5.0 (iPhone; CPU iPhone OS 14_0 like Mac OS X) AppleWebKit/605.1.15 "
+            f"(KHTML, like Gecko) Mobile/15E148 swan/{base_version} baiduboxapp/13.0.0 "
+            f"swan-emulator/{__version__}")

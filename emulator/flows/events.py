@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from emulator.errors import ScriptError
+from emulator.flows.flow import HttpFlow
 
 ConsoleLevel = Literal["log", "info", "debug", "warn", "error"]
 
@@ -106,3 +107,37 @@ class AppStopped(Event):
     """The app was closed; no more events come from it."""
 
     root: str
+
+
+# ---- network flows ------------------------------------------------------------------------
+# Every flow receives FlowStarted first, then either FlowResponse followed by FlowFinished,
+# or FlowFailed (possibly after FlowResponse, when the body broke off) -- never both
+# FlowFinished and FlowFailed.
+
+
+@dataclass(frozen=True)
+class FlowStarted(Event):
+    """The app made a call; the flow exists (queued, or already refused)."""
+
+    flow: HttpFlow
+
+
+@dataclass(frozen=True)
+class FlowResponse(Event):
+    """Response headers arrived (the body may still be coming)."""
+
+    flow: HttpFlow
+
+
+@dataclass(frozen=True)
+class FlowFinished(Event):
+    """The exchange completed; the app got success."""
+
+    flow: HttpFlow
+
+
+@dataclass(frozen=True)
+class FlowFailed(Event):
+    """The exchange ended in an error (refused, timeout, abort, TLS...); see flow.error."""
+
+    flow: HttpFlow

@@ -243,7 +243,7 @@ async def test_load_failures_are_clear(run_app: Any, files: dict, kind: type,
     """An app that cannot start raises one error naming the file (and line)."""
     run = await run_app(files, start=False)
     with pytest.raises(kind) as info:
-        run.host.start()
+        await run.host.start()
     assert fragment in str(info.value)
 
 

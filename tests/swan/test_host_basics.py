@@ -67,10 +67,10 @@ async def test_storage_persists_across_runs_in_the_sandbox(tmp_path: Path) -> No
         bus = EventBus()
         bus.subscribe(lambda e: seen.append(e.text) if hasattr(e, "text") else None)
         host = AppHost(load_package(root), Settings(), bus)
-        host.start()
+        await host.start()
         await host.wait_idle()
         storage_file = host.sandbox.storage_file
-        host.close()
+        await host.close()
     assert seen == ["run 1", "run 2", "run 1"]
     assert json.loads(storage_file.read_text()) == {"runs": 1}
     assert root not in storage_file.parents
@@ -158,7 +158,7 @@ async def test_unsupported_apis_fail_cleanly_never_type_error(run_app: Any) -> N
         Page({});
     """))
     assert run.logs == [
-        "sync undefined function false false true",
+        "sync undefined function false true true",
         "1001 getLocation:fail not supported by the emulator",
         "complete",
         "draw:fail not supported by the emulator",

@@ -138,6 +138,8 @@
     if (front.length) requestStep();
   };
 
+  const ERR_FAILED_CODE = 1001;
+
   // ---- API calls: exactly one of success/fail, then complete, always asynchronously --
   const calls = new Map();
   let nextCallId = 1;
@@ -155,12 +157,25 @@
   };
 
   // Posts `op` to Python; Python answers with entries.settle. Returns the call id.
-  host.invoke = function (api, options, op, args, hasBinary) {
+  // `transform(res)` shapes a success result (dataType json parsing...) before the app
+  // sees it.
+  host.invoke = function (api, options, op, args, hasBinary, transform) {
     const id = nextCallId++;
-    calls.set(id, { api: api, options: host.options(options) });
+    calls.set(id, { api: api, options: host.options(options), transform: transform, aborted: false });
     host.post(op, id, args, hasBinary);
     return id;
   };
+
+  // The app aborted call `id`: Python is told (it cancels the work and answers with a
+  // fail); whatever answer comes, success can no longer reach the app.
+  host.abort = function (id, op) {
+    const call = calls.get(id);
+    if (!call || call.aborted) return;
+    call.aborted = true;
+    host.post(op, id, null);
+  };
+
+  host.isPending = function (id) { return calls.has(id); };
 
   host.succeed = function (api, options, res) {
     const o = host.options(options);
@@ -178,9 +193,17 @@
     const call = calls.get(p.id);
     if (!call) return;
     calls.delete(p.id);
+    let ok = !!p.ok;
     let res = p.res;
-    if (p.ok) res = Object.assign({ errMsg: call.api + ':ok' }, res || {});
-    finish(call.api, call.options, !!p.ok, res);
+    if (call.aborted && ok) {
+      ok = false;
+      res = { errCode: ERR_FAILED_CODE, errMsg: call.api + ':fail abort' };
+    }
+    if (ok) {
+      res = Object.assign({ errMsg: call.api + ':ok' }, res || {});
+      if (call.transform) res = call.transform(res);
+    }
+    finish(call.api, call.options, ok, res);
   };
 
   // Events Python pushes to JS listeners (network status, ...).

@@ -1,0 +1,146 @@
+"""Flow objects: one per network exchange, filled in as it happens.
+
+An :class:`HttpFlow` is created when the app calls the API (before the policy check), so a
+refused request is a flow too. Its ``error`` is kept apart from its response: a 500 is a
+response; a reset connection, a timeout or a refusal is an error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from emulator.net.errors import NetError
+    from emulator.net.policy import Verdict
+
+DEFAULT_BODY_CAPTURE = 1024 * 1024
+_ids = itertools.count(1)
+
+Headers = list[tuple[str, str]]
+
+
+def next_flow_id() -> int:
+    """A process-wide increasing flow number (the log's "#")."""
+    return next(_ids)
+
+
+@dataclass
+class Body:
+    """A captured body: at most ``limit`` bytes kept; ``size`` counts them all."""
+
+    limit: int = DEFAULT_BODY_CAPTURE
+    data: bytearray = field(default_factory=bytearray)
+    size: int = 0
+
+    @classmethod
+    def of(cls, data: bytes, limit: int = DEFAULT_BODY_CAPTURE) -> Body:
+        """A body holding ``data`` (cut at ``limit``)."""
+        body = cls(limit)
+        body.append(data)
+        return body
+
+    def append(self, chunk: bytes) -> None:
+        """Record a chunk; bytes past the limit are counted, not kept."""
+        self.size += len(chunk)
+        room = self.limit - len(self.data)
+        if room > 0:
+            self.data += chunk[:room]
+
+    @property
+    def truncated(self) -> bool:
+        """Whether bytes were dropped."""
+        return self.size > len(self.data)
+
+    def text(self, encoding: str = "utf-8") -> str:
+        """The kept bytes as text (undecodable bytes replaced)."""
+        return bytes(self.data).decode(encoding, errors="replace")
+
+
+def header(headers: Headers, name: str) -> str | None:
+    """The first value of a header (names compared case-insensitively)."""
+    lname = name.lower()
+    return next((v for k, v in headers if k.lower() == lname), None)
+
+
+@dataclass
+class HttpRequest:
+    """What was sent (or would have been, for a refused request)."""
+
+    method: str
+    url: str
+    headers: Headers = field(default_factory=list)
+    body: Body = field(default_factory=Body)
+
+
+@dataclass
+class HttpResponse:
+    """What came back."""
+
+    status: int
+    reason: str = ""
+    http_version: str = "HTTP/1.1"
+    headers: Headers = field(default_factory=list)
+    body: Body = field(default_factory=Body)
+
+
+class FlowState(str, Enum):
+    """Where a flow is in its life."""
+
+    QUEUED = "queued"  # waiting for a free slot (5 per domain, 64 per app)
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass
+class Timings:
+    """Wall-clock seconds; None until reached."""
+
+    created: float = field(default_factory=time.time)
+    sent: float | None = None  # left the queue, connection requested
+    first_byte: float | None = None  # response headers in
+    done: float | None = None
+
+    @property
+    def queued_s(self) -> float:
+        """Time spent waiting for a slot."""
+        end = self.sent if self.sent is not None else (self.done or self.created)
+        return max(0.0, end - self.created)
+
+    @property
+    def total_s(self) -> float | None:
+        """From the call to the end, or None while running."""
+        return None if self.done is None else max(0.0, self.done - self.created)
+
+
+@dataclass(eq=False)
+class HttpFlow:
+    """One request/response exchange made for an API call of the app."""
+
+    api: str  # request, uploadFile, downloadFile
+    request: HttpRequest
+    verdict: Verdict
+    id: int = field(default_factory=next_flow_id)
+    response: HttpResponse | None = None
+    error: NetError | None = None
+    state: FlowState = FlowState.QUEUED
+    timings: Timings = field(default_factory=Timings)
+    connected_to: str | None = None  # host:port when a host mapping redirected the connection
+    redirected_from: int | None = None  # id of the flow whose redirect led here
+
+    @property
+    def host(self) -> str:
+        """The URL's host (for display and grouping)."""
+        from emulator.net.policy import parse_url
+
+        parsed = parse_url(self.request.url)
+        return parsed.host if parsed else ""
+
+    @property
+    def error_message(self) -> str | None:
+        """The reason as the app's errMsg shows it (after "<api>:fail ")."""
+        return self.error.reason if self.error else None

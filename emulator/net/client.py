@@ -1,0 +1,226 @@
+"""The network side of request/uploadFile/downloadFile: policy, caps, host mapping, TLS,
+redirects, timeouts and error mapping, every step recorded on a flow.
+
+:meth:`Network.exchange` is the one path an HTTP API call takes. It publishes
+``FlowStarted`` at once (a refused call is a flow too), then ``FlowResponse`` and
+``FlowFinished``, or ``FlowFailed``. Cancelling the calling task is an abort.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+import ssl
+import time
+from collections.abc import AsyncIterable, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import httpcore
+import httpx
+
+from emulator.flows.bus import EventBus
+from emulator.flows.events import FlowFailed, FlowFinished, FlowResponse, FlowStarted
+from emulator.flows.flow import Body, FlowState, HttpFlow, HttpRequest, HttpResponse
+from emulator.net.errors import (
+    Aborted,
+    NetError,
+    PolicyRefused,
+    Timeout,
+    from_httpx,
+    from_os_error,
+)
+from emulator.net.hosts import HostMap, MappedNetworkBackend
+from emulator.net.limits import ConcurrencyLimiter
+from emulator.net.policy import R_NOT_LISTED, DomainPolicy, ListName, Verdict
+
+T = TypeVar("T")
+MAX_REDIRECTS = 10
+_REDIRECT_CODES = {301, 302, 303, 307, 308}
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Like the platform: cookies are not stored or sent by the client on its own; the app
+    sees Set-Cookie in the response headers and sends Cookie itself."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
+
+
+@dataclass
+class Outgoing:
+    """One API call's request, as the app made it (after the JS side built the body)."""
+
+    api: str
+    list_name: ListName
+    method: str
+    url: str
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes | None = None
+    stream: AsyncIterable[bytes] | None = None  # a streamed body (uploads)
+    timeout: float = 60.0
+
+
+Consumer = Callable[[HttpFlow, httpx.Response], Awaitable[T]]
+
+
+class Network:
+    """HTTP for one app: shares the caps, the policy and the TLS trust of its calls."""
+
+    def __init__(self, bus: EventBus, *, policy: DomainPolicy, hosts: HostMap,
+                 ssl_context: Callable[[bool], ssl.SSLContext],
+                 limiter: ConcurrencyLimiter | None = None,
+                 default_headers: dict[str, str] | None = None) -> None:
+        self.bus = bus
+        self.policy = policy
+        self.hosts = hosts
+        self.limiter = limiter or ConcurrencyLimiter()
+        self._ssl_context = ssl_context
+        self._default_headers = default_headers or {}
+        self._clients: dict[bool, httpx.AsyncClient] = {}
+
+    def client(self, verify: bool) -> httpx.AsyncClient:
+        """The httpx client (certificates checked or not), made on first use."""
+        client = self._clients.get(verify)
+        if client is None:
+            ctx = self._ssl_context(verify)
+            limits = httpx.Limits(max_connections=self.limiter.total,
+                                  max_keepalive_connections=self.limiter.total)
+            transport = httpx.AsyncHTTPTransport(verify=ctx, limits=limits)
+            # httpx takes no network backend, so its pool is rebuilt with ours: the one
+            # place that reaches inside httpx (tests cover host mapping end to end).
+            transport._pool = httpcore.AsyncConnectionPool(
+                ssl_context=ctx,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=MappedNetworkBackend(self.hosts),
+            )
+            client = httpx.AsyncClient(
+                transport=transport, trust_env=False, follow_redirects=False, timeout=None,
+                headers=self._default_headers,
+                cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
+            )
+            self._clients[verify] = client
+        return client
+
+    async def aclose(self) -> None:
+        """Close every connection."""
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+    # ---- one API call ---------------------------------------------------------------------
+    def start(self, out: Outgoing) -> HttpFlow:
+        """Record the call: check the policy and publish FlowStarted (refused calls too)."""
+        verdict = self.policy.check(out.list_name, out.url)
+        flow = self._new_flow(out, out.method, out.url, out.body, verdict)
+        self.bus.publish(FlowStarted(flow=flow))
+        return flow
+
+    async def run(self, flow: HttpFlow, out: Outgoing, consume: Consumer[T]) -> tuple[HttpFlow, T]:
+        """Run a started call to the end; ``consume`` reads the final response.
+
+        Returns the final flow (the last redirect hop) and what ``consume`` returned.
+        Raises NetError (the flow has failed and says why); cancellation is an abort.
+        """
+        holder = [flow]
+        try:
+            if not flow.verdict.allowed:
+                raise PolicyRefused(flow.verdict.reason or R_NOT_LISTED)
+            domain = flow.host
+            await self.limiter.acquire(domain)
+            try:
+                flow.timings.sent = time.time()
+                flow.state = FlowState.RUNNING
+                result = await asyncio.wait_for(self._follow(out, holder, consume), out.timeout)
+            finally:
+                self.limiter.release(domain)
+        except asyncio.TimeoutError:
+            raise self._fail(holder[0], Timeout()) from None
+        except asyncio.CancelledError:
+            self._fail(holder[0], Aborted())
+            raise
+        except NetError as exc:
+            raise self._fail(holder[0], exc) from None
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+            raise self._fail(holder[0], from_httpx(exc)) from None
+        except OSError as exc:
+            raise self._fail(holder[0], from_os_error(exc)) from None
+        final = holder[0]
+        final.state = FlowState.DONE
+        final.timings.done = time.time()
+        self.bus.publish(FlowFinished(flow=final))
+        return final, result
+
+    def abort_unstarted(self, flow: HttpFlow) -> None:
+        """A call cancelled before it ran: its flow ends as aborted (if it has not ended)."""
+        if flow.state not in (FlowState.DONE, FlowState.FAILED):
+            self._fail(flow, Aborted())
+
+    def _new_flow(self, out: Outgoing, method: str, url: str, body: bytes | None,
+                  verdict: Verdict, parent: HttpFlow | None = None) -> HttpFlow:
+        flow = HttpFlow(api=out.api, verdict=verdict,
+                        request=HttpRequest(method, url, list(out.headers), Body.of(body or b"")))
+        if parent is not None:
+            flow.redirected_from = parent.id
+        target = self.hosts.target(flow.host) if verdict.allowed and flow.host else None
+        flow.connected_to = str(target) if target else None
+        return flow
+
+    def _fail(self, flow: HttpFlow, error: NetError) -> NetError:
+        flow.error = error
+        flow.state = FlowState.FAILED
+        flow.timings.done = time.time()
+        self.bus.publish(FlowFailed(flow=flow))
+        return error
+
+    async def _follow(self, out: Outgoing, holder: list[HttpFlow], consume: Consumer[T]) -> T:
+        method, url, body, stream = out.method, out.url, out.body, out.stream
+        client = self.client(verify=self.policy.enabled)
+        for _hop in range(MAX_REDIRECTS + 1):
+            flow = holder[0]
+            request = client.build_request(method, url, headers=out.headers,
+                                           content=stream if stream is not None else body)
+            flow.request.headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                                    for k, v in request.headers.raw]
+            response = await client.send(request, stream=True)
+            try:
+                flow.timings.first_byte = time.time()
+                flow.response = HttpResponse(
+                    status=response.status_code,
+                    reason=response.reason_phrase,
+                    http_version=response.http_version,
+                    headers=[(k.decode("latin-1"), v.decode("latin-1"))
+                             for k, v in response.headers.raw],
+                )
+                self.bus.publish(FlowResponse(flow=flow))
+                location = response.headers.get("location")
+                if response.status_code not in _REDIRECT_CODES or not location:
+                    return await consume(flow, response)
+                async for chunk in response.aiter_bytes():
+                    flow.response.body.append(chunk)
+            finally:
+                await response.aclose()
+            # A redirect: this hop is done; the next one must pass the same policy.
+            next_url = url = str(response.url.join(location))
+            if response.status_code == 303 or (response.status_code in (301, 302)
+                                               and method == "POST"):
+                method = "GET" if method != "HEAD" else method
+                body, stream = None, None
+            flow.state = FlowState.DONE
+            flow.timings.done = time.time()
+            self.bus.publish(FlowFinished(flow=flow))
+            verdict = self.policy.check(out.list_name, next_url)
+            holder[0] = self._new_flow(out, method, next_url, body, verdict, parent=flow)
+            holder[0].timings.sent = time.time()
+            holder[0].state = FlowState.RUNNING
+            self.bus.publish(FlowStarted(flow=holder[0]))
+            if not verdict.allowed:
+                raise PolicyRefused(f"redirect to {next_url} refused: {verdict.reason}")
+            if stream is not None:
+                raise NetError("cannot repeat a streamed body after a redirect")
+        raise from_httpx(httpx.TooManyRedirects("too many redirects"))

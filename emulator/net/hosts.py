@@ -1,0 +1,136 @@
+"""Host mapping and TLS trust.
+
+A mapping connects a whitelisted domain to another address (a local backend) while the
+URL, the Host header and TLS -- SNI and the certificate check -- keep the domain's name.
+So an app is tested against a local server with domain checks *on*.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpcore
+
+from emulator.errors import ConfigError
+from emulator.net.policy import normalize_host
+
+BUILTIN = "builtin"
+_TARGET = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a mapped domain really connects."""
+
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def parse_target(domain: str, value: str) -> Target | str:
+    """``HOST:PORT`` as a Target, or the string ``builtin``; ConfigError otherwise."""
+    if value == BUILTIN:
+        return BUILTIN
+    m = _TARGET.match(value.strip())
+    if not m or not 0 < int(m.group(2)) < 65536:
+        raise ConfigError(f"host mapping {domain!r}: {value!r} is not HOST:PORT or 'builtin'")
+    return Target(m.group(1).strip("[]"), int(m.group(2)))
+
+
+class HostMap:
+    """Domain -> connection target. ``builtin`` entries resolve through ``builtin`` (the
+    embedded demo backend), which gets the kind of connection (``http`` or ``ws``)."""
+
+    def __init__(self, mapping: Mapping[str, str] | None = None,
+                 builtin: Callable[[str], Target] | None = None) -> None:
+        self._map: dict[str, Target | str] = {}
+        self._builtin = builtin
+        for domain, value in (mapping or {}).items():
+            if not domain or "/" in domain or ":" in domain:
+                raise ConfigError(f"host mapping: {domain!r} is not a domain name")
+            self._map[normalize_host(domain)] = parse_target(domain, value)
+
+    @property
+    def uses_builtin(self) -> bool:
+        """Whether any domain maps to the embedded backend."""
+        return BUILTIN in self._map.values()
+
+    def items(self) -> Iterable[tuple[str, Target | str]]:
+        """The mapping as configured."""
+        return self._map.items()
+
+    def target(self, host: str, kind: str = "http") -> Target | None:
+        """Where ``host`` connects, or None when it is not mapped."""
+        value = self._map.get(normalize_host(host))
+        if value is None:
+            return None
+        if value == BUILTIN:
+            if self._builtin is None:
+                raise ConfigError(f"{host} maps to the builtin backend, which is not running")
+            return self._builtin(kind)
+        assert isinstance(value, Target)
+        return value
+
+
+class MappedNetworkBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network layer with mapped domains connecting elsewhere.
+
+    httpcore still does TLS with ``server_hostname`` = the URL's host, so SNI and the
+    certificate check are for the domain, not for the address we connect to.
+    """
+
+    def __init__(self, hosts: HostMap, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self.hosts = hosts
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None
+                          ) -> httpcore.AsyncNetworkStream:
+        target = self.hosts.target(host, "http")
+        if target is not None:
+            host, port = target.host, target.port
+        return await self._inner.connect_tcp(host, port, timeout=timeout,
+                                             local_address=local_address,
+                                             socket_options=socket_options)
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[Any] | None = None
+                                  ) -> httpcore.AsyncNetworkStream:
+        return await self._inner.connect_unix_socket(path, timeout=timeout,
+                                                     socket_options=socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def make_ssl_context(*, verify: bool = True, ca_file: Path | None = None,
+                     extra_ca_pem: Iterable[str] = ()) -> ssl.SSLContext:
+    """The system trust store plus ``ca_file`` and ``extra_ca_pem`` (e.g. the builtin
+    backend's CA). With ``verify`` False, certificates are not checked at all."""
+    ctx = ssl.create_default_context()
+    if not verify:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    try:
+        import certifi
+
+        ctx.load_verify_locations(cafile=certifi.where())
+    except (ImportError, OSError):
+        pass  # the system store alone
+    if ca_file is not None:
+        try:
+            ctx.load_verify_locations(cafile=str(ca_file))
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"CA file {ca_file}: cannot load ({exc})") from None
+    for pem in extra_ca_pem:
+        ctx.load_verify_locations(cadata=pem)
+    return ctx
