@@ -20,12 +20,16 @@ from emulator.flows.bus import EventBus
 from emulator.flows.events import (
     ConsoleMessage,
     Event,
+    FlowFailed,
+    FlowFinished,
     PageDataChanged,
     PageLifecycle,
     PageStackChanged,
     UiRequest,
     UncaughtError,
 )
+from emulator.flows.flow import HttpFlow
+from emulator.flows.har import write_har
 
 EXIT_OK = 0
 EXIT_APP_ERROR = 1
@@ -49,6 +53,12 @@ class HeadlessPrinter:
             self._uncaught(event)
         elif isinstance(event, UiRequest):
             self._ui(event)
+        elif isinstance(event, FlowFailed) and event.flow.verdict.label == "refused":
+            flow = event.flow
+            print(f"[refused] {flow.api} {flow.request.url}: {flow.error_message}",
+                  file=self.err, flush=True)
+        elif self.verbose and isinstance(event, (FlowFinished, FlowFailed)):
+            print(f"[net] {_flow_line(event.flow)}", file=self.err, flush=True)
         elif self.verbose and isinstance(event, PageLifecycle):
             print(f"[page] {event.route} {event.hook}", file=self.err, flush=True)
         elif self.verbose and isinstance(event, PageStackChanged):
@@ -110,7 +120,20 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
             return EXIT_TIMEOUT
     finally:
         await host.close()
+        if settings.har is not None:
+            flows = list(host.flows)
+            write_har(settings.har, flows)
+            print(f"[har] {len(flows)} entries written to {settings.har}", file=err, flush=True)
     return EXIT_APP_ERROR if host.error_count else EXIT_OK
+
+
+def _flow_line(flow: HttpFlow) -> str:
+    total = flow.timings.total_s
+    took = f" ({total * 1000:.0f} ms)" if total is not None else ""
+    if flow.error is not None:
+        return f"{flow.request.method} {flow.request.url} failed: {flow.error_message}{took}"
+    status = flow.response.status if flow.response else "-"
+    return f"{status} {flow.request.method} {flow.request.url}{took}"
 
 
 def _parse_query(query: str) -> dict[str, str]:

@@ -94,7 +94,7 @@ def _detail(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def from_httpx(exc: httpx.HTTPError | httpx.InvalidURL | httpx.StreamError) -> NetError:
+def from_httpx(exc: Exception) -> NetError:
     """Translate an httpx exception (any class) into our error."""
     tls = _ssl_cause(exc)
     if tls is not None:
@@ -120,6 +120,8 @@ def from_httpx(exc: httpx.HTTPError | httpx.InvalidURL | httpx.StreamError) -> N
         return ProtocolFailed("too many redirects")
     if isinstance(exc, httpx.HTTPStatusError):
         return ProtocolFailed(f"http error: {_detail(exc)}")
+    if isinstance(exc, httpx.CookieConflict):
+        return ProtocolFailed(f"cookie conflict: {_detail(exc)}")
     if isinstance(exc, httpx.InvalidURL):
         return BadRequest(f"parameter error: invalid url ({_detail(exc)})")
     if isinstance(exc, (httpx.TransportError, httpx.RequestError)):
