@@ -130,3 +130,25 @@ def test_version_and_module_entry() -> None:
     """python -m emulator works and reports its version."""
     result = cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("swan-emulator ")
+
+
+def test_netdemo_tour_runs_offline_and_writes_har(tmp_path: Path) -> None:
+    """The request tour on the builtin backend: every case as the platform; HAR has all."""
+    import json
+
+    har = tmp_path / "out.har"
+    result = cli("run", REPO / "sample_apps" / "netdemo", "--har", har, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "netdemo: 11/11 cases behaved as the platform does" in result.stdout
+    assert "BAD" not in result.stdout
+    assert "[refused] request https://not-allowed.example.com/data" in result.stderr
+    entries = json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]
+    urls = [e["request"]["url"] for e in entries]
+    assert len(entries) == 13  # 11 cases + the two redirect hops
+    assert "https://not-allowed.example.com/data" in urls
+    refused = next(e for e in entries if "not-allowed" in e["request"]["url"])
+    assert refused["response"]["status"] == 0 and refused["_policy"]["verdict"] == "refused"
+    timed_out = next(e for e in entries if e["request"]["url"].endswith("/delay/5000"))
+    assert timed_out["response"]["_error"] == "timeout"
+    assert all(e["_connectedTo"].startswith("127.0.0.1:") for e in entries
+               if "api.demo.test" in e["request"]["url"])

@@ -131,14 +131,7 @@ class HttpFlow:
     timings: Timings = field(default_factory=Timings)
     connected_to: str | None = None  # host:port when a host mapping redirected the connection
     redirected_from: int | None = None  # id of the flow whose redirect led here
-
-    @property
-    def host(self) -> str:
-        """The URL's host (for display and grouping)."""
-        from emulator.net.policy import parse_url
-
-        parsed = parse_url(self.request.url)
-        return parsed.host if parsed else ""
+    host: str = ""  # the URL's host as the policy saw it (lower case, no trailing dot)
 
     @property
     def error_message(self) -> str | None:

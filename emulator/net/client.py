@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import http.cookiejar
 import ssl
+import sys
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -35,6 +37,31 @@ from emulator.net.limits import ConcurrencyLimiter
 from emulator.net.policy import R_NOT_LISTED, DomainPolicy, ListName, Verdict
 
 T = TypeVar("T")
+
+if sys.version_info >= (3, 11):
+    deadline = asyncio.timeout  # no extra task per call, unlike wait_for
+else:  # pragma: no cover - Python 3.10
+    @asynccontextmanager
+    async def deadline(seconds: float) -> AsyncIterator[None]:
+        """Cancel the block after ``seconds``; raise TimeoutError then."""
+        task = asyncio.current_task()
+        assert task is not None
+        fired = False
+
+        def expire() -> None:
+            nonlocal fired
+            fired = True
+            task.cancel()
+
+        handle = asyncio.get_running_loop().call_later(seconds, expire)
+        try:
+            yield
+        except asyncio.CancelledError:
+            if fired:
+                raise TimeoutError() from None
+            raise
+        finally:
+            handle.cancel()
 MAX_REDIRECTS = 10
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
 
@@ -136,10 +163,11 @@ class Network:
             try:
                 flow.timings.sent = time.time()
                 flow.state = FlowState.RUNNING
-                result = await asyncio.wait_for(self._follow(out, holder, consume), out.timeout)
+                async with deadline(out.timeout):
+                    result = await self._follow(out, holder, consume)
             finally:
                 self.limiter.release(domain)
-        except asyncio.TimeoutError:
+        except (asyncio.TimeoutError, TimeoutError):
             raise self._fail(holder[0], Timeout()) from None
         except asyncio.CancelledError:
             self._fail(holder[0], Aborted())
@@ -163,7 +191,7 @@ class Network:
 
     def _new_flow(self, out: Outgoing, method: str, url: str, body: bytes | None,
                   verdict: Verdict, parent: HttpFlow | None = None) -> HttpFlow:
-        flow = HttpFlow(api=out.api, verdict=verdict,
+        flow = HttpFlow(api=out.api, verdict=verdict, host=verdict.host,
                         request=HttpRequest(method, url, list(out.headers), Body.of(body or b"")))
         if parent is not None:
             flow.redirected_from = parent.id

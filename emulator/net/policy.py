@@ -10,6 +10,7 @@ connection cannot disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -68,12 +69,13 @@ class ParsedUrl:
     userinfo: bool
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_url(url: str) -> ParsedUrl | None:
     """Parse like httpx does, plus what httpx normalises away (an explicit :443, userinfo).
 
     None when the URL is not a usable absolute URL.
     """
-    if not isinstance(url, str) or _BAD_CHARS.search(url):
+    if _BAD_CHARS.search(url):
         return None
     m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)", url)
     if not m:
@@ -107,6 +109,7 @@ class Verdict:
     checked: bool
     reason: str | None = None
     list_name: str = "request"
+    host: str = ""  # the host checked ('' when the URL did not parse)
 
     @property
     def label(self) -> str:
@@ -147,27 +150,31 @@ class DomainPolicy:
 
     def check(self, list_name: ListName, url: str) -> Verdict:
         """Decide whether ``url`` may be used by an API of ``list_name``."""
-        parsed = parse_url(url)
+        parsed = parse_url(url) if isinstance(url, str) else None
         if parsed is None:
             return Verdict(False, True, R_INVALID, list_name)
+
+        def verdict(allowed: bool, reason: str | None, checked: bool = True) -> Verdict:
+            return Verdict(allowed, checked, reason, list_name, parsed.host)
+
         wanted = scheme_of(list_name)
         insecure = "http" if wanted == "https" else "ws"
         if not self.enabled:
             if parsed.scheme in (wanted, insecure):
-                return Verdict(True, False, None, list_name)
-            return Verdict(False, True, R_SCHEME, list_name)
+                return verdict(True, None, checked=False)
+            return verdict(False, R_SCHEME)
         if parsed.scheme != wanted:
-            return Verdict(False, True, R_SCHEME, list_name)
+            return verdict(False, R_SCHEME)
         if parsed.userinfo:
-            return Verdict(False, True, R_USERINFO, list_name)
+            return verdict(False, R_USERINFO)
         if parsed.explicit_port:
-            return Verdict(False, True, R_PORT, list_name)
+            return verdict(False, R_PORT)
         problem = host_problem(parsed)
         if problem:
-            return Verdict(False, True, problem, list_name)
+            return verdict(False, problem)
         if parsed.host not in self._hosts[list_name]:
-            return Verdict(False, True, R_NOT_LISTED, list_name)
-        return Verdict(True, True, None, list_name)
+            return verdict(False, R_NOT_LISTED)
+        return verdict(True, None)
 
 
 def entry_problem(list_name: str, entry: str) -> str | None:

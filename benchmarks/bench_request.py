@@ -1,0 +1,127 @@
+"""Requests per second: swan.request (JS -> bridge -> httpx) vs raw httpx.AsyncClient.
+
+Both hit the same local HTTPS server (trustme certificate) in the same process and the
+same run: sequentially, and 50 calls issued at once (raw httpx gets the 5-connection limit
+that swan's per-domain cap imposes). Usage: python benchmarks/bench_request.py [N]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import trustme
+
+from emulator.app.host import AppHost
+from emulator.app.package import load_package
+from emulator.config import Settings
+from emulator.devserver.certs import ServerCertificates
+from emulator.devserver.http import HttpServer, Request, Response
+from emulator.flows.bus import EventBus
+from emulator.flows.events import ConsoleMessage
+
+DOMAIN = "api.demo.test"
+BODY = json.dumps({"ok": True, "items": list(range(20))}).encode()
+
+APP_JS = """
+var N = %(n)d, BATCH = %(batch)d, URL = 'https://%(domain)s/json';
+function sequential(i, t0) {
+    if (i === N) { console.log('seq ' + (Date.now() - t0)); return concurrent(0, Date.now()); }
+    swan.request({url: URL, success: function (r) { sequential(i + 1, t0); },
+                  fail: function (e) { console.error(e.errMsg); }});
+}
+function concurrent(done, t0) {
+    if (done >= N) { console.log('conc ' + (Date.now() - t0)); return; }
+    var left = BATCH;
+    for (var k = 0; k < BATCH; k++) swan.request({url: URL, complete: function () {
+        if (--left === 0) concurrent(done + BATCH, t0);
+    }});
+}
+Page({onLoad: function () { sequential(0, Date.now()); }});
+"""
+
+
+async def handler(_request: Request) -> Response:
+    return Response(200, [("Content-Type", "application/json")], BODY)
+
+
+async def swan(n: int, batch: int, port: int, ca_file: Path, root: Path) -> tuple[float, float]:
+    app = root / "app"
+    root.mkdir(parents=True, exist_ok=True)
+    (app / "pages" / "index").mkdir(parents=True)
+    (app / "app.json").write_text('{"pages": ["pages/index/index"]}')
+    (app / "app.js").write_text("App({});")
+    (app / "pages" / "index" / "index.js").write_text(
+        APP_JS % {"n": n, "batch": batch, "domain": DOMAIN})
+    bus = EventBus()
+    lines: list[str] = []
+    bus.subscribe(lambda e: lines.append(e.text), ConsoleMessage)
+    settings = Settings(domains={"request": [f"https://{DOMAIN}"]},
+                        hosts={DOMAIN: f"127.0.0.1:{port}"}, ca_file=ca_file,
+                        data_dir=root / "data")
+    host = AppHost(load_package(app), settings, bus)
+    await host.start()
+    await host.wait_idle()
+    await host.close()
+    times = dict(line.split() for line in lines if line.split()[0] in ("seq", "conc"))
+    if len(times) != 2:
+        raise SystemExit(f"benchmark app failed: {lines}")
+    return int(times["seq"]) / 1000, int(times["conc"]) / 1000
+
+
+async def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    batch = 50
+    ca = trustme.CA()
+    certs = ServerCertificates(ca, default_names=(DOMAIN, "127.0.0.1"))
+    results: dict[str, list[float]] = {"raw_seq": [], "raw_conc": [], "swan_seq": [],
+                                       "swan_conc": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        ca_file = Path(tmp) / "ca.pem"
+        ca.cert_pem.write_to_path(str(ca_file))
+        async with HttpServer(handler, ssl_context=certs.server_context) as server:
+            # Interleaved rounds, so both sides see the same machine noise; medians count.
+            for i in range(rounds):
+                root = Path(tmp) / f"round{i}"
+                # Raw httpx connects to the IP (the certificate also names 127.0.0.1).
+                seq, conc = await raw(n, batch, server.port, ca)
+                results["raw_seq"].append(n / seq)
+                results["raw_conc"].append(n / conc)
+                seq, conc = await swan(n, batch, server.port, ca_file, root)
+                results["swan_seq"].append(n / seq)
+                results["swan_conc"].append(n / conc)
+    med = {k: statistics.median(v) for k, v in results.items()}
+    print(f"{rounds} rounds of {n} requests (medians); concurrent = batches of {batch}")
+    print(f"sequential: swan.request {med['swan_seq']:6.0f} req/s, raw httpx "
+          f"{med['raw_seq']:6.0f} req/s, ratio {med['swan_seq'] / med['raw_seq']:.2f}")
+    print(f"50 at once: swan.request {med['swan_conc']:6.0f} req/s, raw httpx "
+          f"{med['raw_conc']:6.0f} req/s, ratio {med['swan_conc'] / med['raw_conc']:.2f}")
+
+
+async def raw(n: int, batch: int, port: int, ca: trustme.CA) -> tuple[float, float]:
+    ctx = ssl.create_default_context()
+    ca.configure_trust(ctx)
+    transport = httpx.AsyncHTTPTransport(verify=ctx, limits=httpx.Limits(max_connections=5))
+    async with httpx.AsyncClient(transport=transport,
+                                 base_url=f"https://127.0.0.1:{port}") as c:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            (await c.get("/json")).json()
+        seq = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for _ in range(0, n, batch):
+            await asyncio.gather(*(c.get("/json") for _ in range(batch)))
+        conc = time.perf_counter() - t0
+    return seq, conc
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

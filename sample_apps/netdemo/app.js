@@ -1,0 +1,5 @@
+App({
+    globalData: {
+        api: 'https://api.demo.test'
+    }
+});
