@@ -152,3 +152,30 @@ def test_netdemo_tour_runs_offline_and_writes_har(tmp_path: Path) -> None:
     assert timed_out["response"]["_error"] == "timeout"
     assert all(e["_connectedTo"].startswith("127.0.0.1:") for e in entries
                if "api.demo.test" in e["request"]["url"])
+
+
+async def test_map_host_and_ca_file_flags(tmp_path: Path, demo_server: Any) -> None:
+    """--map-host and --ca-file point a whitelisted domain at a local HTTPS server."""
+    import asyncio
+    import sys as _sys
+
+    root = app(tmp_path, """
+        swan.request({url: 'https://api.demo.test/json',
+                      success: function (r) { console.log('status', r.statusCode, r.data.name); },
+                      fail: function (e) { console.log('fail', e.errMsg); }});
+        Page({});
+    """, **{"swan-emulator.json": {"domains": {"request": ["https://api.demo.test"]}}})
+    base = [_sys.executable, "-m", "emulator", "run", str(root)]
+    mapped = ["--map-host", f"api.demo.test=127.0.0.1:{demo_server.port}"]
+
+    async def run(*extra: str) -> tuple[int, str, str]:
+        proc = await asyncio.create_subprocess_exec(
+            *base, *extra, cwd=REPO, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+        return proc.returncode or 0, out.decode(), err.decode()
+
+    code, out, err = await run(*mapped, "--ca-file", str(demo_server.ca_file))
+    assert (code, out) == (0, "status 200 swan-emulator\n"), err
+    code, out, _ = await run(*mapped)  # the certificate's CA is not trusted
+    assert out.startswith("fail request:fail ssl handshake failed")

@@ -313,3 +313,20 @@ async def test_callbacks_are_asynchronous_and_once(run_app: Any, demo_server: De
         order.push('after call');
     """), demo_server.settings())
     assert run.logs == ["after call,fail,complete"]
+
+
+async def test_cookies_are_visible_not_automatic(run_app: Any, demo_server: DemoServer) -> None:
+    """Set-Cookie shows in header and cookies; the client does not replay it on its own."""
+    run = await run_app(page(f"""
+        call('set', {{url: '{API}/cookies/set?sid=abc&theme=dark', success: function () {{}}}});
+        setTimeout(function () {{
+            call('auto', {{url: '{API}/cookies'}});
+            call('manual', {{url: '{API}/cookies', header: {{Cookie: 'sid=abc'}}}});
+        }}, 100);
+    """), demo_server.settings())
+    result = outcomes(run.logs)
+    set_res = success(result, "set")
+    assert set_res["cookies"] == ["sid=abc; Path=/; HttpOnly", "theme=dark; Path=/; HttpOnly"]
+    assert set_res["header"]["Set-Cookie"] == "sid=abc; Path=/; HttpOnly, theme=dark; Path=/; HttpOnly"
+    assert success(result, "auto")["data"] == {"cookie": None}
+    assert success(result, "manual")["data"] == {"cookie": "sid=abc"}
