@@ -30,9 +30,13 @@ from emulator.net.client import Network
 from emulator.net.hosts import HostMap, Target, make_ssl_context
 from emulator.net.policy import DomainPolicy
 from emulator.runtime.bridge import Runtime
+from emulator.swan.chooser import ChooseService, QueuePicker
+from emulator.swan.files import USER_DATA_PATH, AppFiles
+from emulator.swan.fs import FileService
 from emulator.swan.request import RequestService
 from emulator.swan.storage import StorageFile
 from emulator.swan.system import network_status, system_info
+from emulator.swan.transfer import TransferService
 from emulator.swan.ui import UiService
 
 MODULE_HEADER = "__swan_host__.define({path}, function (module, exports, require, __filename, " \
@@ -77,6 +81,13 @@ class AppHost:
         self.requests = RequestService(self.runtime, self.network,
                                        timeout_ms=package.network_timeout_ms["request"],
                                        app_key=package.project.appid)
+        self.files = AppFiles(self.sandbox)
+        self.transfers = TransferService(self.runtime, self.network, self.files,
+                                         limits=settings.limits,
+                                         timeouts_ms=package.network_timeout_ms,
+                                         app_key=package.project.appid)
+        self.file_service = FileService(self.runtime, self.files)
+        self.chooser = ChooseService(self.runtime, self.files, QueuePicker(settings.choose_files))
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False
@@ -159,7 +170,7 @@ class AppHost:
             "baseVersion": self.settings.base_version,
             "networkType": self.network_type,
             "storage": self.storage.data,
-            "userDataPath": "bdfile://usr",
+            "userDataPath": USER_DATA_PATH,
         }
 
     # ---- page events from JS ----------------------------------------------------------
@@ -218,6 +229,7 @@ class AppHost:
         if self.started:
             self.runtime.enter("hide")
         self.requests.calls.cancel_all()
+        self.transfers.calls.cancel_all()
         await asyncio.sleep(0)  # let cancelled calls record their aborts
         self.runtime.close()
         self.storage.flush()

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from emulator.devserver.http import DropConnection, Request, Response
+from emulator.devserver.multipart import boundary_of, read_multipart
 
 Route = Callable[[Request, re.Match[str]], Awaitable[Response]]
 MAX_DELAY_MS = 120_000
@@ -131,6 +132,54 @@ async def drop(_r: Request, _m: re.Match[str]) -> Response:
                     body())
 
 
+DOWNLOAD_BLOCK = bytes((i * 7 + 3) % 256 for i in range(64 * 1024))
+MAX_DOWNLOAD = 4 * 1024 * 1024 * 1024
+
+
+def download_bytes(size: int) -> bytes:
+    """The exact content /download/<size> serves (for checks): a repeating 64 KiB block."""
+    whole, rest = divmod(size, len(DOWNLOAD_BLOCK))
+    return DOWNLOAD_BLOCK * whole + DOWNLOAD_BLOCK[:rest]
+
+
+async def upload(request: Request, _m: re.Match[str]) -> Response:
+    """A multipart upload: field names and values, each file's name, size and sha256."""
+    boundary = boundary_of(request.header("content-type"))
+    if boundary is None:
+        body = await request.read()
+        return json_response({"error": "expected multipart/form-data", "bodySize": len(body)},
+                             400)
+    received = await read_multipart(request.stream(), boundary)
+    return json_response({"fields": received.fields,
+                          "files": [f.summary() for f in received.files]})
+
+
+async def download(request: Request, m: re.Match[str]) -> Response:
+    """``/download/<bytes>``: that many bytes; ``?chunked=1`` without Content-Length;
+    ``?slow=1`` paced (~2 s in all, to watch progress); ``?name=`` a Content-Disposition."""
+    size = _int(m.group(1), 0, 0, MAX_DOWNLOAD)
+    q = dict(request.query)
+    slow = q.get("slow") == "1"
+    step = len(DOWNLOAD_BLOCK)
+    pause = 2.0 / max(1, size // step) if slow else 0.0
+
+    async def body() -> AsyncIterator[bytes]:
+        sent = 0
+        while sent < size:
+            n = min(step, size - sent)
+            yield DOWNLOAD_BLOCK if n == step else DOWNLOAD_BLOCK[:n]
+            sent += n
+            if pause:
+                await asyncio.sleep(min(pause, 0.2))
+
+    headers = [("Content-Type", q.get("type", "application/octet-stream"))]
+    if q.get("chunked") != "1":
+        headers.append(("Content-Length", str(size)))
+    if "name" in q:
+        headers.append(("Content-Disposition", f'attachment; filename="{q["name"]}"'))
+    return Response(200, headers, body())
+
+
 async def index(_r: Request, _m: re.Match[str]) -> Response:
     """What this backend offers."""
     lines = [f"{pattern}  {fn.__doc__ or ''}" for pattern, fn in ROUTES]
@@ -149,6 +198,8 @@ ROUTES: list[tuple[str, Route]] = [
     (r"/cookies/set", set_cookies),
     (r"/cookies", cookies),
     (r"/drop", drop),
+    (r"/upload", upload),
+    (r"/download/(\d+)", download),
     (r"/", index),
 ]
 _COMPILED = [(re.compile(p + r"/?$"), fn) for p, fn in ROUTES]

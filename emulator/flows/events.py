@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from emulator.errors import ScriptError
-from emulator.flows.flow import HttpFlow
+from emulator.flows.flow import HttpFlow, TransferFlow
 
 ConsoleLevel = Literal["log", "info", "debug", "warn", "error"]
 
@@ -141,3 +141,11 @@ class FlowFailed(Event):
     """The exchange ended in an error (refused, timeout, abort, TLS...); see flow.error."""
 
     flow: HttpFlow
+
+
+@dataclass(frozen=True)
+class TransferProgress(Event):
+    """An upload or download moved on. Coalesced: at most ~20 per second per transfer, plus
+    the last one; read ``flow.bytes_done`` / ``bytes_expected`` / ``rate``."""
+
+    flow: TransferFlow

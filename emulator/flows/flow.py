@@ -94,6 +94,12 @@ class FlowState(str, Enum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    ABORTED = "aborted"  # the app (or the user, from the GUI) called abort()
+
+    @property
+    def ended(self) -> bool:
+        """Whether the flow is over."""
+        return self in (FlowState.DONE, FlowState.FAILED, FlowState.ABORTED)
 
 
 @dataclass
@@ -137,3 +143,30 @@ class HttpFlow:
     def error_message(self) -> str | None:
         """The reason as the app's errMsg shows it (after "<api>:fail ")."""
         return self.error.reason if self.error else None
+
+
+@dataclass(eq=False)
+class TransferFlow(HttpFlow):
+    """An uploadFile or downloadFile exchange, with its progress."""
+
+    bytes_done: int = 0
+    bytes_expected: int = 0  # 0 while unknown (a download without Content-Length)
+    file: str = ""  # the app's virtual path (source of an upload, target of a download)
+
+    @property
+    def progress(self) -> int:
+        """Integer percent; 0 while the size is unknown."""
+        if self.state is FlowState.DONE:
+            return 100
+        if self.bytes_expected <= 0:
+            return 0
+        return min(100, self.bytes_done * 100 // self.bytes_expected)
+
+    @property
+    def rate(self) -> float:
+        """Average bytes per second since the transfer started sending."""
+        start = self.timings.sent
+        if start is None:
+            return 0.0
+        end = self.timings.done or time.time()
+        return self.bytes_done / max(end - start, 1e-6)

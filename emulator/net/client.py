@@ -23,7 +23,14 @@ import httpx
 
 from emulator.flows.bus import EventBus
 from emulator.flows.events import FlowFailed, FlowFinished, FlowResponse, FlowStarted
-from emulator.flows.flow import Body, FlowState, HttpFlow, HttpRequest, HttpResponse
+from emulator.flows.flow import (
+    Body,
+    FlowState,
+    HttpFlow,
+    HttpRequest,
+    HttpResponse,
+    TransferFlow,
+)
 from emulator.net.errors import (
     Aborted,
     NetError,
@@ -89,6 +96,7 @@ class Outgoing:
     body: bytes | None = None
     stream: AsyncIterable[bytes] | None = None  # a streamed body (uploads)
     timeout: float = 60.0
+    transfer: bool = False  # record as a TransferFlow (uploadFile, downloadFile)
 
 
 Consumer = Callable[[HttpFlow, httpx.Response], Awaitable[T]]
@@ -184,15 +192,20 @@ class Network:
         self.bus.publish(FlowFinished(flow=final))
         return final, result
 
+    def reject(self, flow: HttpFlow, error: NetError) -> None:
+        """End a started call that will not be sent (a local check failed)."""
+        self._fail(flow, error)
+
     def abort_unstarted(self, flow: HttpFlow) -> None:
         """A call cancelled before it ran: its flow ends as aborted (if it has not ended)."""
-        if flow.state not in (FlowState.DONE, FlowState.FAILED):
+        if not flow.state.ended:
             self._fail(flow, Aborted())
 
     def _new_flow(self, out: Outgoing, method: str, url: str, body: bytes | None,
                   verdict: Verdict, parent: HttpFlow | None = None) -> HttpFlow:
-        flow = HttpFlow(api=out.api, verdict=verdict, host=verdict.host,
-                        request=HttpRequest(method, url, list(out.headers), Body.of(body or b"")))
+        kind = TransferFlow if out.transfer else HttpFlow
+        flow = kind(api=out.api, verdict=verdict, host=verdict.host,
+                    request=HttpRequest(method, url, list(out.headers), Body.of(body or b"")))
         if parent is not None:
             flow.redirected_from = parent.id
         target = self.hosts.target(flow.host) if verdict.allowed and flow.host else None
@@ -201,7 +214,7 @@ class Network:
 
     def _fail(self, flow: HttpFlow, error: NetError) -> NetError:
         flow.error = error
-        flow.state = FlowState.FAILED
+        flow.state = FlowState.ABORTED if isinstance(error, Aborted) else FlowState.FAILED
         flow.timings.done = time.time()
         self.bus.publish(FlowFailed(flow=flow))
         return error

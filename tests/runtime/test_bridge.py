@@ -211,7 +211,7 @@ async def test_binary_crosses_both_ways_including_nul() -> None:
         __swan_host__.invoke('bin', {success: function (r) {
             var b = new Uint8Array(r.data);
             console.log(r.data instanceof ArrayBuffer, b.length, b[0], b[255], b[254]);
-        }}, 'bin', {data: u.buffer}, true);
+        }}, 'bin', {data: u.buffer}, {binary: true});
     """)
     await h.idle()
     assert got == [bytes(range(256))]

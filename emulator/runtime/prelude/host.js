@@ -157,13 +157,29 @@
   };
 
   // Posts `op` to Python; Python answers with entries.settle. Returns the call id.
-  // `transform(res)` shapes a success result (dataType json parsing...) before the app
-  // sees it.
-  host.invoke = function (api, options, op, args, hasBinary, transform) {
+  // extra.binary: args hold ArrayBuffers; extra.transform(res) shapes a success result
+  // (dataType json parsing...) before the app sees it; extra.listeners: the progress
+  // callbacks of an upload/download task.
+  host.invoke = function (api, options, op, args, extra) {
     const id = nextCallId++;
-    calls.set(id, { api: api, options: host.options(options), transform: transform, aborted: false });
-    host.post(op, id, args, hasBinary);
+    extra = extra || {};
+    calls.set(id, {
+      api: api, options: host.options(options), transform: extra.transform,
+      listeners: extra.listeners, aborted: false,
+    });
+    host.post(op, id, args, !!extra.binary);
     return id;
+  };
+
+  // Progress of a pending task; nothing after it settled or was aborted.
+  entries.progress = function (p) {
+    const call = calls.get(p.id);
+    if (!call || call.aborted || !call.listeners) return;
+    const payload = p.res;
+    for (const fn of call.listeners.slice()) {
+      host.callUser(fn, undefined, [Object.assign({}, payload)], call.api + ' onProgressUpdate callback');
+      if (call.aborted) return;  // abort() inside a callback stops the others
+    }
   };
 
   // The app aborted call `id`: Python is told (it cancels the work and answers with a

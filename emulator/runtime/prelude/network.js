@@ -64,11 +64,22 @@
   };
 
   // A task object (RequestTask, UploadTask...) whose abort() reaches call `id` once known.
-  function makeTask(abortOp) {
+  // With `listeners`, it also has onProgressUpdate/offProgressUpdate.
+  function makeTask(abortOp, listeners) {
     let id = 0;
     const task = {
       abort: function () { if (id) host.abort(id, abortOp); },
     };
+    if (listeners) {
+      task.onProgressUpdate = function (fn) {
+        if (typeof fn === 'function') listeners.push(fn);
+      };
+      task.offProgressUpdate = function (fn) {
+        if (fn === undefined) { listeners.length = 0; return; }
+        const i = listeners.indexOf(fn);
+        if (i >= 0) listeners.splice(i, 1);
+      };
+    }
     Object.defineProperty(task, '__bind__', { value: function (callId) { id = callId; } });
     return task;
   }
@@ -117,11 +128,14 @@
     const responseType = String(o.responseType || 'text').toLowerCase() === 'arraybuffer' ? 'arraybuffer' : 'text';
     const id = host.invoke('request', o, 'request', {
       url: url, method: method, header: headers, data: data, responseType: responseType,
-    }, binary, function (res) {
-      if (dataType === 'json' && typeof res.data === 'string') {
-        try { res.data = JSON.parse(res.data); } catch (e) { /* the raw string, still success */ }
-      }
-      return res;
+    }, {
+      binary: binary,
+      transform: function (res) {
+        if (dataType === 'json' && typeof res.data === 'string') {
+          try { res.data = JSON.parse(res.data); } catch (e) { /* the raw string, still success */ }
+        }
+        return res;
+      },
     });
     task.__bind__(id);
     return task;

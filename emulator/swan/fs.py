@@ -1,0 +1,273 @@
+"""``swan.saveFile``, ``getSavedFileList``, ``removeSavedFile``, ``getFileInfo`` and the file
+system manager, inside the app's sandbox (paths checked by :class:`AppFiles`)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from emulator.net.errors import ERR_ARGS
+from emulator.runtime.bridge import Runtime, unwire_bytes, wire_bytes
+from emulator.swan.files import AppFiles, Area, FileAccessError, open_for_write
+
+log = logging.getLogger(__name__)
+
+MAX_READ = 64 * 1024 * 1024
+# Node-style encodings the platform accepts, by Python codec.
+ENCODINGS = {"utf8": "utf-8", "utf-8": "utf-8", "ascii": "ascii", "latin1": "latin-1",
+             "binary": "latin-1", "ucs2": "utf-16-le", "ucs-2": "utf-16-le",
+             "utf16le": "utf-16-le", "utf-16le": "utf-16-le", "base64": "base64",
+             "hex": "hex"}
+
+
+def _decode(data: bytes, encoding: str | None) -> Any:
+    if encoding is None:
+        return wire_bytes(data)
+    codec = ENCODINGS.get(encoding.lower())
+    if codec is None:
+        raise FileAccessError(f"parameter error: unknown encoding {encoding!r}", ERR_ARGS)
+    if codec == "base64":
+        return base64.b64encode(data).decode("ascii")
+    if codec == "hex":
+        return data.hex()
+    return data.decode(codec, errors="replace")
+
+
+def _encode(data: Any, encoding: str | None) -> bytes:
+    raw = unwire_bytes(data)
+    if raw is not None:
+        return raw
+    if not isinstance(data, str):
+        raise FileAccessError("parameter error: data must be a string or an ArrayBuffer", ERR_ARGS)
+    codec = ENCODINGS.get((encoding or "utf8").lower())
+    if codec is None:
+        raise FileAccessError(f"parameter error: unknown encoding {encoding!r}", ERR_ARGS)
+    try:
+        if codec == "base64":
+            return base64.b64decode(data, validate=False)
+        if codec == "hex":
+            return bytes.fromhex(data)
+        return data.encode(codec)
+    except ValueError as exc:
+        raise FileAccessError(f"parameter error: data is not valid {encoding}: {exc}",
+                              ERR_ARGS) from None
+
+
+def _stats(path: Path) -> dict[str, Any]:
+    st = path.stat()
+    return {"mode": st.st_mode, "size": st.st_size, "lastAccessedTime": int(st.st_atime),
+            "lastModifiedTime": int(st.st_mtime), "isDirectory": path.is_dir(),
+            "isFile": path.is_file()}
+
+
+class FileService:
+    """Handles the file messages of one app."""
+
+    def __init__(self, runtime: Runtime, files: AppFiles) -> None:
+        self.runtime = runtime
+        self.files = files
+        ops: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "saveFile": self.save_file,
+            "getSavedFileList": self.saved_file_list,
+            "removeSavedFile": self.remove_saved_file,
+            "getFileInfo": self.file_info,
+        }
+        for op, fn in ops.items():
+            runtime.register(op, self._handler(op, fn))
+        runtime.register("fs", self._on_fs)
+
+    def _handler(self, api: str, fn: Callable[[dict[str, Any]], dict[str, Any]]
+                 ) -> Callable[[int, Any], None]:
+        def handle(call_id: int, args: Any) -> None:
+            self._answer(api, call_id, lambda: fn(args or {}))
+        return handle
+
+    def _answer(self, api: str, call_id: int, fn: Callable[[], dict[str, Any]]) -> None:
+        try:
+            result = fn()
+        except FileAccessError as exc:
+            self.runtime.settle(call_id, False, {"errCode": exc.code,
+                                                 "errMsg": f"{api}:fail {exc.reason}"})
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.runtime.settle(call_id, False, {"errCode": 1001,
+                                                 "errMsg": f"{api}:fail {reason.lower()}"})
+        else:
+            self.runtime.settle(call_id, True, result)
+
+    def _on_fs(self, call_id: int, args: dict[str, Any]) -> None:
+        method = str(args.get("method"))
+        fn = getattr(self, f"fs_{method}", None)
+        if fn is None:
+            self.runtime.settle(call_id, False, {
+                "errCode": 1001, "errMsg": f"{method}:fail not supported by the emulator"})
+            return
+        self._answer(method, call_id, lambda: fn(args))
+
+    # ---- saved files --------------------------------------------------------------------
+    def save_file(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Move a temp file into the saved files; its temp path stops working."""
+        src = self.files.existing_file(args.get("tempFilePath"))
+        if src.area is not Area.TMP:
+            raise FileAccessError(f"not a temp file {src.virtual!r}")
+        name = "store_" + src.host.name.removeprefix("tmp_")
+        dest = self.files.root(Area.STORE) / name
+        shutil.move(src.host, dest)
+        return {"savedFilePath": self.files.virtual(Area.STORE, dest)}
+
+    def saved_file_list(self, _args: dict[str, Any]) -> dict[str, Any]:
+        """Every saved file with its size and creation time (seconds)."""
+        store = self.files.root(Area.STORE)
+        entries = sorted((p for p in store.iterdir() if p.is_file()),
+                         key=lambda p: p.stat().st_mtime)
+        return {"fileList": [{"filePath": self.files.virtual(Area.STORE, p),
+                              "size": p.stat().st_size, "createTime": int(p.stat().st_mtime)}
+                             for p in entries]}
+
+    def remove_saved_file(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Delete a saved file."""
+        f = self.files.existing_file(args.get("filePath"))
+        if f.area is not Area.STORE:
+            raise FileAccessError(f"not a saved file {f.virtual!r}")
+        f.host.unlink()
+        return {}
+
+    def file_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Size and digest (md5 by default, or sha1) of a file."""
+        f = self.files.existing_file(args.get("filePath"))
+        algorithm = str(args.get("digestAlgorithm") or "md5").lower()
+        if algorithm not in ("md5", "sha1"):
+            raise FileAccessError("parameter error: digestAlgorithm must be md5 or sha1",
+                                  ERR_ARGS)
+        digest = hashlib.new(algorithm)
+        with f.host.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        st = f.host.stat()
+        return {"size": st.st_size, "digest": digest.hexdigest(), "createTime": int(st.st_mtime)}
+
+    # ---- the file system manager ---------------------------------------------------------
+    def fs_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        f = self.files.resolve(args.get("path"))
+        if not f.host.exists():
+            raise FileAccessError(f"no such file or directory {f.virtual!r}")
+        return {}
+
+    def fs_readFile(self, args: dict[str, Any]) -> dict[str, Any]:
+        f = self.files.existing_file(args.get("filePath"))
+        size = f.host.stat().st_size
+        position = int(args.get("position") or 0)
+        length = args.get("length")
+        length = size - position if length is None else int(length)
+        if position < 0 or length < 0 or position + length > size:
+            raise FileAccessError("parameter error: position/length out of range", ERR_ARGS)
+        if length > MAX_READ:
+            raise FileAccessError(f"file too large to read at once ({length} bytes)")
+        with f.host.open("rb") as fh:
+            fh.seek(position)
+            data = fh.read(length)
+        return {"data": _decode(data, args.get("encoding"))}
+
+    def _write(self, args: dict[str, Any], append: bool) -> dict[str, Any]:
+        f = self.files.writable(args.get("filePath"))
+        data = _encode(args.get("data", ""), args.get("encoding"))
+        if not f.host.parent.is_dir():
+            raise FileAccessError(f"no such file or directory, open {f.virtual!r}")
+        if f.host.is_dir():
+            raise FileAccessError(f"illegal operation on a directory, open {f.virtual!r}")
+        fd = open_for_write(f.host, append=append)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        return {}
+
+    def fs_writeFile(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._write(args, append=False)
+
+    def fs_appendFile(self, args: dict[str, Any]) -> dict[str, Any]:
+        f = self.files.existing_file(args.get("filePath"))
+        return self._write({**args, "filePath": f.virtual}, append=True)
+
+    def fs_copyFile(self, args: dict[str, Any]) -> dict[str, Any]:
+        src = self.files.existing_file(args.get("srcPath"))
+        dest = self.files.writable(args.get("destPath"))
+        shutil.copyfile(src.host, dest.host, follow_symlinks=False)
+        return {}
+
+    def fs_rename(self, args: dict[str, Any]) -> dict[str, Any]:
+        src = self.files.writable(args.get("oldPath"))
+        dest = self.files.writable(args.get("newPath"))
+        if not src.host.exists():
+            raise FileAccessError(f"no such file or directory {src.virtual!r}")
+        os.replace(src.host, dest.host)
+        return {}
+
+    def fs_mkdir(self, args: dict[str, Any]) -> dict[str, Any]:
+        f = self.files.writable(args.get("dirPath"))
+        if f.host.exists():
+            raise FileAccessError(f"file already exists {f.virtual!r}")
+        f.host.mkdir(parents=bool(args.get("recursive")))
+        return {}
+
+    def fs_readdir(self, args: dict[str, Any]) -> dict[str, Any]:
+        f = self.files.resolve(args.get("dirPath"))
+        if not f.host.is_dir():
+            raise FileAccessError(f"no such directory {f.virtual!r}")
+        return {"files": sorted(p.name for p in f.host.iterdir()
+                                if not p.name.startswith(".") or f.area is not Area.USR)}
+
+    def fs_rmdir(self, args: dict[str, Any]) -> dict[str, Any]:
+        f = self.files.writable(args.get("dirPath"))
+        if not f.host.is_dir():
+            raise FileAccessError(f"no such directory {f.virtual!r}")
+        if args.get("recursive"):
+            shutil.rmtree(f.host)
+        else:
+            f.host.rmdir()
+        return {}
+
+    def fs_unlink(self, args: dict[str, Any]) -> dict[str, Any]:
+        f = self.files.writable(args.get("filePath"))
+        if f.host.is_dir():
+            raise FileAccessError(f"operation not permitted, unlink a directory {f.virtual!r}")
+        if not f.host.exists() and not f.host.is_symlink():
+            raise FileAccessError(f"no such file or directory {f.virtual!r}")
+        f.host.unlink()
+        return {}
+
+    def fs_stat(self, args: dict[str, Any]) -> dict[str, Any]:
+        f = self.files.resolve(args.get("path"))
+        if not f.host.exists():
+            raise FileAccessError(f"no such file or directory {f.virtual!r}")
+        if args.get("recursive") and f.host.is_dir():
+            out = [{"path": "/", "stats": _stats(f.host)}]
+            for p in sorted(f.host.rglob("*")):
+                if not p.is_symlink():
+                    out.append({"path": "/" + p.relative_to(f.host).as_posix(),
+                                "stats": _stats(p)})
+            return {"stats": out}
+        return {"stats": _stats(f.host)}
+
+    def fs_getFileInfo(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.file_info(args)
+
+    def fs_saveFile(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("filePath"):
+            src = self.files.existing_file(args.get("tempFilePath"))
+            dest = self.files.writable(args["filePath"])
+            shutil.move(src.host, dest.host)
+            return {"savedFilePath": dest.virtual}
+        return self.save_file(args)
+
+    def fs_removeSavedFile(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.remove_saved_file(args)
+
+    def fs_getSavedFileList(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.saved_file_list(args)
