@@ -110,6 +110,10 @@ def parse_settings(data: Any, source: str) -> Settings:
                                             '"scriptTimeLimit"', source))
         if s.script_time_limit <= 0:
             raise ConfigError(f'{source}: "scriptTimeLimit" must be positive')
+    for item in _expect(data.get("chooseFiles", []), list, '"chooseFiles"', source):
+        path = Path(_expect(item, str, 'an entry of "chooseFiles"', source))
+        # Relative to the settings file, so a sample app carries its own pictures.
+        s.choose_files.append(path if path.is_absolute() else Path(source).parent / path)
     if "memoryLimitMB" in data:
         s.memory_limit_mb = _expect(data["memoryLimitMB"], int, '"memoryLimitMB"', source)
         if s.memory_limit_mb < 8:

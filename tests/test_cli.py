@@ -179,3 +179,14 @@ async def test_map_host_and_ca_file_flags(tmp_path: Path, demo_server: Any) -> N
     assert (code, out) == (0, "status 200 swan-emulator\n"), err
     code, out, _ = await run(*mapped)  # the certificate's CA is not trusted
     assert out.startswith("fail request:fail ssl handshake failed")
+
+
+def test_transfer_sample_runs_offline() -> None:
+    """choose -> upload -> download -> save -> list, on the builtin backend."""
+    result = cli("run", REPO / "sample_apps" / "transfer", timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "uploaded: server got 7855 bytes" in out and '"album":"旅行"' in out
+    assert "file info: 1048576 bytes" in out
+    assert "saved files: 1" in out
+    assert "[toast] 完成" in result.stderr

@@ -59,6 +59,12 @@ class Request:
         async for chunk in self._chunks:
             yield chunk
 
+    async def discard_rest(self) -> None:
+        """Read whatever the handler left of the body, so the connection can be reused."""
+        self._read = True
+        async for _ in self._chunks:
+            pass
+
     async def read(self, limit: int = MAX_BUFFERED_BODY) -> bytes:
         """The whole body (at most ``limit`` bytes kept)."""
         out = bytearray()
@@ -190,9 +196,7 @@ class _Connection:
                 _chunks=self._body(),
             )
             response = await self.server.handler(request)
-            if not request._read:
-                async for _ in request.stream():  # drain what the handler did not read
-                    pass
+            await request.discard_rest()
             await self._respond(response)
             self.server.requests_served += 1
             if self.conn.our_state is h11.MUST_CLOSE or self.conn.their_state is h11.MUST_CLOSE:

@@ -1,0 +1,1 @@
+App({ globalData: { api: 'https://api.demo.test' } });
