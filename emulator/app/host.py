@@ -115,6 +115,8 @@ class AppHost:
         """
         if self.hosts.uses_builtin and self.backend is None:
             self.backend = await DemoBackend().start()
+        # Loading the trust store takes ~50 ms: do it now, not inside the first request.
+        self.network.client(verify=self.url_check)
         self.sandbox.open()
         self._define_modules()
         self.runtime.enter("init", self._init_payload())
