@@ -25,10 +25,13 @@ from emulator.flows.events import (
     PageDataChanged,
     PageLifecycle,
     PageStackChanged,
+    SocketClosed,
+    SocketFailed,
+    SocketOpened,
     UiRequest,
     UncaughtError,
 )
-from emulator.flows.flow import HttpFlow
+from emulator.flows.flow import HttpFlow, SocketFlow
 from emulator.flows.har import write_har
 
 EXIT_OK = 0
@@ -53,12 +56,16 @@ class HeadlessPrinter:
             self._uncaught(event)
         elif isinstance(event, UiRequest):
             self._ui(event)
-        elif isinstance(event, FlowFailed) and event.flow.verdict.label == "refused":
+        elif isinstance(event, (FlowFailed, SocketFailed)) and \
+                event.flow.verdict.label == "refused":
             flow = event.flow
-            print(f"[refused] {flow.api} {flow.request.url}: {flow.error_message}",
-                  file=self.err, flush=True)
+            url = flow.url if isinstance(flow, SocketFlow) else flow.request.url
+            print(f"[refused] {flow.api} {url}: {flow.error_message}", file=self.err,
+                  flush=True)
         elif self.verbose and isinstance(event, (FlowFinished, FlowFailed)):
             print(f"[net] {_flow_line(event.flow)}", file=self.err, flush=True)
+        elif self.verbose and isinstance(event, (SocketOpened, SocketClosed, SocketFailed)):
+            print(f"[socket] {_socket_line(event.flow)}", file=self.err, flush=True)
         elif self.verbose and isinstance(event, PageLifecycle):
             print(f"[page] {event.route} {event.hook}", file=self.err, flush=True)
         elif self.verbose and isinstance(event, PageStackChanged):
@@ -125,6 +132,15 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
             write_har(settings.har, flows)
             print(f"[har] {len(flows)} entries written to {settings.har}", file=err, flush=True)
     return EXIT_APP_ERROR if host.error_count else EXIT_OK
+
+
+def _socket_line(flow: SocketFlow) -> str:
+    if flow.error is not None:
+        return f"{flow.url} failed: {flow.error_message}"
+    if flow.close_code is None:
+        return f"{flow.url} open"
+    return (f"{flow.url} closed {flow.close_code} {flow.close_reason!r} by {flow.closed_by} "
+            f"({flow.frames_sent} sent, {flow.frames_received} received)")
 
 
 def _flow_line(flow: HttpFlow) -> str:

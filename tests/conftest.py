@@ -20,6 +20,7 @@ from emulator.config import Settings
 from emulator.devserver.certs import ServerCertificates
 from emulator.devserver.http import HttpServer, Request, Response
 from emulator.devserver.routes import handle
+from emulator.devserver.ws import WsServer
 from emulator.flows.bus import EventBus
 from emulator.flows.events import ConsoleMessage, Event, UncaughtError
 
@@ -122,6 +123,7 @@ async def run_app(tmp_path: Path) -> Any:
 
 
 DEMO_DOMAIN = "api.demo.test"
+WS_DOMAIN = "ws.demo.test"
 
 
 @dataclass
@@ -130,6 +132,7 @@ class DemoServer:
 
     server: HttpServer
     ca_file: Path
+    ws: WsServer
     active: int = 0
     max_active: int = 0
 
@@ -143,8 +146,8 @@ class DemoServer:
             "domains": {"request": [f"https://{DEMO_DOMAIN}"],
                         "uploadFile": [f"https://{DEMO_DOMAIN}"],
                         "downloadFile": [f"https://{DEMO_DOMAIN}"],
-                        "socket": [f"wss://{DEMO_DOMAIN}"]},
-            "hosts": {DEMO_DOMAIN: f"127.0.0.1:{self.port}"},
+                        "socket": [f"wss://{WS_DOMAIN}"]},
+            "hosts": {DEMO_DOMAIN: f"127.0.0.1:{self.port}", WS_DOMAIN: f"127.0.0.1:{self.ws.port}"},
             "ca_file": self.ca_file,
         }
         base.update(overrides)
@@ -153,8 +156,8 @@ class DemoServer:
 
 @pytest.fixture
 async def demo_server(tmp_path: Path) -> Any:
-    """A real HTTPS server (trustme certificate for any name asked by SNI) on 127.0.0.1;
-    counts requests in flight. Stopped when the test ends."""
+    """A real HTTPS server and a WSS server (trustme certificates for any name asked by SNI)
+    on 127.0.0.1; counts HTTP requests in flight. Stopped when the test ends."""
     ca = trustme.CA()
     ca_file = tmp_path / "test-ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
@@ -170,7 +173,10 @@ async def demo_server(tmp_path: Path) -> Any:
             demo.active -= 1
 
     server = HttpServer(counting, ssl_context=certs.server_context)
-    demo = DemoServer(server, ca_file)
+    ws = WsServer(ssl_context=certs.server_context)
+    demo = DemoServer(server, ca_file, ws)
     await server.start()
+    await ws.start()
     yield demo
     await server.close()
+    await ws.close()

@@ -34,6 +34,7 @@ from emulator.swan.chooser import ChooseService, QueuePicker
 from emulator.swan.files import USER_DATA_PATH, AppFiles
 from emulator.swan.fs import FileService
 from emulator.swan.request import RequestService
+from emulator.swan.socket import SocketService
 from emulator.swan.storage import StorageFile
 from emulator.swan.system import network_status, system_info
 from emulator.swan.transfer import TransferService
@@ -69,6 +70,7 @@ class AppHost:
         self.ui = UiService(self.runtime, self.bus)
         self.flows = FlowStore(self.bus)
         self.backend: DemoBackend | None = None
+        self._ssl_contexts: dict[bool, ssl.SSLContext] = {}
         self.url_check = url_check_of(package, settings)
         self.hosts = HostMap(settings.hosts, builtin=self._builtin_target)
         self.network = Network(
@@ -87,6 +89,10 @@ class AppHost:
                                          timeouts_ms=package.network_timeout_ms,
                                          app_key=package.project.appid)
         self.file_service = FileService(self.runtime, self.files)
+        self.sockets = SocketService(self.runtime, self.bus, policy=lambda: self.network.policy,
+                                     hosts=self.hosts, ssl_context=self._ssl_context,
+                                     timeout_ms=package.network_timeout_ms["connectSocket"],
+                                     app_key=package.project.appid)
         self.chooser = ChooseService(self.runtime, self.files, QueuePicker(settings.choose_files))
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
@@ -101,8 +107,14 @@ class AppHost:
         return self.backend.target(kind)
 
     def _ssl_context(self, verify: bool) -> ssl.SSLContext:
-        extra = [self.backend.ca_pem] if self.backend is not None else []
-        return make_ssl_context(verify=verify, ca_file=self.settings.ca_file, extra_ca_pem=extra)
+        # Made once per mode: loading the trust store costs ~50 ms.
+        ctx = self._ssl_contexts.get(verify)
+        if ctx is None:
+            extra = [self.backend.ca_pem] if self.backend is not None else []
+            ctx = make_ssl_context(verify=verify, ca_file=self.settings.ca_file,
+                                   extra_ca_pem=extra)
+            self._ssl_contexts[verify] = ctx
+        return ctx
 
     # ---- loading ------------------------------------------------------------------------
     async def start(self, path: str | None = None,
@@ -232,6 +244,7 @@ class AppHost:
             self.runtime.enter("hide")
         self.requests.calls.cancel_all()
         self.transfers.calls.cancel_all()
+        await self.sockets.close_all()
         await asyncio.sleep(0)  # let cancelled calls record their aborts
         self.runtime.close()
         self.storage.flush()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from emulator.errors import ScriptError
-from emulator.flows.flow import HttpFlow, TransferFlow
+from emulator.flows.flow import HttpFlow, SocketFlow, SocketFrame, TransferFlow
 
 ConsoleLevel = Literal["log", "info", "debug", "warn", "error"]
 
@@ -117,9 +117,9 @@ class AppStopped(Event):
 
 @dataclass(frozen=True)
 class FlowStarted(Event):
-    """The app made a call; the flow exists (queued, or already refused)."""
+    """The app made a call; the flow exists (queued, or already refused). Sockets too."""
 
-    flow: HttpFlow
+    flow: HttpFlow | SocketFlow
 
 
 @dataclass(frozen=True)
@@ -149,3 +149,37 @@ class TransferProgress(Event):
     the last one; read ``flow.bytes_done`` / ``bytes_expected`` / ``rate``."""
 
     flow: TransferFlow
+
+
+# ---- WebSockets ----------------------------------------------------------------------------
+# A socket flow gets FlowStarted, then SocketOpened, SocketFrameEvent*, SocketClosed; or
+# SocketFailed when it never opened (refused, handshake failed).
+
+
+@dataclass(frozen=True)
+class SocketOpened(Event):
+    """The handshake succeeded (``flow.response_headers`` hold the server's answer)."""
+
+    flow: SocketFlow
+
+
+@dataclass(frozen=True)
+class SocketFrameEvent(Event):
+    """A frame went out (send) or came in (receive), in order."""
+
+    flow: SocketFlow
+    frame: SocketFrame
+
+
+@dataclass(frozen=True)
+class SocketClosed(Event):
+    """The connection ended: ``close_code``/``close_reason``/``closed_by`` say how."""
+
+    flow: SocketFlow
+
+
+@dataclass(frozen=True)
+class SocketFailed(Event):
+    """The socket never opened; ``flow.error`` says why."""
+
+    flow: SocketFlow

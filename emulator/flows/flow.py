@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -170,3 +171,88 @@ class TransferFlow(HttpFlow):
             return 0.0
         end = self.timings.done or time.time()
         return self.bytes_done / max(end - start, 1e-6)
+
+
+TEXT = 1
+BINARY = 2
+DEFAULT_MAX_FRAMES = 10_000
+FRAME_CAPTURE = 64 * 1024  # bytes kept per frame (its size is always recorded)
+
+
+@dataclass(frozen=True)
+class SocketFrame:
+    """One WebSocket message, either way."""
+
+    direction: str  # "send" (app -> server) or "receive"
+    opcode: int  # 1 text, 2 binary
+    data: bytes  # the first FRAME_CAPTURE bytes
+    size: int
+    timestamp: float
+
+    @property
+    def text(self) -> str:
+        """The payload as text (binary frames decoded with replacement)."""
+        return self.data.decode("utf-8", errors="replace")
+
+
+class SocketState(str, Enum):
+    """A socket's life, as ``readyState`` names it (plus failed)."""
+
+    CONNECTING = "connecting"
+    OPEN = "open"
+    CLOSING = "closing"
+    CLOSED = "closed"
+    FAILED = "failed"  # refused, or the handshake failed: never opened
+
+
+@dataclass(eq=False)
+class SocketFlow:
+    """One WebSocket connection and its frames (a bounded buffer: counts are kept when old
+    frames are dropped)."""
+
+    url: str
+    verdict: Verdict
+    id: int = field(default_factory=next_flow_id)
+    api: str = "connectSocket"
+    host: str = ""
+    request_headers: Headers = field(default_factory=list)
+    response_headers: Headers = field(default_factory=list)
+    protocol: str | None = None
+    state: SocketState = SocketState.CONNECTING
+    error: NetError | None = None
+    close_code: int | None = None
+    close_reason: str = ""
+    closed_by: str | None = None  # "client", "server" or "network"
+    timings: Timings = field(default_factory=Timings)
+    connected_to: str | None = None
+    max_frames: int = DEFAULT_MAX_FRAMES
+    frames: deque[SocketFrame] = field(default_factory=deque)
+    frames_sent: int = 0
+    frames_received: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    frames_dropped: int = 0
+
+    def add_frame(self, direction: str, data: bytes | str) -> SocketFrame:
+        """Record a frame; the oldest is dropped (and counted) past ``max_frames``."""
+        if isinstance(data, str):
+            raw, opcode = data.encode("utf-8"), TEXT
+        else:
+            raw, opcode = bytes(data), BINARY
+        frame = SocketFrame(direction, opcode, raw[:FRAME_CAPTURE], len(raw), time.time())
+        if direction == "send":
+            self.frames_sent += 1
+            self.bytes_sent += len(raw)
+        else:
+            self.frames_received += 1
+            self.bytes_received += len(raw)
+        self.frames.append(frame)
+        if len(self.frames) > self.max_frames:
+            self.frames.popleft()
+            self.frames_dropped += 1
+        return frame
+
+    @property
+    def error_message(self) -> str | None:
+        """The failure reason, as the app's errMsg shows it."""
+        return self.error.reason if self.error else None

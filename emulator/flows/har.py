@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from emulator import __version__
-from emulator.flows.flow import Body, Headers, HttpFlow, header
+from emulator.flows.flow import TEXT, Body, Headers, HttpFlow, SocketFlow, header
 
 
 def _headers(headers: Headers) -> list[dict[str, str]]:
@@ -140,19 +140,67 @@ def entry(flow: HttpFlow) -> dict[str, Any]:
     return out
 
 
-def make_har(flows: Iterable[HttpFlow]) -> dict[str, Any]:
+def socket_entry(flow: SocketFlow) -> dict[str, Any]:
+    """A WebSocket as Chrome writes it: the handshake, and its frames in
+    ``_webSocketMessages`` (binary payloads base64)."""
+    t = flow.timings
+    messages = []
+    for frame in flow.frames:
+        data = frame.text if frame.opcode == TEXT else base64.b64encode(frame.data).decode()
+        messages.append({"type": frame.direction, "time": frame.timestamp,
+                         "opcode": frame.opcode, "data": data})
+    opened = flow.response_headers or flow.state.value in ("open", "closing", "closed")
+    out: dict[str, Any] = {
+        "startedDateTime": _iso(t.created),
+        "time": _ms(t.created, t.first_byte) if t.first_byte else 0,
+        "request": {
+            "method": "GET", "url": flow.url, "httpVersion": "HTTP/1.1", "cookies": [],
+            "headers": _headers(flow.request_headers),
+            "queryString": [{"name": k, "value": v} for k, v in
+                            parse_qsl(urlsplit(flow.url).query, keep_blank_values=True)],
+            "headersSize": -1, "bodySize": 0,
+        },
+        "response": {
+            "status": 101 if opened and flow.error is None else 0,
+            "statusText": "Switching Protocols" if opened and flow.error is None else "",
+            "httpVersion": "HTTP/1.1", "cookies": [], "headers": _headers(flow.response_headers),
+            "content": {"size": 0, "mimeType": ""}, "redirectURL": "", "headersSize": -1,
+            "bodySize": 0,
+        },
+        "cache": {},
+        "timings": {"blocked": 0, "dns": -1, "connect": -1, "ssl": -1, "send": 0,
+                    "wait": max(_ms(t.sent, t.first_byte), 0), "receive": 0},
+        "_flowId": flow.id,
+        "_api": flow.api,
+        "_resourceType": "websocket",
+        "_policy": {"verdict": flow.verdict.label, "reason": flow.verdict.reason},
+        "_webSocketMessages": messages,
+        "_webSocketClose": {"code": flow.close_code, "reason": flow.close_reason,
+                            "by": flow.closed_by},
+    }
+    if flow.frames_dropped:
+        out["_webSocketMessagesDropped"] = flow.frames_dropped
+    if flow.error is not None:
+        out["response"]["_error"] = flow.error.reason
+    if flow.connected_to:
+        out["_connectedTo"] = flow.connected_to
+    return out
+
+
+def make_har(flows: Iterable[HttpFlow | SocketFlow]) -> dict[str, Any]:
     """The HAR document for ``flows`` (in the order given)."""
     return {
         "log": {
             "version": "1.2",
             "creator": {"name": "swan-emulator", "version": __version__},
             "pages": [],
-            "entries": [entry(f) for f in flows],
+            "entries": [socket_entry(f) if isinstance(f, SocketFlow) else entry(f)
+                        for f in flows],
         }
     }
 
 
-def write_har(path: Path, flows: Iterable[HttpFlow]) -> None:
+def write_har(path: Path, flows: Iterable[HttpFlow | SocketFlow]) -> None:
     """Write the HAR file (UTF-8, indented)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(make_har(flows), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -10,15 +10,17 @@ The mini-program's errMsg is built from these only::
     ├── TLSFailed                 the handshake or certificate check failed
     ├── ConnectFailed             no connection (refused, unreachable, DNS)
     ├── ConnectionLost            the connection broke mid-exchange (reset, closed early)
-    ├── ProtocolFailed            the peer spoke broken HTTP / WebSocket
+    ├── ProtocolFailed            the peer spoke broken HTTP / WebSocket (or refused it)
     └── SizeLimitExceeded         a body is over the configured limit
 """
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 
 import httpx
+import websockets.exceptions as wse
 
 ERR_ARGS = 904
 ERR_FAILED = 1001
@@ -142,3 +144,25 @@ def from_os_error(exc: OSError) -> NetError:
     if isinstance(exc, TimeoutError):
         return Timeout()
     return ConnectFailed(f"network error: {_detail(exc)}")
+
+
+def from_websockets(exc: BaseException) -> NetError:
+    """Translate a websockets (or socket-level) exception from a connection into ours."""
+    tls = _ssl_cause(exc)
+    if tls is not None:
+        return from_os_error(tls)
+    if isinstance(exc, wse.InvalidStatus):
+        return ProtocolFailed(f"handshake refused: HTTP {exc.response.status_code}")
+    if isinstance(exc, wse.InvalidURI):
+        return BadRequest(f"parameter error: invalid url ({_detail(exc)})")
+    if isinstance(exc, (wse.InvalidHandshake, wse.ProtocolError, wse.PayloadTooBig)):
+        return ProtocolFailed(f"protocol error: {_detail(exc)}")
+    if isinstance(exc, wse.ConnectionClosed):
+        return ConnectionLost(f"connection lost: {_detail(exc)}")
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+        return Timeout()
+    if isinstance(exc, OSError):
+        return from_os_error(exc)
+    if isinstance(exc, wse.WebSocketException):
+        return ProtocolFailed(f"websocket error: {_detail(exc)}")
+    return NetError(f"network error: {type(exc).__name__}: {_detail(exc)}")

@@ -30,7 +30,7 @@ T = TypeVar("T")
 Handler = Callable[[int, Any], None]
 """A message handler: ``handler(call_id, args)``. It must not raise."""
 
-PRELUDE = ("host.js", "swan.js", "app.js", "network.js", "files.js")
+PRELUDE = ("host.js", "swan.js", "app.js", "network.js", "files.js", "socket.js")
 CONSOLE_LEVELS = {"log", "info", "debug", "warn", "error"}
 
 

@@ -151,12 +151,16 @@
   impl.canIUse = function (schema) {
     if (typeof schema !== 'string' || schema === '') return false;
     const name = schema.split('.')[0];
-    if (!Object.prototype.hasOwnProperty.call(impl, name) || unsupportedNames.has(name)) return false;
+    const known = host.classNames.has(name) ||
+      (Object.prototype.hasOwnProperty.call(impl, name) && !unsupportedNames.has(name));
+    if (!known) return false;
     const gate = host.versionGates[schema];
     return gate === undefined || host.compareVersions(state.baseVersion, gate) >= 0;
   };
   // schema -> lowest base library version that has it; network issues add entries.
   host.versionGates = Object.create(null);
+  // Objects the APIs return, which canIUse knows by name.
+  host.classNames = new Set(['RequestTask', 'UploadTask', 'DownloadTask', 'SocketTask']);
 
   // ---- UI: answered by the host (headless prints, GUI shows) ----------------------
   function uiCall(api, validate) {

@@ -1,0 +1,311 @@
+"""``swan.connectSocket`` and SocketTask: the Python half (JS half: prelude/socket.js).
+
+Each socket is one ``websockets`` client connection. Events for the app (open, message,
+error, close) are queued per socket and delivered in one entry into JS per loop turn, in
+order; frames the app sends go out in the order it sent them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from collections.abc import Callable
+from typing import Any
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
+
+from emulator import __version__
+from emulator.flows.bus import EventBus
+from emulator.flows.events import (
+    FlowStarted,
+    SocketClosed,
+    SocketFailed,
+    SocketFrameEvent,
+    SocketOpened,
+)
+from emulator.flows.flow import SocketFlow, SocketState
+from emulator.net.errors import (
+    ERR_ARGS,
+    ERR_FAILED,
+    Aborted,
+    NetError,
+    PolicyRefused,
+    from_websockets,
+)
+from emulator.net.hosts import HostMap
+from emulator.net.policy import DomainPolicy
+from emulator.runtime.bridge import Runtime, WorkToken, unwire_bytes, wire_bytes
+from emulator.swan.request import request_headers
+
+log = logging.getLogger(__name__)
+
+MAX_SOCKETS = 5
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+ABNORMAL_CLOSURE = 1006
+
+
+class SocketConnection:
+    """One app socket: the websockets connection, its flow and its queue of app events."""
+
+    def __init__(self, service: SocketService, task_id: int, flow: SocketFlow) -> None:
+        self.service = service
+        self.task_id = task_id
+        self.flow = flow
+        self.ws: ClientConnection | None = None
+        self.closing_by_app = False
+        self._sends: asyncio.Queue[tuple[int, str | bytes]] = asyncio.Queue()
+        self._runner: asyncio.Task[None] | None = None
+        self._token: WorkToken | None = None
+
+    @property
+    def alive(self) -> bool:
+        """Connecting or open (counts against the cap)."""
+        return self.flow.state in (SocketState.CONNECTING, SocketState.OPEN, SocketState.CLOSING)
+
+    def start(self, connect: Callable[[], Any]) -> None:
+        self._token = self.service.runtime.hold()  # an open socket keeps the app busy
+        self._runner = self.service.runtime.loop.create_task(
+            self._run(connect), name=f"socket-{self.task_id}")
+
+    def _event(self, kind: str, res: dict[str, Any]) -> None:
+        self.service.queue_event(self.task_id, kind, res)
+
+    async def _run(self, connect: Callable[[], Any]) -> None:
+        flow = self.flow
+        bus = self.service.bus
+        try:
+            try:
+                self.ws = await connect()
+            except BaseException as exc:  # everything a handshake can throw, translated
+                error = Aborted() if isinstance(exc, asyncio.CancelledError) else \
+                    from_websockets(exc)
+                flow.error = error
+                flow.state = SocketState.FAILED
+                flow.timings.done = time.time()
+                bus.publish(SocketFailed(flow=flow))
+                self._event("error", {"errMsg": error.reason})
+                self._event("close", {"code": ABNORMAL_CLOSURE, "reason": ""})
+                return
+            ws = self.ws
+            flow.timings.first_byte = time.time()
+            flow.state = SocketState.OPEN
+            response = ws.response
+            flow.response_headers = list(response.headers.raw_items()) if response else []
+            flow.protocol = ws.subprotocol
+            bus.publish(SocketOpened(flow=flow))
+            header = {}
+            for k, v in flow.response_headers:
+                header[k] = f"{header[k]}, {v}" if k in header else v
+            self._event("open", {"header": header})
+            writer = asyncio.create_task(self._write(ws), name=f"socket-{self.task_id}-send")
+            try:
+                async for message in ws:
+                    frame = flow.add_frame("receive", message)
+                    bus.publish(SocketFrameEvent(flow=flow, frame=frame))
+                    data = message if isinstance(message, str) else wire_bytes(message)
+                    self._event("message", {"data": data})
+            except ConnectionClosed:
+                pass
+            finally:
+                writer.cancel()
+            self._closed(ws)
+        finally:
+            self.service.forget(self)
+            if self._token is not None:
+                self._token.release()
+
+    def _closed(self, ws: ClientConnection) -> None:
+        flow = self.flow
+        protocol = ws.protocol
+        rcvd = protocol.close_rcvd
+        if rcvd is not None:
+            # The code and reason the server's close frame carried.
+            flow.close_code, flow.close_reason = rcvd.code, rcvd.reason
+            flow.closed_by = "server" if protocol.close_rcvd_then_sent else "client"
+        else:
+            flow.close_code, flow.close_reason, flow.closed_by = ABNORMAL_CLOSURE, "", "network"
+        flow.state = SocketState.CLOSED
+        flow.timings.done = time.time()
+        self.service.bus.publish(SocketClosed(flow=flow))
+        self._event("close", {"code": flow.close_code, "reason": flow.close_reason})
+
+    async def _write(self, ws: ClientConnection) -> None:
+        # One writer per socket: frames leave in the order the app sent them.
+        while True:
+            call_id, data = await self._sends.get()
+            try:
+                await ws.send(data)
+            except ConnectionClosed:
+                self.service.fail(call_id, "send", "SocketTask.readyState is not OPEN")
+                continue
+            frame = self.flow.add_frame("send", data)
+            self.service.bus.publish(SocketFrameEvent(flow=self.flow, frame=frame))
+            if call_id:
+                self.service.runtime.settle(call_id, True)
+
+    def send(self, call_id: int, data: str | bytes) -> bool:
+        """Queue a frame; False when the socket is not open."""
+        if self.flow.state is not SocketState.OPEN or self.ws is None:
+            return False
+        self._sends.put_nowait((call_id, data))
+        return True
+
+    def close(self, code: int, reason: str) -> asyncio.Task[None] | None:
+        """Start the closing handshake (or give up connecting)."""
+        self.closing_by_app = True
+        if self.ws is None:
+            if self._runner is not None:
+                self._runner.cancel()
+            return None
+        if self.flow.state is SocketState.OPEN:
+            self.flow.state = SocketState.CLOSING
+        return asyncio.create_task(self._close(code, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
+        assert self.ws is not None
+        # Let queued frames go first, as they were sent before close().
+        while not self._sends.empty() and self.flow.state is SocketState.CLOSING:
+            await asyncio.sleep(0)
+        await self.ws.close(code, reason)
+
+
+class SocketService:
+    """Handles the socket messages of one app."""
+
+    def __init__(self, runtime: Runtime, bus: EventBus, *, policy: Callable[[], DomainPolicy],
+                 hosts: HostMap, ssl_context: Callable[[bool], ssl.SSLContext],
+                 timeout_ms: int, app_key: str | None) -> None:
+        self.runtime = runtime
+        self.bus = bus
+        self._policy = policy
+        self.hosts = hosts
+        self._ssl_context = ssl_context
+        self.timeout_s = timeout_ms / 1000
+        self.app_key = app_key
+        self.connections: dict[int, SocketConnection] = {}
+        self._events: list[dict[str, Any]] = []
+        self._flush_scheduled = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        runtime.register("socket.connect", self._on_connect)
+        runtime.register("socket.send", self._on_send)
+        runtime.register("socket.close", self._on_close)
+
+    # ---- app events, batched ------------------------------------------------------------
+    def queue_event(self, task_id: int, kind: str, res: dict[str, Any]) -> None:
+        """Queue an event for the app; one entry into JS per loop turn carries them all."""
+        self._events.append({"task": task_id, "type": kind, "res": res})
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            token = self.runtime.hold()
+            self.runtime.loop.call_soon(self._flush, token)
+
+    def _flush(self, token: WorkToken) -> None:
+        self._flush_scheduled = False
+        events, self._events = self._events, []
+        try:
+            if events:
+                self.runtime.enter("socketEvents", events)
+        finally:
+            token.release()
+
+    def fail(self, call_id: int, api: str, reason: str, code: int = ERR_FAILED) -> None:
+        """Fail an app call."""
+        if call_id:
+            self.runtime.settle(call_id, False, {"errCode": code, "errMsg": f"{api}:fail {reason}"})
+
+    def forget(self, conn: SocketConnection) -> None:
+        """A connection ended."""
+        if self.connections.get(conn.task_id) is conn:
+            del self.connections[conn.task_id]
+
+    # ---- messages from JS -----------------------------------------------------------------
+    def _on_connect(self, call_id: int, args: dict[str, Any]) -> None:
+        task_id = int(args["task"])
+        url = str(args["url"])
+        policy = self._policy()
+        verdict = policy.check("socket", url)
+        headers = request_headers(args.get("header") or {}, self.app_key)
+        flow = SocketFlow(url=url, verdict=verdict, host=verdict.host, request_headers=headers)
+        self.bus.publish(FlowStarted(flow=flow))
+        error: NetError | None = None
+        if not verdict.allowed:
+            error = PolicyRefused(verdict.reason or "url not in domain list")
+        elif sum(1 for c in self.connections.values() if c.alive) >= MAX_SOCKETS:
+            error = NetError(f"exceed max socket count {MAX_SOCKETS}")
+        if error is not None:
+            flow.error = error
+            flow.state = SocketState.FAILED
+            flow.timings.done = time.time()
+            self.bus.publish(SocketFailed(flow=flow))
+            self.fail(call_id, "connectSocket", error.reason, error.code)
+            self.queue_event(task_id, "close", {"code": ABNORMAL_CLOSURE, "reason": ""})
+            return
+        target = self.hosts.target(verdict.host, "ws")
+        flow.connected_to = str(target) if target else None
+        conn = SocketConnection(self, task_id, flow)
+        self.connections[task_id] = conn
+        protocols = [str(p) for p in args.get("protocols") or []]
+        secure = url.lower().startswith("wss:")
+        kwargs: dict[str, Any] = {}
+        if secure:
+            kwargs["ssl"] = self._ssl_context(policy.enabled)
+            kwargs["server_hostname"] = verdict.host
+        if target is not None:
+            kwargs["host"], kwargs["port"] = target.host, target.port
+
+        def connect() -> Any:
+            flow.timings.sent = time.time()
+            return websockets.connect(
+                url, additional_headers=headers, subprotocols=protocols or None,  # type: ignore[arg-type]
+                open_timeout=self.timeout_s, max_size=MAX_MESSAGE_BYTES, proxy=None,
+                user_agent_header=f"swan-emulator/{__version__}", **kwargs)
+
+        conn.start(connect)
+        self.runtime.settle(call_id, True, {})
+
+    def _on_send(self, call_id: int, args: dict[str, Any]) -> None:
+        conn = self.connections.get(int(args["task"]))
+        data = args.get("data")
+        payload: str | bytes | None = unwire_bytes(data)
+        if payload is None and isinstance(data, str):
+            payload = data
+        if payload is None:
+            self.fail(call_id, "send", "parameter error: data must be a string or an ArrayBuffer",
+                      ERR_ARGS)
+            return
+        if conn is None or not conn.send(call_id, payload):
+            self.fail(call_id, "send", "SocketTask.readyState is not OPEN")
+
+    def _on_close(self, call_id: int, args: dict[str, Any]) -> None:
+        conn = self.connections.get(int(args["task"]))
+        if conn is None:
+            self.fail(call_id, "close", "SocketTask.readyState is not OPEN")
+            return
+        task = conn.close(int(args.get("code", 1000)), str(args.get("reason", "")))
+        if task is None:
+            if call_id:
+                self.runtime.settle(call_id, True)
+            return
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[None]) -> None:
+            self._tasks.discard(t)
+            if call_id:
+                self.runtime.settle(call_id, True)
+
+        task.add_done_callback(done)
+
+    async def close_all(self, timeout: float = 2.0) -> None:
+        """The app is closing: close every socket (1001 going away), briefly waiting for the
+        closing handshakes."""
+        closing = [t for conn in list(self.connections.values())
+                   if (t := conn.close(1001, "app closed")) is not None]
+        runners = [c._runner for c in self.connections.values() if c._runner is not None]
+        if closing or runners:
+            await asyncio.wait([*closing, *runners], timeout=timeout)
+        for task in runners:
+            task.cancel()
