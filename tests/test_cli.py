@@ -190,3 +190,13 @@ def test_transfer_sample_runs_offline() -> None:
     assert "file info: 1048576 bytes" in out
     assert "saved files: 1" in out
     assert "[toast] 完成" in result.stderr
+
+
+def test_chat_sample_runs_offline() -> None:
+    """Two users in a WSS chat room on the builtin backend, global functions and a task."""
+    result = cli("run", REPO / "sample_apps" / "chat", timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert "room: me: 你好，大家好!" in out
+    assert "room: bot: echo: 你好，大家好!" in out
+    assert "me: closed 1000 bye" in out and "bot: closed 1000 bye" in out

@@ -81,6 +81,7 @@ class Runtime:
         self._running = False
         self._work = 0
         self._closed = False
+        self._outbox: str | None = None  # what the last entry posted, returned with it
         self._idle = asyncio.Event()
         self._load_prelude()
         self.register("console", self._on_console)
@@ -101,8 +102,6 @@ class Runtime:
                                                internal=True)
         self._drain_fn = self.engine.eval_file("<emulator>/entry", "__swan_host__.drain",
                                                internal=True)
-        self._format_fn = self.engine.eval_file("<emulator>/entry", "__swan_host__.formatValue",
-                                                internal=True)
 
     def register(self, op: str, handler: Handler) -> None:
         """Route outbox messages with this ``op`` to ``handler``."""
@@ -132,18 +131,25 @@ class Runtime:
 
         An exception comes back as its message (it is not an uncaught app error).
         """
+        # The input gets its own line range (errors name <console>:line), and is formatted
+        # in JS: a value handed to Python as is could be a string type it cannot take.
+        text = self.engine.sources.place("<console>", source)
+
         def run() -> str:
-            value = self.engine.eval_file("<console>", source)
-            return str(self.engine.call(self._format_fn, value))
+            wrapper = f"__swan_host__.formatValue(eval({json.dumps(text)}))"
+            return str(self.engine.eval_file("<emulator>/console", wrapper, internal=True))
 
         try:
             return str(self._dispatch(run, strict=True))
         except ScriptError as exc:
-            return f"Uncaught {exc.message}"
+            where = f" ({exc.location})" if exc.location else ""
+            return f"Uncaught {exc.message}{where}"
 
     def _call_entry(self, entry: str, text: str) -> Any:
+        # JS answers "result\noutbox": both in one call (JSON text holds no raw newline).
         raw = self.engine.call(self._enter_fn, entry, text)
-        return json.loads(raw) if raw else None
+        result, _, self._outbox = raw.partition("\n")
+        return json.loads(result) if result else None
 
     def _dispatch(self, action: Callable[[], T], *, strict: bool) -> T | None:
         if self._closed:
@@ -169,13 +175,19 @@ class Runtime:
         """One entry into JS, then its promise jobs, then its messages."""
         failure: ScriptError | None = None
         result: T | None = None
+        self._outbox = None
         try:
             result = action()
         except ScriptError as exc:
             failure = exc
-        for exc in self.engine.pump_jobs():
+        outbox, self._outbox = self._outbox, None
+        ran, errors = self.engine.pump_jobs()
+        for exc in errors:
             self.report(exc, "promise job")
-        self._drain()
+        if outbox is not None:
+            self._handle(outbox)
+        if outbox is None or ran:
+            self._drain()
         if failure is not None:
             if strict:
                 raise failure
@@ -183,27 +195,31 @@ class Runtime:
         return result
 
     def _drain(self) -> None:
-        # Handlers may enter JS (queued), and jobs may post more: loop until empty.
-        while True:
+        # One call empties the outbox: handlers never run JS themselves (their entries are
+        # queued and drained after they run), so nothing can be posted meanwhile.
+        try:
+            raw = self.engine.call(self._drain_fn)
+        except ScriptError as exc:  # only if the context is broken
+            self.report(exc, "draining messages")
+            return
+        self._handle(raw)
+
+    def _handle(self, raw: str) -> None:
+        """Hand each message of a drained outbox to its handler."""
+        if not raw:
+            return
+        for op, call_id, args in json.loads(raw):
+            handler = self._handlers.get(op)
+            if handler is None:
+                log.error("no handler for message %r", op)
+                if call_id:
+                    self.settle(call_id, False, {
+                        "errCode": 1001, "errMsg": f"{op}:fail not supported by the emulator"})
+                continue
             try:
-                raw = self.engine.call(self._drain_fn)
-            except ScriptError as exc:  # only if the context is broken
-                self.report(exc, "draining messages")
-                return
-            if not raw:
-                return
-            for op, call_id, args in json.loads(raw):
-                handler = self._handlers.get(op)
-                if handler is None:
-                    log.error("no handler for message %r", op)
-                    if call_id:
-                        self.settle(call_id, False, {
-                            "errCode": 1001, "errMsg": f"{op}:fail not supported by the emulator"})
-                    continue
-                try:
-                    handler(call_id, args)
-                except Exception:
-                    log.exception("handler for %r failed", op)
+                handler(call_id, args)
+            except Exception:
+                log.exception("handler for %r failed", op)
 
     # ---- answering JS -----------------------------------------------------------------
     def settle(self, call_id: int, ok: bool, result: dict[str, Any] | None = None) -> None:

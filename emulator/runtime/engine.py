@@ -62,15 +62,18 @@ class Engine:
         """Call a JS function with plain arguments (str, int, float, bool, None)."""
         return self._guarded(fn, *args)
 
-    def pump_jobs(self) -> list[ScriptError]:
-        """Run every pending promise job; return the errors that escaped (interrupts)."""
+    def pump_jobs(self) -> tuple[int, list[ScriptError]]:
+        """Run every pending promise job; return how many ran and the errors that escaped
+        (interrupts)."""
         errors: list[ScriptError] = []
+        ran = 0
         while True:
             try:
                 if not self._guarded(self._ctx.execute_pending_job):
-                    return errors
+                    return ran, errors
             except ScriptError as exc:
                 errors.append(exc)
+            ran += 1
 
     def get(self, name: str) -> Any:
         """Read a global."""

@@ -17,6 +17,7 @@ from typing import Any
 import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from emulator import __version__
 from emulator.flows.bus import EventBus
@@ -44,8 +45,34 @@ from emulator.swan.request import request_headers
 log = logging.getLogger(__name__)
 
 MAX_SOCKETS = 5
+WRITE_BUFFER_HIGH = 64 * 1024
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 ABNORMAL_CLOSURE = 1006
+
+
+def _more_buffered(ws: ClientConnection) -> bool:
+    """Whether websockets already holds another received frame (a burst is arriving)."""
+    frames = getattr(getattr(ws, "recv_messages", None), "frames", None)
+    try:
+        return frames is not None and len(frames) > 0
+    except TypeError:
+        return False
+
+
+def _write_now(ws: ClientConnection, data: str | bytes) -> bool:
+    """Write one frame without a task switch when the transport has room: what
+    ``ws.send`` does before it awaits the drain. False when the frame must go through the
+    awaiting path (buffer full, state not open)."""
+    transport = ws.transport
+    if ws.protocol.state is not State.OPEN or transport.is_closing() or \
+            transport.get_write_buffer_size() > WRITE_BUFFER_HIGH:
+        return False
+    if isinstance(data, str):
+        ws.protocol.send_text(data.encode())
+    else:
+        ws.protocol.send_binary(data)
+    ws.send_data()
+    return True
 
 
 class SocketConnection:
@@ -108,6 +135,9 @@ class SocketConnection:
                     bus.publish(SocketFrameEvent(flow=flow, frame=frame))
                     data = message if isinstance(message, str) else wire_bytes(message)
                     self._event("message", {"data": data})
+                    if not _more_buffered(ws):
+                        # The burst is over: deliver now rather than a loop turn later.
+                        self.service.flush()
             except ConnectionClosed:
                 pass
             finally:
@@ -134,7 +164,8 @@ class SocketConnection:
         self._event("close", {"code": flow.close_code, "reason": flow.close_reason})
 
     async def _write(self, ws: ClientConnection) -> None:
-        # One writer per socket: frames leave in the order the app sent them.
+        # One writer per socket for frames that had to wait (the transport was busy):
+        # they leave in the order the app sent them.
         while True:
             call_id, data = await self._sends.get()
             try:
@@ -142,16 +173,24 @@ class SocketConnection:
             except ConnectionClosed:
                 self.service.fail(call_id, "send", "SocketTask.readyState is not OPEN")
                 continue
-            frame = self.flow.add_frame("send", data)
-            self.service.bus.publish(SocketFrameEvent(flow=self.flow, frame=frame))
-            if call_id:
-                self.service.runtime.settle(call_id, True)
+            self._sent(call_id, data)
+
+    def _sent(self, call_id: int, data: str | bytes) -> None:
+        frame = self.flow.add_frame("send", data)
+        self.service.bus.publish(SocketFrameEvent(flow=self.flow, frame=frame))
+        if call_id:
+            self.service.runtime.settle(call_id, True)
 
     def send(self, call_id: int, data: str | bytes) -> bool:
-        """Queue a frame; False when the socket is not open."""
-        if self.flow.state is not SocketState.OPEN or self.ws is None:
+        """Send a frame (now if the transport has room and nothing waits, else queued);
+        False when the socket is not open."""
+        ws = self.ws
+        if self.flow.state is not SocketState.OPEN or ws is None:
             return False
-        self._sends.put_nowait((call_id, data))
+        if self._sends.empty() and _write_now(ws, data):
+            self._sent(call_id, data)
+        else:
+            self._sends.put_nowait((call_id, data))
         return True
 
     def close(self, code: int, reason: str) -> asyncio.Task[None] | None:
@@ -204,13 +243,17 @@ class SocketService:
             self.runtime.loop.call_soon(self._flush, token)
 
     def _flush(self, token: WorkToken) -> None:
-        self._flush_scheduled = False
-        events, self._events = self._events, []
         try:
-            if events:
-                self.runtime.enter("socketEvents", events)
+            self.flush()
         finally:
             token.release()
+
+    def flush(self) -> None:
+        """Deliver the queued events now (one entry into JS)."""
+        self._flush_scheduled = False
+        events, self._events = self._events, []
+        if events:
+            self.runtime.enter("socketEvents", events)
 
     def fail(self, call_id: int, api: str, reason: str, code: int = ERR_FAILED) -> None:
         """Fail an app call."""

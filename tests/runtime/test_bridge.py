@@ -235,4 +235,15 @@ async def test_evaluate_console_input() -> None:
     assert h.rt.evaluate("({a: [1, 'b']})") == '{"a":[1,"b"]}'
     assert h.rt.evaluate("'text'") == "text"
     assert h.rt.evaluate("nope.x").startswith("Uncaught ReferenceError")
+    assert h.rt.evaluate("var made = 1; made + 1") == "2"
+    assert h.rt.evaluate("made") == "1"  # declarations stay, as in the devtools console
+    # A long concatenation is a "rope" string inside quickjs-ng; it still comes out whole.
+    assert h.rt.evaluate("'x'.repeat(3000) + 'y'.repeat(3000)") == "x" * 3000 + "y" * 3000
     assert h.errors == []  # console input errors are not app errors
+
+
+async def test_console_error_positions_name_console_input() -> None:
+    """An error thrown by console input points at <console>:line."""
+    h = Harness()
+    out = h.rt.evaluate("1;\nnull.boom")
+    assert out.startswith("Uncaught TypeError") and "(<console>:2" in out, out

@@ -44,11 +44,15 @@
   const entries = Object.create(null);
   host.entries = entries;
 
+  // Returns "result\noutbox": what the entry posted comes back with it, saving Python a
+  // second call (JSON text never holds a raw newline).
   host.enter = function (name, payload) {
     const fn = entries[name];
     if (!fn) throw new Error('unknown host entry: ' + name);
     const result = fn(host.fromWire(payload));
-    return result === undefined ? '' : JSON.stringify(result);
+    // join, not +: quickjs-ng makes a "rope" of a long concatenation, a string type the
+    // Python binding cannot take back.
+    return [result === undefined ? '' : JSON.stringify(result), host.drain()].join('\n');
   };
 
   host.drain = function () {
@@ -285,7 +289,7 @@
 
   // How the devtools console prints one argument: strings bare, objects as compact JSON.
   host.formatValue = function (v) {
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') return [v].join('');  // a flat copy: Python cannot take ropes
     if (v === undefined) return 'undefined';
     if (v instanceof Error) return host.errorInfo(v).message + (v.stack ? '\n' + String(v.stack).replace(/\n$/, '') : '');
     const d = describe(v, [], 0);

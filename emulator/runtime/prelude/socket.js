@@ -149,7 +149,14 @@
       host.fail(api, o, ARGS, 'parameter error: data must be a string or an ArrayBuffer');
       return;
     }
-    host.invoke(api, o, 'socket.send', { task: task.socketTaskId, data: data }, { binary: isBinary(data) });
+    const args = { task: task.socketTaskId, data: data };
+    if (typeof o.success !== 'function' && typeof o.fail !== 'function' && typeof o.complete !== 'function') {
+      // Nobody listens for the answer (the common case): no call to settle, so a burst of
+      // frames costs one message each, not a round trip each.
+      host.post('socket.send', 0, args, isBinary(data));
+      return;
+    }
+    host.invoke(api, o, 'socket.send', args, { binary: isBinary(data) });
   }
 
   function close(api, task, o) {

@@ -1,0 +1,1 @@
+App({ globalData: { room: 'wss://api.demo.test/chat?room=demo' } });
