@@ -66,3 +66,25 @@ def test_har_shape_for_devtools() -> None:
     assert entries[2]["response"]["content"]["encoding"] == "base64"
     assert entries[2]["response"]["content"]["size"] == 256
     assert entries[5]["_policy"]["verdict"] == "not verified"
+
+
+def test_websocket_entry_as_chrome_writes_it() -> None:
+    """A socket flow becomes a websocket entry with _webSocketMessages (binary base64)."""
+    from emulator.flows.flow import SocketFlow, SocketState
+    from emulator.flows.testing import T0
+
+    flow = SocketFlow(url="wss://ws.demo.test/chat?room=1", verdict=Verdict(True, True),
+                      request_headers=[("Referer", "https://smartapps.cn/x/devtools/page-frame.html")],
+                      response_headers=[("Upgrade", "websocket")])
+    flow.timings.created = T0
+    flow.add_frame("send", "hello 你好")
+    flow.add_frame("receive", b"\x00\x01\xff")
+    flow.state, flow.close_code, flow.close_reason, flow.closed_by = \
+        SocketState.CLOSED, 4000, "bye", "server"
+    [e] = make_har([flow])["log"]["entries"]
+    assert e["_resourceType"] == "websocket" and e["response"]["status"] == 101
+    assert [(m["type"], m["opcode"], m["data"]) for m in e["_webSocketMessages"]] == [
+        ("send", 1, "hello 你好"), ("receive", 2, "AAH/")]
+    assert all(isinstance(m["time"], float) for m in e["_webSocketMessages"])
+    assert e["_webSocketClose"] == {"code": 4000, "reason": "bye", "by": "server"}
+    assert e["request"]["queryString"] == [{"name": "room", "value": "1"}]

@@ -44,7 +44,8 @@
   }
 
   function emit(list, payload, where) {
-    for (const fn of list.slice()) host.callUser(fn, undefined, [payload], where);
+    const fns = list.length === 1 ? list : list.slice();
+    for (let i = 0; i < fns.length; i++) host.callUser(fns[i], undefined, [payload], where);
   }
 
   function makeTask(url) {
@@ -83,13 +84,16 @@
     setCurrentAfterClose(task);
   }
 
+  const TASK_WHERE = { open: 'SocketTask.onOpen', message: 'SocketTask.onMessage', error: 'SocketTask.onError', close: 'SocketTask.onClose' };
+  const GLOBAL_WHERE = { open: 'swan.onSocketOpen', message: 'swan.onSocketMessage', error: 'swan.onSocketError', close: 'swan.onSocketClose' };
+
   function dispatch(task, type, payload) {
-    const where = 'SocketTask.on' + type.charAt(0).toUpperCase() + type.slice(1);
     const isCurrent = current === task;
     if (type === 'open') task.readyState = OPEN;
-    if (type === 'close') finishClose(task);
-    emit(task.__listeners__[type], payload, where);
-    if (isCurrent) emit(globalListeners[type], payload, 'swan.onSocket' + type.charAt(0).toUpperCase() + type.slice(1));
+    else if (type === 'close') finishClose(task);
+    const own = task.__listeners__[type];
+    if (own.length) emit(own, payload, TASK_WHERE[type]);
+    if (isCurrent && globalListeners[type].length) emit(globalListeners[type], payload, GLOBAL_WHERE[type]);
   }
 
   host.entries.socketEvents = function (events) {
