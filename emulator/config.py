@@ -149,3 +149,22 @@ def data_root(settings: Settings) -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg) if xdg else Path.home() / ".local" / "share"
     return base / "swan-emulator"
+
+
+def save_network_settings(path: Path, settings: Settings) -> None:
+    """Write the domain lists, urlCheck, host mapping and CA file into a settings file,
+    keeping every other key it has."""
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8-sig"))
+            if isinstance(loaded, dict):
+                data = loaded
+        except (OSError, json.JSONDecodeError):
+            pass
+    data["domains"] = {k: list(settings.domains.get(k, [])) for k in DOMAIN_LISTS}
+    if settings.url_check is not None:
+        data["urlCheck"] = settings.url_check
+    data["hosts"] = dict(settings.hosts)
+    data["caFile"] = str(settings.ca_file) if settings.ca_file else None
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

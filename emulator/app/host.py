@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import ssl
+from pathlib import Path
 from typing import Any
 
 from emulator import __version__
@@ -14,7 +15,7 @@ from emulator.app.package import AppPackage
 from emulator.app.sandbox import Sandbox
 from emulator.config import Settings, data_root
 from emulator.devserver.backend import DemoBackend
-from emulator.errors import PackageError, ScriptError
+from emulator.errors import ConfigError, PackageError, ScriptError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import (
     AppLaunched,
@@ -30,7 +31,7 @@ from emulator.net.client import Network
 from emulator.net.hosts import HostMap, Target, make_ssl_context
 from emulator.net.policy import DomainPolicy
 from emulator.runtime.bridge import Runtime
-from emulator.swan.chooser import ChooseService, QueuePicker
+from emulator.swan.chooser import ChooseService, Picker, QueuePicker
 from emulator.swan.files import USER_DATA_PATH, AppFiles
 from emulator.swan.fs import FileService
 from emulator.swan.request import RequestService
@@ -38,7 +39,7 @@ from emulator.swan.socket import SocketService
 from emulator.swan.storage import StorageFile
 from emulator.swan.system import network_status, system_info
 from emulator.swan.transfer import TransferService
-from emulator.swan.ui import UiService
+from emulator.swan.ui import Responder, UiService, headless_responder
 
 MODULE_HEADER = "__swan_host__.define({path}, function (module, exports, require, __filename, " \
                 "__dirname) {{"
@@ -54,7 +55,9 @@ class AppHost:
     """
 
     def __init__(self, package: AppPackage, settings: Settings, bus: EventBus | None = None,
-                 *, loop: asyncio.AbstractEventLoop | None = None) -> None:
+                 *, loop: asyncio.AbstractEventLoop | None = None,
+                 responder: Responder = headless_responder,
+                 picker: Picker | None = None) -> None:
         self.package = package
         self.settings = settings
         self.bus = bus or EventBus()
@@ -67,7 +70,7 @@ class AppHost:
         )
         self.storage = StorageFile(self.sandbox.storage_file)
         self.storage.attach(self.runtime)
-        self.ui = UiService(self.runtime, self.bus)
+        self.ui = UiService(self.runtime, self.bus, responder)
         self.flows = FlowStore(self.bus)
         self.backend: DemoBackend | None = None
         self._ssl_contexts: dict[bool, ssl.SSLContext] = {}
@@ -93,7 +96,8 @@ class AppHost:
                                      hosts=self.hosts, ssl_context=self._ssl_context,
                                      timeout_ms=package.network_timeout_ms["connectSocket"],
                                      app_key=package.project.appid)
-        self.chooser = ChooseService(self.runtime, self.files, QueuePicker(settings.choose_files))
+        self.chooser = ChooseService(self.runtime, self.files,
+                                     picker or QueuePicker(settings.choose_files))
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False
@@ -214,6 +218,34 @@ class AppHost:
                                                    "event": event}) or {}
         if "error" in result:
             raise ValueError(result["error"])
+
+    def abort_transfer(self, flow_id: int) -> bool:
+        """Abort an upload/download as the app's ``abort()`` would; the app gets its fail."""
+        return self.transfers.abort(flow_id)
+
+    def close_socket(self, flow_id: int, code: int = 1000, reason: str = "") -> bool:
+        """Close a socket with a chosen code and reason; the app sees its onClose."""
+        return self.sockets.close_flow(flow_id, code, reason)
+
+    def apply_network_settings(self, domains: dict[str, list[str]], url_check: bool,
+                               hosts: dict[str, str], ca_file: Path | None) -> None:
+        """Change the whitelists, checking, host mapping and CA while the app runs; the
+        next request uses them. Raises ConfigError (nothing changed) on a bad value."""
+        policy = DomainPolicy(domains, enabled=url_check)
+        new_hosts = HostMap(hosts, builtin=self._builtin_target)
+        if new_hosts.uses_builtin and self.backend is None:
+            raise ConfigError("the builtin backend is only started with the app: reload it")
+        if ca_file is not None:
+            make_ssl_context(ca_file=ca_file)  # fails now (ConfigError) if unreadable
+        self.settings.domains = {k: list(v) for k, v in domains.items()}
+        self.settings.url_check = url_check
+        self.settings.hosts = dict(hosts)
+        self.settings.ca_file = ca_file
+        self.url_check = url_check
+        self.hosts.replace(new_hosts)
+        self.network.policy = policy
+        self._ssl_contexts.clear()
+        self.network.reset_clients()
 
     def set_network_type(self, network_type: str) -> None:
         """Switch the emulated network; the app's onNetworkStatusChange listeners fire."""

@@ -116,6 +116,7 @@ class Network:
         self._ssl_context = ssl_context
         self._default_headers = default_headers or {}
         self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._closing: set[asyncio.Future[None]] = set()
 
     def client(self, verify: bool) -> httpx.AsyncClient:
         """The httpx client (certificates checked or not), made on first use."""
@@ -141,6 +142,15 @@ class Network:
             )
             self._clients[verify] = client
         return client
+
+    def reset_clients(self) -> None:
+        """Forget the clients (their TLS trust may have changed); open connections of
+        running calls finish on the old ones, which are closed in the background."""
+        old, self._clients = list(self._clients.values()), {}
+        for client in old:
+            task = asyncio.ensure_future(client.aclose())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
     async def aclose(self) -> None:
         """Close every connection."""

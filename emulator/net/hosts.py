@@ -57,6 +57,10 @@ class HostMap:
                 raise ConfigError(f"host mapping: {domain!r} is not a domain name")
             self._map[normalize_host(domain)] = parse_target(domain, value)
 
+    def replace(self, other: HostMap) -> None:
+        """Take another map's entries (connections made later use them)."""
+        self._map = dict(other._map)
+
     @property
     def uses_builtin(self) -> bool:
         """Whether any domain maps to the embedded backend."""

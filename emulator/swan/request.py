@@ -73,6 +73,10 @@ class TaskCalls:
 
         task.add_done_callback(done)
 
+    def running(self, call_id: int) -> bool:
+        """Whether the call's work is still going."""
+        return call_id in self._tasks
+
     def cancel(self, call_id: int) -> None:
         """Abort the call's work, if it is still running."""
         task = self._tasks.get(call_id)

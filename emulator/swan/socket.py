@@ -342,6 +342,17 @@ class SocketService:
 
         task.add_done_callback(done)
 
+    def close_flow(self, flow_id: int, code: int = 1000, reason: str = "") -> bool:
+        """Close the socket of a flow (from the GUI); the app sees its onClose."""
+        for conn in self.connections.values():
+            if conn.flow.id == flow_id and conn.flow.state is SocketState.OPEN:
+                task = conn.close(code, reason)
+                if task is not None:
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                return True
+        return False
+
     async def close_all(self, timeout: float = 2.0) -> None:
         """The app is closing: close every socket (1001 going away), briefly waiting for the
         closing handshakes."""

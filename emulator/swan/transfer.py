@@ -152,10 +152,20 @@ class TransferService:
         self.timeouts_ms = timeouts_ms
         self.app_key = app_key
         self.calls = TaskCalls(runtime)
+        self._call_of_flow: dict[int, int] = {}
         runtime.register("uploadFile", self._on_upload)
         runtime.register("downloadFile", self._on_download)
         runtime.register("uploadFile.abort", lambda call_id, _a: self.calls.cancel(call_id))
         runtime.register("downloadFile.abort", lambda call_id, _a: self.calls.cancel(call_id))
+
+    def abort(self, flow_id: int) -> bool:
+        """Abort a running transfer as the app's ``abort()`` would (the app gets its fail).
+        False when it is not running."""
+        call_id = self._call_of_flow.pop(flow_id, None)
+        if call_id is None or not self.calls.running(call_id):
+            return False
+        self.calls.cancel(call_id)
+        return True
 
     def _progress(self, call_id: int, flow: TransferFlow, upload: bool) -> Progress:
         if upload:
@@ -197,6 +207,7 @@ class TransferService:
             return
         progress = self._progress(call_id, flow, upload=True)
         out.stream = body.stream(progress)
+        self._call_of_flow[flow.id] = call_id
         self.calls.start("uploadFile", call_id, self._upload(flow, out, progress),
                          on_cancel=lambda: self.network.abort_unstarted(flow))
 
@@ -231,6 +242,7 @@ class TransferService:
         flow = self.network.start(out)
         assert isinstance(flow, TransferFlow)
         progress = self._progress(call_id, flow, upload=False)
+        self._call_of_flow[flow.id] = call_id
         self.calls.start("downloadFile", call_id,
                          self._download(flow, out, progress, target, str(args["url"])),
                          on_cancel=lambda: self.network.abort_unstarted(flow))
