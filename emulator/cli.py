@@ -20,8 +20,12 @@ from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
 from emulator.net.hosts import parse_target
 
 
-def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("app_dir", metavar="APP_DIR", type=Path, help="the mini-program folder")
+def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
+    if app_required:
+        p.add_argument("app_dir", metavar="APP_DIR", type=Path, help="the mini-program folder")
+    else:
+        p.add_argument("app_dir", metavar="APP_DIR", type=Path, nargs="?",
+                       help="the mini-program folder to open")
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="settings file (default: APP_DIR/swan-emulator.json)")
     p.add_argument("--base-version", metavar="X.Y.Z", help="base library version to emulate")
@@ -47,10 +51,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The parsers of the GUI form and of ``run``."""
     gui = argparse.ArgumentParser(
         prog="swan-emulator",
-        description="Run a Baidu smart mini-program and inspect its network traffic. "
-                    "`swan-emulator run APP_DIR` runs it headless.",
+        description="Run a Baidu smart mini-program and inspect its network traffic in a "
+                    "window. `swan-emulator run APP_DIR` runs it headless.",
     )
     gui.add_argument("--version", action="version", version=f"swan-emulator {__version__}")
+    _add_common(gui, app_required=False)
+    gui.add_argument("--screenshot", type=Path, metavar="FILE.png",
+                     help="save the window as PNG after --quit-after seconds, then exit")
+    gui.add_argument("--quit-after", type=float, metavar="SECONDS",
+                     help="close the window after this long (default 3 with --screenshot)")
     run = argparse.ArgumentParser(
         prog="swan-emulator run",
         description="Run a mini-program headless until it is idle. Exit status: 0 ok, "
@@ -104,10 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     gui_parser, run_parser = build_parser()
     if not argv or argv[0] != "run":
-        gui_parser.parse_args(argv)
-        print("swan-emulator: the desktop window is not built yet; run an app headless with "
-              "`swan-emulator run APP_DIR`", file=sys.stderr)
-        return EXIT_USAGE
+        return _gui(gui_parser.parse_args(argv))
     args = run_parser.parse_args(argv[1:])
     if args.timeout is not None and args.timeout <= 0:
         run_parser.error("--timeout must be positive")
@@ -126,3 +132,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _gui(args: argparse.Namespace) -> int:
+    """Open the desktop window."""
+    if args.quit_after is not None and args.quit_after <= 0:
+        print("swan-emulator: --quit-after must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from emulator.gui.app import run_gui
+    except ImportError as exc:  # a broken Qt install: say what is missing
+        print(f"swan-emulator: the desktop window cannot start: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    def settings_for(path: Path) -> Settings:
+        return settings_from_args(argparse.Namespace(**{**vars(args), "app_dir": path}))
+
+    if args.app_dir is not None:
+        try:
+            settings_for(args.app_dir)  # bad flags are reported before a window opens
+        except ConfigError as exc:
+            print(f"swan-emulator: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    return run_gui(args.app_dir, settings_for, screenshot=args.screenshot,
+                   quit_after=args.quit_after)

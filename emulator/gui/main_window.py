@@ -1,0 +1,405 @@
+"""The main window: the simulator in the middle, the inspector panels docked around it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer
+from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
+from PyQt6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
+
+from emulator.app.host import AppHost
+from emulator.app.package import load_package
+from emulator.config import SETTINGS_FILE, Settings, data_root, save_network_settings
+from emulator.errors import ConfigError, EmulatorError
+from emulator.flows.bus import EventBus
+from emulator.flows.events import (
+    AppLaunched,
+    Event,
+    FlowFailed,
+    FlowFinished,
+    FlowResponse,
+    FlowStarted,
+    SocketClosed,
+    SocketFailed,
+    SocketFrameEvent,
+    SocketOpened,
+    TransferProgress,
+)
+from emulator.flows.flow import SocketFlow, TransferFlow
+from emulator.flows.har import write_har
+from emulator.gui.intake import EventIntake
+from emulator.gui.models.flow_table import FlowTableModel
+from emulator.gui.panels.console import ConsolePanel
+from emulator.gui.panels.domains import DomainsPanel
+from emulator.gui.panels.network import NetworkPanel
+from emulator.gui.panels.simulator import Simulator, ask_modal
+from emulator.gui.panels.sockets import SocketsPanel
+from emulator.gui.panels.transfers import TransfersPanel
+
+log = logging.getLogger(__name__)
+MAX_RECENT = 8
+RELOAD_DEBOUNCE_MS = 500
+SettingsFactory = Callable[[Path], Settings]
+
+
+class MainWindow(QMainWindow):
+    """Drives one AppHost at a time and shows everything it publishes."""
+
+    def __init__(self, settings_for: SettingsFactory) -> None:
+        super().__init__()
+        self.settings_for = settings_for
+        self.host: AppHost | None = None
+        self.app_dir: Path | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        # Window layout and recent apps live next to the app sandboxes (one place to reset).
+        self.prefs = QSettings(str(data_root(Settings()) / "gui.ini"), QSettings.Format.IniFormat)
+        self.setWindowTitle("swan-emulator")
+        self.resize(1400, 900)
+
+        self.intake = EventIntake(self)
+        self.intake.batch.connect(self.take)
+        self.flows = FlowTableModel(self)
+        self.simulator = Simulator(call_method=self._call_method, go_back=self._go_back,
+                                   set_network=self._set_network)
+        self.network = NetworkPanel(self.flows)
+        self.transfers = TransfersPanel(self._abort_transfer)
+        self.sockets = SocketsPanel(self._close_socket)
+        self.console = ConsolePanel(self._evaluate)
+        self.domains = DomainsPanel(self._apply_network, self._show_refused)
+        self.setCentralWidget(self.simulator)
+        self.docks: dict[str, QDockWidget] = {}
+        first = None
+        for name, panel in (("Network", self.network), ("Transfers", self.transfers),
+                            ("Sockets", self.sockets), ("Console", self.console),
+                            ("Domains", self.domains)):
+            dock = QDockWidget(name, self, objectName=f"dock-{name}")
+            dock.setWidget(panel)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            if first is None:
+                first = dock
+            else:
+                self.tabifyDockWidget(first, dock)
+            self.docks[name] = dock
+        self.docks["Network"].raise_()
+        self.resizeDocks([first], [900], Qt.Orientation.Horizontal)
+        self._build_actions()
+        self._build_status()
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(lambda _p: self._reload_soon.start())
+        self.watcher.directoryChanged.connect(lambda _p: self._reload_soon.start())
+        self._reload_soon = QTimer(self, singleShot=True, interval=RELOAD_DEBOUNCE_MS)
+        self._reload_soon.timeout.connect(self.reload)
+        state = self.prefs.value("window/state")
+        geometry = self.prefs.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    # ---- chrome ----------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(text: str, slot: Callable[[], Any], shortcut: str | None = None) -> QAction:
+            a = QAction(text, self)
+            a.triggered.connect(slot)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+            return a
+
+        self.open_action = action("Open app folder…", self.choose_app, "Ctrl+O")
+        self.reload_action = action("Reload", self.reload, "Ctrl+R")
+        self.stop_action = action("Stop", lambda: self._spawn(self.stop()), "Ctrl+.")
+        self.har_action = action("Export HAR…", self.export_har, "Ctrl+S")
+        self.clear_action = action("Clear log", self.clear_log, "Ctrl+K")
+        self.settings_action = action("Settings (domains)…",
+                                      lambda: self.docks["Domains"].raise_())
+        menu_bar = self.menuBar()
+        assert menu_bar is not None
+        file_menu = menu_bar.addMenu("&File")
+        assert file_menu is not None
+        file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu("Recent", self)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        for a in (self.reload_action, self.stop_action, self.har_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(action("Quit", self.close, "Ctrl+Q"))
+        view = menu_bar.addMenu("&View")
+        assert view is not None
+        view.addAction(self.clear_action)
+        view.addAction(self.settings_action)
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        toolbar = self.addToolBar("Main")
+        assert toolbar is not None
+        toolbar.setObjectName("toolbar")
+        for a in (self.open_action, self.reload_action, self.stop_action, self.har_action,
+                  self.clear_action, self.settings_action):
+            toolbar.addAction(a)
+        self._refresh_recent()
+
+    def _build_status(self) -> None:
+        bar = self.statusBar()
+        assert bar is not None
+        self.status_app = QLabel("no app")
+        self.status_version = QLabel()
+        self.status_network = QLabel()
+        self.status_checks = QLabel("domain checks OFF")
+        self.status_checks.setStyleSheet(
+            "background:#cf222e; color:white; font-weight:bold; padding:1px 8px;"
+            " border-radius:3px;")
+        self.status_checks.hide()
+        for w in (self.status_app, self.status_version, self.status_network):
+            bar.addWidget(w)
+        bar.addPermanentWidget(self.status_checks)
+
+    def _update_status(self) -> None:
+        host = self.host
+        if host is None:
+            self.status_app.setText("no app")
+            self.status_version.setText("")
+            self.status_network.setText("")
+            self.status_checks.hide()
+            return
+        self.status_app.setText(f"{host.package.name}  ({host.package.root})")
+        self.status_version.setText(f"base library {host.settings.base_version}")
+        self.status_network.setText(f"network {host.network_type}")
+        self.status_checks.setVisible(not host.url_check)
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent():
+            self.recent_menu.addAction(path, lambda p=path: self.open_app(Path(p)))
+
+    def recent(self) -> list[str]:
+        value = self.prefs.value("recent", [])
+        return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+    def _remember(self, path: Path) -> None:
+        items = [str(path)] + [p for p in self.recent() if p != str(path)]
+        self.prefs.setValue("recent", items[:MAX_RECENT])
+        self._refresh_recent()
+
+    # ---- app lifecycle -----------------------------------------------------------------------
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("GUI task failed", exc_info=t.exception())
+
+        task.add_done_callback(done)
+        return task
+
+    def choose_app(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a mini-program folder")
+        if path:
+            self.open_app(Path(path))
+
+    def open_app(self, path: Path) -> asyncio.Task[Any]:
+        """Stop the running app (if any) and start the one in ``path``."""
+        return self._spawn(self.start(path))
+
+    def reload(self) -> None:
+        if self.app_dir is not None:
+            self.open_app(self.app_dir)
+
+    async def start(self, path: Path) -> AppHost | None:
+        await self.stop()
+        path = path.resolve()
+        self.app_dir = path
+        self._clear_views()
+        try:
+            package = load_package(path)
+            settings = self.settings_for(path)
+        except EmulatorError as exc:
+            self._load_error(str(exc))
+            return None
+        bus = EventBus()
+        self.intake.attach(bus)
+        host = AppHost(package, settings, bus,
+                       responder=lambda kind, o: ask_modal(self, kind, o),
+                       picker=self._pick_files)
+        self.host = host
+        self.simulator.configure(package.window,
+                                 {r: p.title for r, p in package.pages.items() if p.title},
+                                 host.network_type)
+        self.domains.load(settings, host.url_check)
+        self._watch(path)
+        self._remember(path)
+        self._update_status()
+        self.setWindowTitle(f"{package.name} — swan-emulator")
+        try:
+            await host.start()
+        except EmulatorError as exc:
+            self._load_error(str(exc))
+        self.intake.flush()
+        return host
+
+    async def stop(self) -> None:
+        """Close the running app."""
+        host, self.host = self.host, None
+        if host is not None:
+            await host.close()
+            self.intake.flush()
+            self.intake.detach()
+        self._update_status()
+
+    def _load_error(self, message: str) -> None:
+        from emulator.flows.events import ConsoleMessage
+
+        self.console.take([ConsoleMessage(level="error", text=f"failed to load: {message}")])
+        self.docks["Console"].raise_()
+
+    def _watch(self, path: Path) -> None:
+        files = self.watcher.files() + self.watcher.directories()
+        if files:
+            self.watcher.removePaths(files)
+        watch = [str(p) for p in path.rglob("*")
+                 if p.suffix in (".js", ".json", ".swan", ".css")
+                 and "node_modules" not in p.parts][:2000]
+        dirs = {str(p) for p in path.rglob("*") if p.is_dir()} | {str(path)}
+        if watch:
+            self.watcher.addPaths(watch)
+        self.watcher.addPaths(sorted(dirs)[:500])
+
+    async def _pick_files(self, kind: str, count: int) -> list[Path]:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, f"swan.choose{kind.capitalize()}: pick up to {count}", "",
+            "Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp);;All files (*)")
+        return [Path(p) for p in paths[:count]]
+
+    def _clear_views(self) -> None:
+        self.flows.clear()
+        self.transfers.model.clear()
+        self.sockets.sockets.clear()
+        self.sockets.frames.show(None)
+        self.network.details.show_flow(None)
+        self.simulator.reset()
+
+    def clear_log(self) -> None:
+        self.flows.clear()
+        self.transfers.model.clear()
+        self.sockets.sockets.clear()
+        self.sockets.frames.show(None)
+        self.network.details.show_flow(None)
+        if self.host is not None:
+            self.host.flows.clear()
+        self.network.refresh()
+
+    def export_har(self, path: Path | None = None) -> Path | None:
+        if self.host is None:
+            return None
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Export HAR", "network.har", "HAR (*.har)")
+            if not name:
+                return None
+            path = Path(name)
+        write_har(path, list(self.host.flows))
+        bar = self.statusBar()
+        if bar is not None:
+            bar.showMessage(f"HAR written to {path}", 5000)
+        return path
+
+    # ---- events --------------------------------------------------------------------------------
+    def take(self, events: list[Event]) -> None:
+        """One batch from the core: feed the models once, repaint once."""
+        transfers: list[TransferFlow] = []
+        sockets: list[SocketFlow] = []
+        moved = False
+        for e in events:
+            if isinstance(e, FlowStarted):
+                self.flows.add(e.flow)
+                if isinstance(e.flow, TransferFlow):
+                    transfers.append(e.flow)
+                elif isinstance(e.flow, SocketFlow):
+                    sockets.append(e.flow)
+            elif isinstance(e, (FlowResponse, FlowFinished, FlowFailed, TransferProgress,
+                                SocketOpened, SocketClosed, SocketFailed, SocketFrameEvent)):
+                self.flows.touch(e.flow)
+                moved = True
+            elif isinstance(e, AppLaunched):
+                self._update_status()
+        self.flows.commit()
+        self.transfers.model.sync(transfers, moved)
+        self.sockets.sockets.sync(sockets, moved)
+        self.sockets.refresh()
+        self.network.refresh()
+        self.console.take(events)
+        self.simulator.take(events)
+
+    # ---- actions on the running app ----------------------------------------------------------
+    def _call_method(self, page_id: int, name: str) -> None:
+        if self.host is not None:
+            try:
+                self.host.call_method(page_id, name)
+            except ValueError as exc:
+                self.console.take([])
+                bar = self.statusBar()
+                if bar is not None:
+                    bar.showMessage(str(exc), 5000)
+
+    def _go_back(self) -> None:
+        if self.host is not None:
+            self.host.navigate("navigateBack")
+
+    def _set_network(self, network_type: str) -> None:
+        if self.host is not None:
+            self.host.set_network_type(network_type)
+            self._update_status()
+
+    def _evaluate(self, source: str) -> str:
+        return self.host.evaluate(source) if self.host else "no app is running"
+
+    def _abort_transfer(self, flow_id: int) -> bool:
+        return self.host.abort_transfer(flow_id) if self.host else False
+
+    def _close_socket(self, flow_id: int, code: int, reason: str) -> bool:
+        return self.host.close_socket(flow_id, code, reason) if self.host else False
+
+    def _show_refused(self) -> None:
+        self.docks["Network"].raise_()
+        self.network.show_refused()
+
+    def _apply_network(self, domains: dict[str, list[str]], url_check: bool,
+                       hosts: dict[str, str], ca_file: Path | None) -> str | None:
+        if self.host is None:
+            return "no app is running"
+        try:
+            self.host.apply_network_settings(domains, url_check, hosts, ca_file)
+        except ConfigError as exc:
+            return str(exc)
+        target = self.host.settings.source or (self.host.package.root / SETTINGS_FILE)
+        try:
+            save_network_settings(target, self.host.settings)
+        except OSError as exc:
+            return f"applied, but not saved: {exc}"
+        self._update_status()
+        return None
+
+    # ---- closing ---------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent | None) -> None:
+        self.prefs.setValue("window/geometry", self.saveGeometry())
+        self.prefs.setValue("window/state", self.saveState())
+        super().closeEvent(event)
+
+
+def confirm(parent: QWidget, text: str) -> bool:
+    """A yes/no question."""
+    return QMessageBox.question(parent, "swan-emulator", text) == \
+        QMessageBox.StandardButton.Yes

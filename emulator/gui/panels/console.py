@@ -1,0 +1,119 @@
+"""The app's console: levels in colour, file:line for errors, a filter, and a JS input."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from emulator.flows.events import ConsoleMessage, Event, UiRequest, UncaughtError
+
+MAX_LINES = 20_000
+COLORS = {"log": "#1f2328", "info": "#0969da", "debug": "#6e7781", "warn": "#9a6700",
+          "error": "#cf222e", "input": "#8250df", "result": "#1f2328", "ui": "#1a7f37"}
+LEVELS = ("all levels", "log", "info", "debug", "warn", "error")
+
+
+@dataclass
+class Line:
+    level: str
+    text: str
+    where: str | None = None
+
+
+class ConsolePanel(QWidget):
+    """Appends in batches; the input line evaluates JavaScript in the app."""
+
+    def __init__(self, evaluate: Callable[[str], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.evaluate = evaluate
+        self.lines: list[Line] = []
+        self.view = QPlainTextEdit(readOnly=True)
+        self.view.setMaximumBlockCount(MAX_LINES)
+        self.level = QComboBox()
+        self.level.addItems(LEVELS)
+        self.filter = QLineEdit(placeholderText="Filter console…", clearButtonEnabled=True)
+        clear = QPushButton("Clear")
+        clear.clicked.connect(self.clear)
+        self.level.currentTextChanged.connect(lambda _t: self._rerender())
+        self.filter.textChanged.connect(lambda _t: self._rerender())
+        self.input = QLineEdit(placeholderText="› evaluate JavaScript in the app (Enter)")
+        self.input.returnPressed.connect(self._run_input)
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.level)
+        bar.addWidget(clear)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        layout.addWidget(self.input)
+
+    def take(self, events: list[Event]) -> None:
+        """Add the console-worthy events of a batch."""
+        new = []
+        for e in events:
+            if isinstance(e, ConsoleMessage):
+                new.append(Line(e.level, e.text, e.location))
+            elif isinstance(e, UncaughtError):
+                err = e.error
+                text = f"Uncaught {err.message}" + (f" (in {e.where})" if e.where else "")
+                if err.stack:
+                    text += "\n" + "\n".join("    " + s.strip() for s in err.stack.splitlines()
+                                             if s.strip())
+                new.append(Line("error", text, err.location))
+            elif isinstance(e, UiRequest) and e.kind in ("showToast", "showModal"):
+                new.append(Line("ui", f"[{e.kind}] {e.options.get('title', '')}"))
+        if new:
+            self.lines.extend(new)
+            del self.lines[:-MAX_LINES]
+            self._append(new)
+
+    def _visible(self, line: Line) -> bool:
+        level = self.level.currentText()
+        if level != LEVELS[0] and line.level != level:
+            return False
+        needle = self.filter.text().lower()
+        return not needle or needle in line.text.lower()
+
+    def _html(self, line: Line) -> str:
+        color = COLORS.get(line.level, "#1f2328")
+        where = (f' <span style="color:#6e7781">({html.escape(line.where)})</span>'
+                 if line.where else "")
+        body = html.escape(line.text).replace("\n", "<br>").replace("  ", "&nbsp;&nbsp;")
+        return f'<span style="color:{color}">{body}</span>{where}'
+
+    def _append(self, lines: list[Line]) -> None:
+        shown = [self._html(x) for x in lines if self._visible(x)]
+        if shown:
+            self.view.appendHtml("<br>".join(shown))
+
+    def _rerender(self) -> None:
+        self.view.clear()
+        self._append(self.lines)
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self.view.clear()
+
+    def _run_input(self) -> None:
+        source = self.input.text().strip()
+        if not source:
+            return
+        self.input.clear()
+        result = self.evaluate(source)
+        level = "error" if result.startswith("Uncaught ") else "result"
+        self.take([])
+        lines = [Line("input", f"› {source}"), Line(level, result)]
+        self.lines.extend(lines)
+        self._append(lines)

@@ -1,0 +1,321 @@
+"""The simulator pane: a phone with the app's navigation bar, its page stack, the live page
+data, the page's methods as buttons, and its toasts, loading and modals."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QBrush, QColor
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from emulator.config import NETWORK_TYPES
+from emulator.flows.events import (
+    Event,
+    PageCreated,
+    PageDataChanged,
+    PageStackChanged,
+    UiRequest,
+)
+
+HIGHLIGHT = QColor("#fff8c5")
+HIGHLIGHT_MS = 1200
+_PATH = re.compile(r"([^.[\]]+)|\[(\d+)\]")
+
+
+def set_path(root: dict[str, Any], path: str, value: Any) -> None:
+    """Apply a setData key ('a.b[0].c') to a data copy, as the app's side does."""
+    keys: list[Any] = [int(m.group(2)) if m.group(2) is not None else m.group(1)
+                       for m in _PATH.finditer(path)]
+    if not keys:
+        return
+    node: Any = root
+    for i, key in enumerate(keys[:-1]):
+        nxt = keys[i + 1]
+        child = node[key] if _has(node, key) else None
+        if not isinstance(child, (dict, list)):
+            child = [] if isinstance(nxt, int) else {}
+            _put(node, key, child)
+        node = child
+    _put(node, keys[-1], value)
+
+
+def _has(node: Any, key: Any) -> bool:
+    if isinstance(node, dict):
+        return key in node
+    return isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+
+
+def _put(node: Any, key: Any, value: Any) -> None:
+    if isinstance(node, dict):
+        node[key] = value
+    elif isinstance(node, list) and isinstance(key, int):
+        while len(node) <= key:
+            node.append(None)
+        node[key] = value
+
+
+class Simulator(QWidget):
+    """Shows the current page of the app, and lets the user act on it."""
+
+    def __init__(self, *, call_method: Callable[[int, str], None], go_back: Callable[[], None],
+                 set_network: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.call_method = call_method
+        self.go_back = go_back
+        self.set_network = set_network
+        self.window_config: dict[str, Any] = {}
+        self.titles: dict[str, str] = {}
+        self.pages: dict[int, PageCreated] = {}
+        self.data: dict[int, Any] = {}
+        self.stack: list[Any] = []
+
+        self.phone = QFrame(objectName="phone")
+        self.phone.setFixedWidth(380)
+        self.phone.setStyleSheet(
+            "#phone { background: #f6f8fa; border: 10px solid #24292f; border-radius: 28px; }"
+            "#navbar { background: #3388ff; }"
+            "#navtitle { color: white; font-size: 15px; font-weight: bold; }"
+            "#toast { background: rgba(0,0,0,0.75); color: white; border-radius: 8px;"
+            " padding: 10px 16px; font-size: 14px; }")
+        self.navbar = QFrame(objectName="navbar")
+        self.navbar.setFixedHeight(44)
+        self.back = QPushButton("‹")
+        self.back.setFixedWidth(32)
+        self.back.setFlat(True)
+        self.back.setStyleSheet("color: white; font-size: 22px; border: none;")
+        self.back.clicked.connect(self.go_back)
+        self.title = QLabel("", objectName="navtitle", alignment=Qt.AlignmentFlag.AlignCenter)
+        nav = QHBoxLayout(self.navbar)
+        nav.setContentsMargins(6, 0, 6, 0)
+        nav.addWidget(self.back)
+        nav.addWidget(self.title, 1)
+        nav.addSpacing(32)
+
+        self.route = QLabel(wordWrap=True)
+        self.route.setStyleSheet("color:#57606a; padding: 4px 8px;")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["data", "value"])
+        self.tree.setColumnWidth(0, 150)
+        self.methods = QWidget()
+        self.methods_layout = QGridLayout(self.methods)
+        self.methods_layout.setContentsMargins(6, 0, 6, 6)
+        methods_scroll = QScrollArea(widgetResizable=True)
+        methods_scroll.setWidget(self.methods)
+        methods_scroll.setFixedHeight(110)
+        methods_scroll.setFrameShape(QFrame.Shape.NoFrame)
+
+        self.toast = QLabel(self.phone, objectName="toast", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.toast.hide()
+        self._toast_timer = QTimer(self, singleShot=True)
+        self._toast_timer.timeout.connect(self.toast.hide)
+
+        inner = QVBoxLayout(self.phone)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(0)
+        inner.addWidget(self.navbar)
+        inner.addWidget(self.route)
+        inner.addWidget(self.tree, 1)
+        inner.addWidget(QLabel("  page methods (tap):", styleSheet="color:#57606a"))
+        inner.addWidget(methods_scroll)
+
+        self.network = QComboBox()
+        self.network.addItems(NETWORK_TYPES)
+        self.network.currentTextChanged.connect(self.set_network)
+        side = QHBoxLayout()
+        side.addWidget(QLabel("network:"))
+        side.addWidget(self.network)
+        side.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(side)
+        layout.addWidget(self.phone, 1, Qt.AlignmentFlag.AlignHCenter)
+
+    # ---- configuration --------------------------------------------------------------------
+    def configure(self, window: dict[str, Any], titles: dict[str, str], network: str) -> None:
+        """The app's window settings and page titles (from app.json and page JSON)."""
+        self.window_config = window
+        self.titles = titles
+        bg = str(window.get("navigationBarBackgroundColor", "#3388ff"))
+        fg = "black" if window.get("navigationBarTextStyle") == "black" else "white"
+        self.navbar.setStyleSheet(f"#navbar {{ background: {bg}; }}")
+        self.title.setStyleSheet(f"color: {fg}; font-size: 15px; font-weight: bold;")
+        self.back.setStyleSheet(f"color: {fg}; font-size: 22px; border: none;")
+        self.network.blockSignals(True)
+        self.network.setCurrentText(network)
+        self.network.blockSignals(False)
+
+    def reset(self) -> None:
+        self.pages.clear()
+        self.data.clear()
+        self.stack = []
+        self.tree.clear()
+        self.route.setText("")
+        self.title.setText("")
+        self._set_methods(None)
+
+    # ---- events ---------------------------------------------------------------------------
+    def take(self, events: list[Event]) -> None:
+        """Apply a batch of page and UI events; repaint once."""
+        changed: dict[int, set[str]] = {}
+        stack_changed = False
+        for e in events:
+            if isinstance(e, PageCreated):
+                self.pages[e.page_id] = e
+                self.data[e.page_id] = json.loads(json.dumps(e.data))
+            elif isinstance(e, PageDataChanged):
+                data = self.data.get(e.page_id)
+                if data is not None:
+                    for key, value in e.changes.items():
+                        set_path(data, key, value)
+                        changed.setdefault(e.page_id, set()).add(re.split(r"[.[]", key)[0])
+            elif isinstance(e, PageStackChanged):
+                self.stack = list(e.pages)
+                stack_changed = True
+            elif isinstance(e, UiRequest):
+                self._ui(e)
+        top = self.stack[-1] if self.stack else None
+        if top is None:
+            return
+        if stack_changed or top.page_id in changed:
+            self._show_page(top, changed.get(top.page_id, set()), stack_changed)
+
+    def _show_page(self, ref: Any, changed_keys: set[str], new_page: bool) -> None:
+        created = self.pages.get(ref.page_id)
+        self.title.setText(self.titles.get(ref.route)
+                           or str(self.window_config.get("navigationBarTitleText", "")))
+        query = "&".join(f"{k}={v}" for k, v in ref.query.items())
+        self.route.setText(f"/{ref.route}" + (f"?{query}" if query else "")
+                           + f"   · stack {len(self.stack)}")
+        self.back.setEnabled(len(self.stack) > 1)
+        self._fill_tree(self.data.get(ref.page_id, {}), changed_keys)
+        if new_page:
+            self._set_methods(ref.page_id, created.methods if created else [])
+
+    def _fill_tree(self, data: Any, changed: set[str]) -> None:
+        expanded = {self.tree.topLevelItem(i).text(0) for i in range(self.tree.topLevelItemCount())
+                    if self.tree.topLevelItem(i).isExpanded()}
+        self.tree.clear()
+        items = data.items() if isinstance(data, dict) else []
+        marked = []
+        for key, value in items:
+            item = _item(self.tree.invisibleRootItem(), str(key), value)
+            if key in changed:
+                for col in (0, 1):
+                    item.setBackground(col, QBrush(HIGHLIGHT))
+                marked.append(item)
+            if key in expanded:
+                item.setExpanded(True)
+        if marked:
+            QTimer.singleShot(HIGHLIGHT_MS, lambda keys=frozenset(changed): self._unmark(keys))
+
+    def _unmark(self, keys: frozenset[str]) -> None:
+        # Looks the keys up in the tree as it is now (it is rebuilt on every change).
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.text(0) in keys:
+                for col in (0, 1):
+                    item.setBackground(col, QBrush())
+
+    def _set_methods(self, page_id: int | None, methods: list[str] | None = None) -> None:
+        while self.methods_layout.count():
+            w = self.methods_layout.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        if page_id is None:
+            return
+        hooks = {"onLoad", "onShow", "onReady", "onHide", "onUnload", "onPullDownRefresh",
+                 "onReachBottom", "onShareAppMessage", "onPageScroll", "onTabItemTap",
+                 "setData", "getData"}
+        names = [m for m in methods or [] if m not in hooks]
+        for i, name in enumerate(names):
+            button = QPushButton(name)
+            button.clicked.connect(lambda _c=False, n=name: self.call_method(page_id, n))
+            self.methods_layout.addWidget(button, i // 3, i % 3)
+
+    def _ui(self, e: UiRequest) -> None:
+        o = e.options
+        if e.kind in ("showToast", "showLoading"):
+            icon = {"success": "✓ ", "loading": "⏳ ", "error": "✕ "}.get(str(o.get("icon")), "")
+            if e.kind == "showLoading":
+                icon = "⏳ "
+            self.toast.setText(icon + str(o.get("title", "")))
+            self.toast.adjustSize()
+            self.toast.move((self.phone.width() - self.toast.width()) // 2,
+                            self.phone.height() // 2 - self.toast.height())
+            self.toast.show()
+            self.toast.raise_()
+            if e.kind == "showToast":
+                self._toast_timer.start(int(o.get("duration", 1500)))
+            else:
+                self._toast_timer.stop()
+        elif e.kind in ("hideToast", "hideLoading"):
+            self.toast.hide()
+        elif e.kind == "setNavigationBarTitle":
+            self.title.setText(str(o.get("title", "")))
+
+
+def _item(parent: QTreeWidgetItem, key: str, value: Any) -> QTreeWidgetItem:
+    item = QTreeWidgetItem(parent, [key, ""])
+    if isinstance(value, dict):
+        item.setText(1, f"{{{len(value)}}}")
+        for k, v in value.items():
+            _item(item, str(k), v)
+    elif isinstance(value, list):
+        item.setText(1, f"[{len(value)}]")
+        for i, v in enumerate(value):
+            _item(item, str(i), v)
+    else:
+        item.setText(1, json.dumps(value, ensure_ascii=False))
+    return item
+
+
+async def ask_modal(parent: QWidget, kind: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The app's showModal/showActionSheet as a real dialog; the answer goes back to it."""
+    future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+    box = QMessageBox(parent)
+    box.setWindowTitle("swan.showModal" if kind == "showModal" else "swan.showActionSheet")
+    if kind == "showModal":
+        box.setText(str(options.get("title", "")))
+        box.setInformativeText(str(options.get("content", "")))
+        ok = box.addButton(str(options.get("confirmText", "确定")),
+                           QMessageBox.ButtonRole.AcceptRole)
+        buttons = {ok: {"confirm": True, "cancel": False}}
+        if options.get("showCancel", True):
+            cancel = box.addButton(str(options.get("cancelText", "取消")),
+                                   QMessageBox.ButtonRole.RejectRole)
+            buttons[cancel] = {"confirm": False, "cancel": True}
+    else:
+        box.setText("Choose an item")
+        buttons = {}
+        for i, label in enumerate(options.get("itemList", [])):
+            buttons[box.addButton(str(label), QMessageBox.ButtonRole.ActionRole)] = {"tapIndex": i}
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+
+    def answered(_result: int) -> None:
+        if not future.done():
+            answer = buttons.get(box.clickedButton())
+            if answer is None:
+                future.set_exception(RuntimeError("cancel"))
+            else:
+                future.set_result(answer)
+
+    box.finished.connect(answered)
+    box.open()
+    return await future
