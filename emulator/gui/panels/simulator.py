@@ -126,6 +126,9 @@ class Simulator(QWidget):
         self.toast.hide()
         self._toast_timer = QTimer(self, singleShot=True)
         self._toast_timer.timeout.connect(self.toast.hide)
+        self._marked: set[str] = set()
+        self._unmark_timer = QTimer(self, singleShot=True)  # owned: dies with the pane
+        self._unmark_timer.timeout.connect(self._unmark)
 
         inner = QVBoxLayout(self.phone)
         inner.setContentsMargins(0, 0, 0, 0)
@@ -223,10 +226,12 @@ class Simulator(QWidget):
             if key in expanded:
                 item.setExpanded(True)
         if marked:
-            QTimer.singleShot(HIGHLIGHT_MS, lambda keys=frozenset(changed): self._unmark(keys))
+            self._marked |= set(changed)
+            self._unmark_timer.start(HIGHLIGHT_MS)
 
-    def _unmark(self, keys: frozenset[str]) -> None:
+    def _unmark(self) -> None:
         # Looks the keys up in the tree as it is now (it is rebuilt on every change).
+        keys, self._marked = self._marked, set()
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             if item is not None and item.text(0) in keys:
