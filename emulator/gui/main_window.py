@@ -27,16 +27,22 @@ from emulator.errors import ConfigError, EmulatorError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import (
     AppLaunched,
+    ConsoleMessage,
     Event,
     FlowFailed,
     FlowFinished,
     FlowResponse,
     FlowStarted,
+    PageCreated,
+    PageDataChanged,
+    PageStackChanged,
     SocketClosed,
     SocketFailed,
     SocketFrameEvent,
     SocketOpened,
     TransferProgress,
+    UiRequest,
+    UncaughtError,
 )
 from emulator.flows.flow import SocketFlow, TransferFlow
 from emulator.flows.har import write_har
@@ -48,8 +54,13 @@ from emulator.gui.panels.network import NetworkPanel
 from emulator.gui.panels.simulator import Simulator, ask_modal
 from emulator.gui.panels.sockets import SocketsPanel
 from emulator.gui.panels.transfers import TransfersPanel
+from emulator.swan.chooser import QueuePicker
 
 log = logging.getLogger(__name__)
+_TOUCHING = frozenset({FlowResponse, FlowFinished, FlowFailed, TransferProgress, SocketOpened,
+                       SocketClosed, SocketFailed, SocketFrameEvent})
+_CONSOLE = frozenset({ConsoleMessage, UncaughtError, UiRequest})
+_PAGE = frozenset({PageCreated, PageDataChanged, PageStackChanged})
 MAX_RECENT = 8
 RELOAD_DEBOUNCE_MS = 500
 SettingsFactory = Callable[[Path], Settings]
@@ -64,6 +75,7 @@ class MainWindow(QMainWindow):
         self.host: AppHost | None = None
         self.app_dir: Path | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._queued_files: QueuePicker | None = None
         # Window layout and recent apps live next to the app sandboxes (one place to reset).
         self.prefs = QSettings(str(data_root(Settings()) / "gui.ini"), QSettings.Format.IniFormat)
         self.setWindowTitle("swan-emulator")
@@ -236,6 +248,7 @@ class MainWindow(QMainWindow):
                        responder=lambda kind, o: ask_modal(self, kind, o),
                        picker=self._pick_files)
         self.host = host
+        self._queued_files = QueuePicker(settings.choose_files)
         self.simulator.configure(package.window,
                                  {r: p.title for r, p in package.pages.items() if p.title},
                                  host.network_type)
@@ -261,8 +274,6 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _load_error(self, message: str) -> None:
-        from emulator.flows.events import ConsoleMessage
-
         self.console.take([ConsoleMessage(level="error", text=f"failed to load: {message}")])
         self.docks["Console"].raise_()
 
@@ -279,10 +290,29 @@ class MainWindow(QMainWindow):
         self.watcher.addPaths(sorted(dirs)[:500])
 
     async def _pick_files(self, kind: str, count: int) -> list[Path]:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, f"swan.choose{kind.capitalize()}: pick up to {count}", "",
-            "Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp);;All files (*)")
-        return [Path(p) for p in paths[:count]]
+        # Files given in the settings (chooseFiles / --choose-file) come first, as headless.
+        if self._queued_files is not None:
+            queued = await self._queued_files(kind, count)
+            if queued:
+                return queued
+        # A non-blocking dialog: a modal exec() would re-enter the loop from inside a task.
+        future: asyncio.Future[list[Path]] = asyncio.get_running_loop().create_future()
+        dialog = QFileDialog(self, f"swan.choose{kind.capitalize()}: pick up to {count}")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters(["Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)",
+                               "All files (*)"])
+
+        def done(result: int) -> None:
+            if not future.done():
+                files = dialog.selectedFiles() if result else []
+                future.set_result([Path(p) for p in files[:count]])
+
+        dialog.finished.connect(done)
+        dialog.open()
+        try:
+            return await future
+        finally:
+            dialog.deleteLater()
 
     def _clear_views(self) -> None:
         self.flows.clear()
@@ -318,30 +348,44 @@ class MainWindow(QMainWindow):
 
     # ---- events --------------------------------------------------------------------------------
     def take(self, events: list[Event]) -> None:
-        """One batch from the core: feed the models once, repaint once."""
+        """One batch from the core: one pass to route it, then each view updates once."""
         transfers: list[TransferFlow] = []
         sockets: list[SocketFlow] = []
+        for_console: list[Event] = []
+        for_simulator: list[Event] = []
         moved = False
+        add, touch = self.flows.add, self.flows.touch
         for e in events:
-            if isinstance(e, FlowStarted):
-                self.flows.add(e.flow)
-                if isinstance(e.flow, TransferFlow):
-                    transfers.append(e.flow)
-                elif isinstance(e.flow, SocketFlow):
-                    sockets.append(e.flow)
-            elif isinstance(e, (FlowResponse, FlowFinished, FlowFailed, TransferProgress,
-                                SocketOpened, SocketClosed, SocketFailed, SocketFrameEvent)):
-                self.flows.touch(e.flow)
+            kind = type(e)
+            if kind in _TOUCHING:
+                touch(e.flow)  # type: ignore[attr-defined]
                 moved = True
-            elif isinstance(e, AppLaunched):
+            elif kind is FlowStarted:
+                flow = e.flow  # type: ignore[attr-defined]
+                add(flow)
+                if isinstance(flow, TransferFlow):
+                    transfers.append(flow)
+                elif isinstance(flow, SocketFlow):
+                    sockets.append(flow)
+            elif kind in _CONSOLE:
+                for_console.append(e)
+                if kind is UiRequest:
+                    for_simulator.append(e)
+            elif kind in _PAGE:
+                for_simulator.append(e)
+            elif kind is AppLaunched:
                 self._update_status()
         self.flows.commit()
-        self.transfers.model.sync(transfers, moved)
-        self.sockets.sockets.sync(sockets, moved)
-        self.sockets.refresh()
+        if transfers or moved:
+            self.transfers.model.sync(transfers, moved)
+        if sockets or moved:
+            self.sockets.sockets.sync(sockets, moved)
+            self.sockets.refresh()
         self.network.refresh()
-        self.console.take(events)
-        self.simulator.take(events)
+        if for_console:
+            self.console.take(for_console)
+        if for_simulator:
+            self.simulator.take(for_simulator)
 
     # ---- actions on the running app ----------------------------------------------------------
     def _call_method(self, page_id: int, name: str) -> None:

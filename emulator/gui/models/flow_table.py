@@ -124,8 +124,8 @@ class FlowTableModel(QAbstractTableModel):
         if self._touched:
             rows = [self._row_of[i] - self._base for i in self._touched if i in self._row_of]
             self._touched.clear()
-            for r in rows:
-                self._extend_span(self._rows[r])
+            if rows:
+                self.t1 = max(self.t1, time.time())  # a touched flow moved on: now
             if rows:
                 self.dataChanged.emit(self.index(min(rows), 0),
                                       self.index(max(rows), len(COLUMNS) - 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from PyQt6.QtCore import QModelIndex, QPoint, QRect, QSortFilterProxyModel, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPixmap
@@ -51,6 +52,12 @@ APIS = ("all APIs", "request", "uploadFile", "downloadFile", "connectSocket")
 class FlowFilter(QSortFilterProxyModel):
     """Text, API, status class and "refused only"; sorting only when a header is clicked."""
 
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (if not, every row passes without a look)."""
+        return bool(self.text) or self.refused_only or self.api != APIS[0] \
+            or self.status != STATUS_CLASSES[0]
+
     def __init__(self) -> None:
         super().__init__()
         self.text = ""
@@ -66,6 +73,8 @@ class FlowFilter(QSortFilterProxyModel):
         self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        if not self.active:
+            return True
         flow = self.sourceModel().index(row, 0, parent).data(FlowRole)
         if flow is None:
             return False
@@ -242,12 +251,19 @@ class FlowDetails(QTabWidget):
     def __init__(self) -> None:
         super().__init__()
         self.headers = QPlainTextEdit(readOnly=True)
+        self.query = QLabel(wordWrap=True)
+        self.query.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.payload = BodyView()
+        payload = QWidget()
+        payload_layout = QVBoxLayout(payload)
+        payload_layout.setContentsMargins(0, 0, 0, 0)
+        payload_layout.addWidget(self.query)
+        payload_layout.addWidget(self.payload, 1)
         self.response = BodyView()
         self.timing = QPlainTextEdit(readOnly=True)
         self.frames = QPlainTextEdit(readOnly=True)
         self.addTab(self.headers, "Headers")
-        self.addTab(self.payload, "Payload")
+        self.addTab(payload, "Payload")
         self.addTab(self.response, "Response")
         self.addTab(self.timing, "Timing")
         self.addTab(self.frames, "Frames")
@@ -295,6 +311,9 @@ class FlowDetails(QTabWidget):
             f"{_headers_text(flow.request.headers)}\n\n── response ──\n"
             + (f"{resp.http_version} {resp.status} {resp.reason}\n{_headers_text(resp.headers)}"
                if resp else "(no response)"))
+        params = parse_qsl(urlsplit(flow.request.url).query, keep_blank_values=True)
+        self.query.setText("query: " + ("  ".join(f"{k} = {v}" for k, v in params)
+                                         if params else "(none)"))
         self.payload.show_body(flow.request.body,
                                header(flow.request.headers, "content-type") or "")
         self.response.show_body(resp.body if resp else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -90,33 +91,42 @@ class SocketTableModel(QAbstractTableModel):
 
 
 class FrameTableModel(QAbstractTableModel):
-    """The frames of one socket (appended in batches)."""
+    """The frames of one socket: new frames appended in one step, the oldest dropped in one
+    step past the flow's own cap (no reset while frames stream in)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.flow: SocketFlow | None = None
         self._frames: list[SocketFrame] = []
+        self._seen = 0  # frames of the flow taken so far (sent + received)
 
     def show(self, flow: SocketFlow | None) -> None:
         self.beginResetModel()
         self.flow = flow
         self._frames = list(flow.frames) if flow else []
+        self._seen = flow.frames_sent + flow.frames_received if flow else 0
         self.endResetModel()
 
     def refresh(self) -> None:
         """Take the frames that arrived since the last call."""
-        if self.flow is None:
+        flow = self.flow
+        if flow is None:
             return
-        frames = list(self.flow.frames)
-        if len(frames) == len(self._frames) and (not frames or frames[-1] is self._frames[-1]):
+        total = flow.frames_sent + flow.frames_received
+        new = min(total - self._seen, len(flow.frames))
+        self._seen = total
+        if new <= 0:
             return
-        if frames and self._frames and frames[0] is self._frames[0]:
-            start = len(self._frames)
-            self.beginInsertRows(QModelIndex(), start, len(frames) - 1)
-            self._frames = frames
-            self.endInsertRows()
-        else:
-            self.show(self.flow)
+        fresh = list(itertools.islice(reversed(flow.frames), new))[::-1]
+        start = len(self._frames)
+        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+        self._frames.extend(fresh)
+        self.endInsertRows()
+        extra = len(self._frames) - flow.max_frames
+        if extra > 0:
+            self.beginRemoveRows(QModelIndex(), 0, extra - 1)
+            del self._frames[:extra]
+            self.endRemoveRows()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._frames)

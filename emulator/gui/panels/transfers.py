@@ -125,7 +125,7 @@ class TransfersPanel(QWidget):
         hh = self.table.horizontalHeader()
         assert hh is not None
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 40), (1, 70), (3, 200), (4, 140), (5, 150), (6, 90), (7, 90)):
+        for col, width in ((0, 40), (1, 70), (3, 250), (4, 140), (5, 150), (6, 90), (7, 90)):
             self.table.setColumnWidth(col, width)
         self.abort_button = QPushButton("Abort selected")
         self.abort_button.clicked.connect(self.abort_selected)
