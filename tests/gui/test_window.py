@@ -249,3 +249,56 @@ def test_screenshot_flag_writes_a_png(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000
+
+
+def test_reload_when_app_files_change(gui: Driver, tmp_path: Path) -> None:
+    """Editing the app's JS reloads it by itself."""
+    root = app_with(tmp_path, "console.log('version 1'); Page({});")
+
+    async def scenario() -> None:
+        import asyncio
+
+        await gui.open(root)
+        await gui.until(lambda: "version 1" in gui.console_text())
+        await asyncio.sleep(0.2)
+        (root / "pages" / "index" / "index.js").write_text(
+            "console.log('version 2'); Page({});")
+        await gui.until(lambda: gui.window.host is not None
+                        and "version 2" in gui.console_text(), timeout=10)
+
+    gui.run(scenario())
+
+
+def test_network_picker_and_toast_overlay(gui: Driver, tmp_path: Path) -> None:
+    """The network picker fires onNetworkStatusChange; a toast shows on the phone."""
+    root = app_with(tmp_path, """
+        swan.onNetworkStatusChange(function (r) { console.log('net ' + r.networkType + ' ' + r.isConnected); });
+        swan.showToast({title: '保存成功', icon: 'success', duration: 5000});
+        Page({});
+    """)
+
+    async def scenario() -> None:
+        w = gui.window
+        await gui.open(root)
+        sim = w.simulator
+        await gui.until(lambda: sim.toast.isVisible())
+        assert "保存成功" in sim.toast.text()
+        sim.network.setCurrentText("none")
+        await gui.until(lambda: "net none false" in gui.console_text())
+        assert "network none" in w.status_network.text()
+
+    gui.run(scenario())
+
+
+def test_copy_as_curl() -> None:
+    """A flow becomes a runnable cURL command line."""
+    from emulator.flows.testing import tflow
+    from emulator.gui.panels.network import curl_command
+
+    flow = tflow(method="POST", url="https://api.demo.test/echo?a=1",
+                 request_headers=[("Content-Type", "application/json"), ("Host", "x")],
+                 request_body=b'{"k": "it\'s"}')
+    cmd = curl_command(flow)
+    assert cmd.startswith("curl -X POST 'https://api.demo.test/echo?a=1'")
+    assert "-H 'Content-Type: application/json'" in cmd and "Host" not in cmd
+    assert "--data-binary" in cmd and "it'\"'\"'s" in cmd
