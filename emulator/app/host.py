@@ -8,13 +8,12 @@ import json
 import re
 import ssl
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator import __version__
 from emulator.app.package import AppPackage
 from emulator.app.sandbox import Sandbox
 from emulator.config import Settings, data_root
-from emulator.devserver.backend import DemoBackend
 from emulator.errors import ConfigError, PackageError, ScriptError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import (
@@ -40,6 +39,9 @@ from emulator.swan.storage import StorageFile
 from emulator.swan.system import network_status, system_info
 from emulator.swan.transfer import TransferService
 from emulator.swan.ui import Responder, UiService, headless_responder
+
+if TYPE_CHECKING:
+    from emulator.devserver.backend import DemoBackend
 
 MODULE_HEADER = "__swan_host__.define({path}, function (module, exports, require, __filename, " \
                 "__dirname) {{"
@@ -73,6 +75,7 @@ class AppHost:
         self.ui = UiService(self.runtime, self.bus, responder)
         self.flows = FlowStore(self.bus)
         self.backend: DemoBackend | None = None
+        self._warmup: asyncio.Future[ssl.SSLContext] | None = None
         self._ssl_contexts: dict[bool, ssl.SSLContext] = {}
         self.url_check = url_check_of(package, settings)
         self.hosts = HostMap(settings.hosts, builtin=self._builtin_target)
@@ -91,7 +94,7 @@ class AppHost:
                                          limits=settings.limits,
                                          timeouts_ms=package.network_timeout_ms,
                                          app_key=package.project.appid)
-        self.file_service = FileService(self.runtime, self.files)
+        self.file_service = FileService(self.runtime, self.files, self.bus)
         self.sockets = SocketService(self.runtime, self.bus, policy=lambda: self.network.policy,
                                      hosts=self.hosts, ssl_context=self._ssl_context,
                                      timeout_ms=package.network_timeout_ms["connectSocket"],
@@ -130,9 +133,14 @@ class AppHost:
         load; an exception inside a lifecycle hook is only reported, as on the platform.
         """
         if self.hosts.uses_builtin and self.backend is None:
-            self.backend = await DemoBackend().start()
-        # Loading the trust store takes ~50 ms: do it now, not inside the first request.
-        self.network.client(verify=self.url_check)
+            # Imported here: its CA tooling (cryptography) is heavy, and most apps map no
+            # domain to the builtin backend.
+            from emulator.devserver import backend as demo
+
+            self.backend = await demo.DemoBackend().start()
+        # Loading the trust store takes ~50-100 ms: done in a thread while the app starts,
+        # not inside the first request (and not blocking the loop).
+        self._warmup = self.runtime.loop.run_in_executor(None, self._ssl_context, self.url_check)
         self.sandbox.open()
         self._define_modules()
         self.runtime.enter("init", self._init_payload())
@@ -189,6 +197,7 @@ class AppHost:
             "networkType": self.network_type,
             "storage": self.storage.data,
             "userDataPath": USER_DATA_PATH,
+            "files": self.file_service.snapshot(),
         }
 
     # ---- page events from JS ----------------------------------------------------------
@@ -280,6 +289,8 @@ class AppHost:
         await asyncio.sleep(0)  # let cancelled calls record their aborts
         self.runtime.close()
         self.storage.flush()
+        if self._warmup is not None:
+            await asyncio.wait([self._warmup])
         await self.network.aclose()
         if self.backend is not None:
             await self.backend.close()

@@ -71,6 +71,7 @@ class ChooseService:
                 temp = self.files.new_temp(path.suffix)
                 shutil.copyfile(path, temp.host)
                 temp_files.append({"path": temp.virtual, "size": temp.host.stat().st_size})
+            self.files.changed(*(f["path"] for f in temp_files))
             self.runtime.settle(call_id, True, {
                 "tempFilePaths": [f["path"] for f in temp_files], "tempFiles": temp_files})
         except OSError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -60,11 +61,22 @@ def _refuse(path: object, why: str) -> FileAccessError:
 
 
 class AppFiles:
-    """Maps virtual paths into one app's sandbox and back."""
+    """Maps virtual paths into one app's sandbox and back; tells listeners which paths the
+    host changed (the JS side keeps a mirror for the synchronous file APIs)."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self._roots = {Area.TMP: sandbox.tmp, Area.USR: sandbox.usr, Area.STORE: sandbox.store}
+        self._listeners: list[Callable[[tuple[str, ...]], None]] = []
+
+    def on_change(self, listener: Callable[[tuple[str, ...]], None]) -> None:
+        """Call ``listener(virtual_paths)`` after the host changes files."""
+        self._listeners.append(listener)
+
+    def changed(self, *virtual: str) -> None:
+        """Announce that these paths (files or folders) were written, made or removed."""
+        for listener in self._listeners:
+            listener(virtual)
 
     def root(self, area: Area) -> Path:
         """The host folder of an area."""

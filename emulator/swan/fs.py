@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from emulator.flows.bus import EventBus
+from emulator.flows.events import ConsoleMessage
 from emulator.net.errors import ERR_ARGS
 from emulator.runtime.bridge import Runtime, unwire_bytes, wire_bytes
 from emulator.swan.files import AppFiles, Area, FileAccessError, open_for_write
@@ -19,6 +21,8 @@ from emulator.swan.files import AppFiles, Area, FileAccessError, open_for_write
 log = logging.getLogger(__name__)
 
 MAX_READ = 64 * 1024 * 1024
+MIRROR_FILE = 1024 * 1024  # files up to this size are readable synchronously
+MIRROR_TOTAL = 32 * 1024 * 1024
 # Node-style encodings the platform accepts, by Python codec.
 ENCODINGS = {"utf8": "utf-8", "utf-8": "utf-8", "ascii": "ascii", "latin1": "latin-1",
              "binary": "latin-1", "ucs2": "utf-16-le", "ucs-2": "utf-16-le",
@@ -69,7 +73,7 @@ def _stats(path: Path) -> dict[str, Any]:
 class FileService:
     """Handles the file messages of one app."""
 
-    def __init__(self, runtime: Runtime, files: AppFiles) -> None:
+    def __init__(self, runtime: Runtime, files: AppFiles, bus: EventBus) -> None:
         self.runtime = runtime
         self.files = files
         ops: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -81,6 +85,75 @@ class FileService:
         for op, fn in ops.items():
             runtime.register(op, self._handler(op, fn))
         runtime.register("fs", self._on_fs)
+        runtime.register("fs.sync", self._on_sync_write)
+        files.on_change(self.push)
+        self._bus = bus
+
+    # ---- the JS-side mirror (for the synchronous APIs) -----------------------------------
+    def snapshot(self) -> list[dict[str, Any]]:
+        """Every file and folder of the app, for the mirror at start."""
+        entries: list[dict[str, Any]] = []
+        budget = [MIRROR_TOTAL]
+        for area in Area:
+            root = self.files.root(area)
+            if area is Area.USR:
+                entries.append(self._entry(self.files.virtual(area, root), root, budget))
+            for path in sorted(root.rglob("*")):
+                if not path.is_symlink() and not path.name.startswith("."):
+                    entries.append(self._entry(self.files.virtual(area, path), path, budget))
+        return entries
+
+    def _entry(self, virtual: str, path: Path, budget: list[int]) -> dict[str, Any]:
+        st = path.stat()
+        entry: dict[str, Any] = {"path": virtual, "dir": path.is_dir(), "size": st.st_size,
+                                 "mtime": int(st.st_mtime), "mode": st.st_mode}
+        if path.is_file() and st.st_size <= MIRROR_FILE and st.st_size <= budget[0]:
+            budget[0] -= st.st_size
+            entry["data"] = base64.b64encode(path.read_bytes()).decode("ascii")
+        return entry
+
+    def push(self, virtual: tuple[str, ...]) -> None:
+        """Send the current state of changed paths (with their folders) to the mirror."""
+        entries: list[dict[str, Any]] = []
+        removed: list[str] = []
+        budget = [MIRROR_TOTAL]
+        for v in virtual:
+            try:
+                f = self.files.resolve(v)
+            except FileAccessError:
+                continue
+            if not f.host.exists():
+                removed.append(f.virtual)
+                continue
+            entries.append(self._entry(f.virtual, f.host, budget))
+            if f.host.is_dir():
+                for path in sorted(f.host.rglob("*")):
+                    if not path.is_symlink():
+                        entries.append(self._entry(self.files.virtual(f.area, path), path,
+                                                   budget))
+            parent = f.host.parent
+            while f.area is Area.USR and parent != self.files.root(Area.USR) and \
+                    self.files.root(Area.USR) in parent.parents:
+                entries.append(self._entry(self.files.virtual(Area.USR, parent), parent, budget))
+                parent = parent.parent
+        self.runtime.enter("fsSync", {"set": entries, "remove": removed})
+
+    def _on_sync_write(self, _id: int, args: dict[str, Any]) -> None:
+        # The JS side already answered the app (a sync call cannot wait); if the host
+        # refuses, the mirror is put right and the console says why.
+        method = str(args.get("method"))
+        fn = getattr(self, f"fs_{method}", None)
+        try:
+            if fn is None:
+                raise FileAccessError(f"{method} is not supported")
+            fn(args)
+        except (FileAccessError, OSError) as exc:
+            reason = exc.reason if isinstance(exc, FileAccessError) else (exc.strerror or str(exc))
+            paths = [str(args[k]) for k in ("filePath", "dirPath", "destPath", "newPath",
+                                            "oldPath") if isinstance(args.get(k), str)]
+            self.push(tuple(paths))
+            self._bus.publish(ConsoleMessage(level="error", text=(
+                f"{method}Sync: the host could not complete it: {reason}")))
 
     def _handler(self, api: str, fn: Callable[[dict[str, Any]], dict[str, Any]]
                  ) -> Callable[[int, Any], None]:
@@ -119,7 +192,9 @@ class FileService:
         name = "store_" + src.host.name.removeprefix("tmp_")
         dest = self.files.root(Area.STORE) / name
         shutil.move(src.host, dest)
-        return {"savedFilePath": self.files.virtual(Area.STORE, dest)}
+        saved = self.files.virtual(Area.STORE, dest)
+        self.files.changed(src.virtual, saved)
+        return {"savedFilePath": saved}
 
     def saved_file_list(self, _args: dict[str, Any]) -> dict[str, Any]:
         """Every saved file with its size and creation time (seconds)."""
@@ -136,6 +211,7 @@ class FileService:
         if f.area is not Area.STORE:
             raise FileAccessError(f"not a saved file {f.virtual!r}")
         f.host.unlink()
+        self.files.changed(f.virtual)
         return {}
 
     def file_info(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -186,6 +262,7 @@ class FileService:
             os.write(fd, data)
         finally:
             os.close(fd)
+        self.files.changed(f.virtual)
         return {}
 
     def fs_writeFile(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -199,6 +276,7 @@ class FileService:
         src = self.files.existing_file(args.get("srcPath"))
         dest = self.files.writable(args.get("destPath"))
         shutil.copyfile(src.host, dest.host, follow_symlinks=False)
+        self.files.changed(dest.virtual)
         return {}
 
     def fs_rename(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -207,6 +285,7 @@ class FileService:
         if not src.host.exists():
             raise FileAccessError(f"no such file or directory {src.virtual!r}")
         os.replace(src.host, dest.host)
+        self.files.changed(src.virtual, dest.virtual)
         return {}
 
     def fs_mkdir(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -214,6 +293,7 @@ class FileService:
         if f.host.exists():
             raise FileAccessError(f"file already exists {f.virtual!r}")
         f.host.mkdir(parents=bool(args.get("recursive")))
+        self.files.changed(f.virtual)
         return {}
 
     def fs_readdir(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -231,6 +311,7 @@ class FileService:
             shutil.rmtree(f.host)
         else:
             f.host.rmdir()
+        self.files.changed(f.virtual)
         return {}
 
     def fs_unlink(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -240,6 +321,7 @@ class FileService:
         if not f.host.exists() and not f.host.is_symlink():
             raise FileAccessError(f"no such file or directory {f.virtual!r}")
         f.host.unlink()
+        self.files.changed(f.virtual)
         return {}
 
     def fs_stat(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -263,6 +345,7 @@ class FileService:
             src = self.files.existing_file(args.get("tempFilePath"))
             dest = self.files.writable(args["filePath"])
             shutil.move(src.host, dest.host)
+            self.files.changed(src.virtual, dest.virtual)
             return {"savedFilePath": dest.virtual}
         return self.save_file(args)
 

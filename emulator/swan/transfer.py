@@ -283,6 +283,7 @@ class TransferService:
                 os.close(fd)
             os.replace(part, dest.host)
             partial.clear()
+            self.files.changed(dest.virtual)
             return dest.virtual
 
         try:

@@ -167,7 +167,8 @@ async def test_file_system_manager(run_app: Any) -> None:
     assert r["after"][1]["files"] == []
     assert all(r[k][0] == "success" for k in ("mkdir", "write", "append", "writebin", "copy",
                                              "rename", "unlink", "rmdir"))
-    assert r["sync"][0] == "threw" and "use readFile" in r["sync"][1]
+    assert r["sync"] == ["threw", 'readFileSync:fail no such file or directory "bdfile://usr/x"'] \
+        or r["sync"] == ("threw", 'readFileSync:fail no such file or directory "bdfile://usr/x"')
 
 
 async def test_choose_save_list_info_remove(run_app: Any, tmp_path: Path) -> None:
@@ -217,3 +218,81 @@ async def test_temp_files_removed_on_close_saved_kept(run_app: Any, tmp_path: Pa
     await run.host.close()
     assert not run.host.sandbox.tmp.exists()
     assert (usr / "keep.txt").read_text() == "k"
+
+
+async def test_sync_file_system_forms(run_app: Any, tmp_path: Path) -> None:
+    """The *Sync forms: read from the mirror, write through to the host, same path rules."""
+    from emulator.config import Settings
+
+    photo = tmp_path / "p.png"
+    photo.write_bytes(bytes(range(256)) * 10)
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * (2 * 1024 * 1024))
+    run = await run_app({"pages/index/index.js": HELPERS + """
+        function attempt(label, fn) {
+            try { log(label, 'ok', fn()); } catch (e) { log(label, 'threw', e.message); }
+        }
+        attempt('mkdir', function () { fs.mkdirSync(USR + '/a/b', true); });
+        attempt('write', function () { fs.writeFileSync(USR + '/a/b/t.txt', '你好, sync', 'utf8'); });
+        attempt('append', function () { fs.appendFileSync(USR + '/a/b/t.txt', '!'); });
+        attempt('read', function () { return fs.readFileSync(USR + '/a/b/t.txt', 'utf8'); });
+        attempt('read64', function () { return fs.readFileSync(USR + '/a/b/t.txt', 'base64'); });
+        attempt('readdir', function () { return fs.readdirSync(USR + '/a'); });
+        attempt('stat', function () { var s = fs.statSync(USR + '/a'); return [s.isDirectory(), s.isFile()]; });
+        attempt('escape', function () { fs.writeFileSync(USR + '/../evil.txt', 'x'); });
+        attempt('tmpwrite', function () { fs.writeFileSync('bdfile://tmp_x', 'x'); });
+        attempt('nodir', function () { fs.writeFileSync(USR + '/none/x.txt', 'x'); });
+        attempt('copy', function () { fs.copyFileSync(USR + '/a/b/t.txt', USR + '/c.txt'); return fs.readFileSync(USR + '/c.txt', 'utf8'); });
+        attempt('rename', function () { fs.renameSync(USR + '/c.txt', USR + '/d.txt'); return fs.readdirSync(USR); });
+        attempt('unlink', function () { fs.unlinkSync(USR + '/d.txt'); fs.accessSync(USR + '/d.txt'); });
+        swan.chooseImage({count: 2, success: function (r) {
+            attempt('chosen', function () {
+                var b = new Uint8Array(fs.readFileSync(r.tempFilePaths[0]));
+                return [b.length, b[0], b[255], b[256]];
+            });
+            attempt('big', function () { return fs.readFileSync(r.tempFilePaths[1]).byteLength; });
+            swan.downloadFile({url: 'https://nowhere.invalid/x', fail: function () {}});
+        }});
+        Page({});
+    """}, Settings(choose_files=[photo, big]))
+    r = results(run.logs)
+    assert r["mkdir"][0] == "ok" and r["write"][0] == "ok" and r["append"][0] == "ok"
+    assert r["read"] == ("ok", "你好, sync!")
+    assert r["read64"][1] == "5L2g5aW9LCBzeW5jIQ=="
+    assert r["readdir"] == ("ok", ["b"])
+    assert r["stat"] == ("ok", [True, False])
+    assert r["escape"][0] == "threw" and "escapes the app folder" in r["escape"][1]
+    assert r["tmpwrite"][0] == "threw" and "only bdfile://usr is writable" in r["tmpwrite"][1]
+    assert r["nodir"][0] == "threw" and "no such file or directory" in r["nodir"][1]
+    assert r["copy"] == ("ok", "你好, sync!")
+    assert r["rename"] == ("ok", ["a", "d.txt"])
+    assert r["unlink"][0] == "threw" and "no such file" in r["unlink"][1]
+    assert r["chosen"] == ("ok", [2560, 0, 255, 0])
+    assert r["big"][0] == "threw" and "too large for a synchronous read" in r["big"][1]
+    # Written through to the host, byte for byte.
+    usr = run.host.sandbox.usr
+    assert (usr / "a" / "b" / "t.txt").read_text(encoding="utf-8") == "你好, sync!"
+    assert not (usr / "d.txt").exists() and not (usr.parent / "evil.txt").exists()
+    assert run.warnings == []  # the host agreed with every write
+
+
+async def test_sync_write_refused_by_host_is_reported(run_app: Any, tmp_path: Path) -> None:
+    """The mirror can be stale (a folder made behind the app's back): the host refuses the
+    write, the console says so, and the mirror is put right."""
+    run = await run_app({"pages/index/index.js": HELPERS + """
+        globalThis.tryWrite = function () {
+            try { fs.writeFileSync(USR + '/x', 'data'); log('write', 'returned', null); }
+            catch (e) { log('write', 'threw', e.message); }
+            setTimeout(function () {
+                log('after', 'dir', fs.statSync(USR + '/x').isDirectory());
+            }, 50);
+        };
+        Page({});
+    """})
+    (run.host.sandbox.usr / "x").mkdir()  # not in the mirror
+    run.host.evaluate("tryWrite()")
+    await run.idle()
+    r = results(run.logs)
+    assert r["write"][0] == "returned"  # a sync call cannot wait for the host
+    assert any("writeFileSync: the host could not complete it" in w for w in run.warnings)
+    assert r["after"] == ("dir", True)
