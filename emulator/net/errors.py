@@ -91,6 +91,11 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+def _tls_failed(exc: ssl.SSLError) -> TLSFailed:
+    detail = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or str(exc)
+    return TLSFailed(f"ssl handshake failed: {detail}")
+
+
 def _detail(exc: BaseException) -> str:
     text = str(exc).strip()
     return text or type(exc).__name__
@@ -100,8 +105,7 @@ def from_httpx(exc: Exception) -> NetError:
     """Translate an httpx exception (any class) into our error."""
     tls = _ssl_cause(exc)
     if tls is not None:
-        detail = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or str(tls)
-        return TLSFailed(f"ssl handshake failed: {detail}")
+        return _tls_failed(tls)
     if isinstance(exc, httpx.TimeoutException):
         return Timeout()
     if isinstance(exc, httpx.ConnectError):
@@ -135,8 +139,7 @@ def from_httpx(exc: Exception) -> NetError:
 def from_os_error(exc: OSError) -> NetError:
     """Translate a socket-level error (raised outside httpx) into ours."""
     if isinstance(exc, ssl.SSLError):
-        detail = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or str(exc)
-        return TLSFailed(f"ssl handshake failed: {detail}")
+        return _tls_failed(exc)
     if isinstance(exc, ConnectionRefusedError):
         return ConnectFailed(f"connect error: {_detail(exc)}")
     if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import QModelIndex, QObject, Qt
 from PyQt6.QtGui import QBrush, QColor
 
 from emulator.flows.flow import FlowState, HttpFlow, SocketFlow, SocketState, TransferFlow
+from emulator.gui.models.rows import RowsTableModel
 
 Flow = HttpFlow | SocketFlow
 COLUMNS = ("#", "API", "Method", "URL", "Status", "Policy", "Type", "Size", "Time", "Waterfall")
@@ -76,14 +77,15 @@ def flow_time(flow: Flow) -> float | None:
     return None if t.done is None else t.done - t.created
 
 
-class FlowTableModel(QAbstractTableModel):
+class FlowTableModel(RowsTableModel):
     """One row per flow. :meth:`add` and :meth:`touch` only queue; :meth:`commit` applies
     the queue with one ranged insert, one ranged remove and one dataChanged."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QObject | None = None, max_rows: int = DEFAULT_MAX_ROWS) -> None:
         super().__init__(parent)
         self.max_rows = max_rows
-        self._rows: list[Flow] = []
         self._row_of: dict[int, int] = {}  # flow id -> absolute index (offset by _base)
         self._base = 0  # rows dropped so far
         self._pending: list[Flow] = []
@@ -106,19 +108,19 @@ class FlowTableModel(QAbstractTableModel):
             new = [f for f in self._pending if f.id not in self._row_of]
             self._pending = []
             if new:
-                first = len(self._rows)
+                first = len(self.rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
                 for flow in new:
-                    self._row_of[flow.id] = self._base + len(self._rows)
-                    self._rows.append(flow)
+                    self._row_of[flow.id] = self._base + len(self.rows)
+                    self.rows.append(flow)
                     self._extend_span(flow)
                 self.endInsertRows()
-            overflow = len(self._rows) - self.max_rows
+            overflow = len(self.rows) - self.max_rows
             if overflow > 0:
                 self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
-                for flow in self._rows[:overflow]:
+                for flow in self.rows[:overflow]:
                     self._row_of.pop(flow.id, None)
-                del self._rows[:overflow]
+                del self.rows[:overflow]
                 self._base += overflow
                 self.endRemoveRows()
         if self._touched:
@@ -133,7 +135,7 @@ class FlowTableModel(QAbstractTableModel):
     def clear(self) -> None:
         """Forget every row."""
         self.beginResetModel()
-        self._rows.clear()
+        self.rows.clear()
         self._row_of.clear()
         self._pending.clear()
         self._touched.clear()
@@ -150,7 +152,7 @@ class FlowTableModel(QAbstractTableModel):
 
     def flow_at(self, row: int) -> Flow:
         """The flow shown on a row."""
-        return self._rows[row]
+        return self.rows[row]
 
     def row_of(self, flow_id: int) -> int | None:
         """The row of a flow, if it is still kept."""
@@ -158,22 +160,10 @@ class FlowTableModel(QAbstractTableModel):
         return None if i is None else i - self._base
 
     # ---- QAbstractTableModel ------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        flow = self.row_at(index)
+        if flow is None:
             return None
-        flow = self._rows[index.row()]
         col = index.column()
         if role == FlowRole:
             return flow

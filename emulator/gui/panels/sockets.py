@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PyQt6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
 
 from emulator.flows.flow import TEXT, SocketFlow, SocketFrame
 from emulator.gui.models.flow_table import FlowRole, size_text
+from emulator.gui.models.rows import RowsTableModel
 from emulator.gui.panels.network import hexdump
 
 SOCKET_COLUMNS = ("#", "URL", "State", "Close", "Frames ↑/↓", "Bytes")
@@ -40,12 +41,10 @@ def _fixed_rows(view: QTableView, height: int = 22) -> None:
     vh.setDefaultSectionSize(height)
 
 
-class SocketTableModel(QAbstractTableModel):
+class SocketTableModel(RowsTableModel):
     """The app's sockets, open and closed."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[SocketFlow] = []
+    columns = SOCKET_COLUMNS
 
     def sync(self, new: list[SocketFlow], changed: bool) -> None:
         known = {f.id for f in self.rows}
@@ -63,22 +62,10 @@ class SocketTableModel(QAbstractTableModel):
         self.rows.clear()
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(SOCKET_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return SOCKET_COLUMNS[section]
-        return None
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        f = self.row_at(index)
+        if f is None:
             return None
-        f = self.rows[index.row()]
         if role == FlowRole:
             return f
         if role != Qt.ItemDataRole.DisplayRole:
@@ -90,20 +77,21 @@ class SocketTableModel(QAbstractTableModel):
                 size_text(f.bytes_sent + f.bytes_received)][index.column()]
 
 
-class FrameTableModel(QAbstractTableModel):
+class FrameTableModel(RowsTableModel):
     """The frames of one socket: new frames appended in one step, the oldest dropped in one
     step past the flow's own cap (no reset while frames stream in)."""
+
+    columns = FRAME_COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.flow: SocketFlow | None = None
-        self._frames: list[SocketFrame] = []
         self._seen = 0  # frames of the flow taken so far (sent + received)
 
     def show(self, flow: SocketFlow | None) -> None:
         self.beginResetModel()
         self.flow = flow
-        self._frames = list(flow.frames) if flow else []
+        self.rows = list(flow.frames) if flow else []
         self._seen = flow.frames_sent + flow.frames_received if flow else 0
         self.endResetModel()
 
@@ -118,32 +106,20 @@ class FrameTableModel(QAbstractTableModel):
         if new <= 0:
             return
         fresh = list(itertools.islice(reversed(flow.frames), new))[::-1]
-        start = len(self._frames)
+        start = len(self.rows)
         self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-        self._frames.extend(fresh)
+        self.rows.extend(fresh)
         self.endInsertRows()
-        extra = len(self._frames) - flow.max_frames
+        extra = len(self.rows) - flow.max_frames
         if extra > 0:
             self.beginRemoveRows(QModelIndex(), 0, extra - 1)
-            del self._frames[:extra]
+            del self.rows[:extra]
             self.endRemoveRows()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._frames)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(FRAME_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return FRAME_COLUMNS[section]
-        return None
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._frames):
+        fr = self.row_at(index)
+        if fr is None:
             return None
-        fr = self._frames[index.row()]
         if role == FrameRole:
             return fr
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:

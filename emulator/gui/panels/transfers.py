@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import QModelIndex, QObject, Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,53 +24,43 @@ from PyQt6.QtWidgets import (
 
 from emulator.flows.flow import TransferFlow
 from emulator.gui.models.flow_table import FlowRole, size_text
+from emulator.gui.models.rows import RowsTableModel
 
 COLUMNS = ("#", "Kind", "URL", "File", "Progress", "Done / expected", "Rate", "State")
 COL_PROGRESS = COLUMNS.index("Progress")
 
 
-class TransferTableModel(QAbstractTableModel):
+class TransferTableModel(RowsTableModel):
     """One row per upload/download; rows appended and repainted in batches."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[TransferFlow] = []
         self._ids: set[int] = set()
 
     def sync(self, new: list[TransferFlow], changed: bool) -> None:
         """Append new transfers; repaint all rows when something moved."""
         fresh = [f for f in new if f.id not in self._ids]
         if fresh:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(fresh) - 1)
-            self._rows.extend(fresh)
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
+            self.rows.extend(fresh)
             self._ids.update(f.id for f in fresh)
             self.endInsertRows()
-        if changed and self._rows:
+        if changed and self.rows:
             self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+                                  self.index(len(self.rows) - 1, len(COLUMNS) - 1))
 
     def clear(self) -> None:
         self.beginResetModel()
-        self._rows.clear()
+        self.rows.clear()
         self._ids.clear()
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        flow = self.row_at(index)
+        if flow is None:
             return None
-        flow = self._rows[index.row()]
         if role == FlowRole:
             return flow
         if role != Qt.ItemDataRole.DisplayRole:
