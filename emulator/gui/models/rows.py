@@ -28,6 +28,25 @@ class RowsTableModel(QAbstractTableModel):
             return self.columns[section]
         return None
 
+    def sync(self, new: list[Any], changed: bool) -> None:
+        """Append the rows not shown yet (by ``.id``) in one step; repaint every row when
+        something moved."""
+        known = {r.id for r in self.rows}
+        fresh = [r for r in new if r.id not in known]
+        if fresh:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
+            self.rows.extend(fresh)
+            self.endInsertRows()
+        if changed and self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(self.columns) - 1))
+
+    def clear(self) -> None:
+        """Forget every row."""
+        self.beginResetModel()
+        self.rows.clear()
+        self.endResetModel()
+
     def row_at(self, index: QModelIndex) -> Any | None:
         """The row object of a valid index, else None."""
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -46,22 +46,6 @@ class SocketTableModel(RowsTableModel):
 
     columns = SOCKET_COLUMNS
 
-    def sync(self, new: list[SocketFlow], changed: bool) -> None:
-        known = {f.id for f in self.rows}
-        fresh = [f for f in new if f.id not in known]
-        if fresh:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
-            self.rows.extend(fresh)
-            self.endInsertRows()
-        if changed and self.rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.rows) - 1, len(SOCKET_COLUMNS) - 1))
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self.rows.clear()
-        self.endResetModel()
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         f = self.row_at(index)
         if f is None:

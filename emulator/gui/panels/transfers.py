@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PyQt6.QtCore import QModelIndex, QObject, Qt
+from PyQt6.QtCore import QModelIndex, Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -34,28 +34,6 @@ class TransferTableModel(RowsTableModel):
     """One row per upload/download; rows appended and repainted in batches."""
 
     columns = COLUMNS
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._ids: set[int] = set()
-
-    def sync(self, new: list[TransferFlow], changed: bool) -> None:
-        """Append new transfers; repaint all rows when something moved."""
-        fresh = [f for f in new if f.id not in self._ids]
-        if fresh:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
-            self.rows.extend(fresh)
-            self._ids.update(f.id for f in fresh)
-            self.endInsertRows()
-        if changed and self.rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.rows) - 1, len(COLUMNS) - 1))
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self.rows.clear()
-        self._ids.clear()
-        self.endResetModel()
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         flow = self.row_at(index)
