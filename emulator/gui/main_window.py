@@ -16,8 +16,6 @@ from PyQt6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
-    QWidget,
 )
 
 from emulator.app.host import AppHost
@@ -393,7 +391,6 @@ class MainWindow(QMainWindow):
             try:
                 self.host.call_method(page_id, name)
             except ValueError as exc:
-                self.console.take([])
                 bar = self.statusBar()
                 if bar is not None:
                     bar.showMessage(str(exc), 5000)
@@ -442,8 +439,3 @@ class MainWindow(QMainWindow):
         self.prefs.setValue("window/state", self.saveState())
         super().closeEvent(event)
 
-
-def confirm(parent: QWidget, text: str) -> bool:
-    """A yes/no question."""
-    return QMessageBox.question(parent, "swan-emulator", text) == \
-        QMessageBox.StandardButton.Yes

@@ -75,17 +75,9 @@ class Engine:
                 errors.append(exc)
             ran += 1
 
-    def get(self, name: str) -> Any:
-        """Read a global."""
-        return self._ctx.get(name)
-
     def gc(self) -> None:
         """Run the garbage collector."""
         self._ctx.gc()
-
-    def memory(self) -> dict[str, int]:
-        """The engine's memory statistics."""
-        return dict(self._ctx.memory())
 
     def _guarded(self, fn: Any, *args: Any) -> Any:
         try:

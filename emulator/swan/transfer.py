@@ -22,8 +22,9 @@ from emulator.flows.flow import TransferFlow
 from emulator.net.client import Network, Outgoing
 from emulator.net.errors import ERR_FAILED, SizeLimitExceeded
 from emulator.runtime.bridge import Runtime
+from emulator.swan.calls import TaskCalls
 from emulator.swan.files import AppFiles, FileAccessError, open_for_write
-from emulator.swan.request import TaskCalls, request_headers
+from emulator.swan.request import request_headers
 
 EVENT_INTERVAL = 0.05  # observers get at most ~20 progress events per second per transfer
 UNKNOWN_LENGTH_INTERVAL = 0.1  # app callbacks while the size is unknown

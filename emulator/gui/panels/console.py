@@ -113,7 +113,6 @@ class ConsolePanel(QWidget):
         self.input.clear()
         result = self.evaluate(source)
         level = "error" if result.startswith("Uncaught ") else "result"
-        self.take([])
         lines = [Line("input", f"› {source}"), Line(level, result)]
         self.lines.extend(lines)
         self._append(lines)
