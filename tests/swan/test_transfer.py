@@ -316,3 +316,18 @@ async def test_observer_progress_is_coalesced(run_app: Any, demo_server: DemoSer
     assert flow.timings.total_s is not None
     assert 3 <= len(progress) <= flow.timings.total_s * 20 + 3
     assert progress[-1].flow.bytes_done == 6000000 and flow.rate > 0
+
+
+async def test_download_timeout_removes_partial_file(run_app: Any, demo_server: DemoServer) -> None:
+    """networkTimeout.downloadFile stops a slow download mid-stream; no partial file stays."""
+    run = await run_app({
+        "app.json": {"pages": ["pages/index/index"], "networkTimeout": {"downloadFile": 400}},
+        "pages/index/index.js": HELPERS + f"""
+        var t = swan.downloadFile(callbacks('slow', {{url: '{API}/download/4000000?slow=1'}}));
+        t.onProgressUpdate(function (p) {{ log('slow', 'progress', p); }});
+        Page({{}});
+    """}, demo_server.settings())
+    evts = events(run)["slow"]
+    assert outcome(evts) == ("fail", {"errCode": 1001, "errMsg": "downloadFile:fail timeout"})
+    assert progress_of(evts) and progress_of(evts)[-1]["progress"] < 100
+    assert list(run.host.sandbox.tmp.iterdir()) == []
