@@ -30,12 +30,13 @@ class ConcurrencyLimiter:
         self.per_domain = per_domain
         self.total = total
         self._running: Counter[str] = Counter()
+        self._total = 0  # sum of _running, kept so the hot path does not add it up
         self._waiting: deque[_Waiter] = deque()
 
     @property
     def in_flight(self) -> int:
         """Slots in use."""
-        return sum(self._running.values())
+        return self._total
 
     def in_flight_for(self, domain: str) -> int:
         """Slots in use for one domain."""
@@ -47,12 +48,12 @@ class ConcurrencyLimiter:
         return len(self._waiting)
 
     def _free(self, domain: str) -> bool:
-        return self._running[domain] < self.per_domain and self.in_flight < self.total
+        return self._total < self.total and self._running[domain] < self.per_domain
 
     async def acquire(self, domain: str) -> None:
         """Wait for a slot for ``domain`` (cancellable: the place in line is given up)."""
         if not self._waiting and self._free(domain):
-            self._running[domain] += 1
+            self._take(domain)
             return
         waiter = _Waiter(domain, asyncio.get_running_loop().create_future())
         self._waiting.append(waiter)
@@ -69,9 +70,14 @@ class ConcurrencyLimiter:
     def release(self, domain: str) -> None:
         """Give a slot back; the earliest waiter that fits gets it."""
         self._running[domain] -= 1
+        self._total -= 1
         if self._running[domain] <= 0:
             del self._running[domain]
         self._wake()
+
+    def _take(self, domain: str) -> None:
+        self._running[domain] += 1
+        self._total += 1
 
     def _wake(self) -> None:
         for waiter in list(self._waiting):
@@ -79,7 +85,7 @@ class ConcurrencyLimiter:
                 return
             if self._free(waiter.domain) and not waiter.future.done():
                 self._waiting.remove(waiter)
-                self._running[waiter.domain] += 1
+                self._take(waiter.domain)
                 waiter.future.set_result(None)
 
     @asynccontextmanager
