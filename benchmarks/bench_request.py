@@ -8,7 +8,6 @@ that swan's per-domain cap imposes). Usage: python benchmarks/bench_request.py [
 from __future__ import annotations
 
 import asyncio
-import json
 import ssl
 import statistics
 import sys
@@ -17,18 +16,14 @@ import time
 from pathlib import Path
 
 import httpx
-import trustme
 
 from emulator.app.host import AppHost
 from emulator.app.package import load_package
 from emulator.config import Settings
-from emulator.devserver.certs import ServerCertificates
-from emulator.devserver.http import HttpServer, Request, Response
 from emulator.flows.bus import EventBus
 from emulator.flows.events import ConsoleMessage
 
 DOMAIN = "api.demo.test"
-BODY = json.dumps({"ok": True, "items": list(range(20))}).encode()
 
 APP_JS = """
 var N = %(n)d, BATCH = %(batch)d, URL = 'https://%(domain)s/json';
@@ -46,10 +41,6 @@ function concurrent(done, t0) {
 }
 Page({onLoad: function () { sequential(0, Date.now()); }});
 """
-
-
-async def handler(_request: Request) -> Response:
-    return Response(200, [("Content-Type", "application/json")], BODY)
 
 
 async def swan(n: int, batch: int, port: int, ca_file: Path, root: Path) -> tuple[float, float]:
@@ -76,39 +67,66 @@ async def swan(n: int, batch: int, port: int, ca_file: Path, root: Path) -> tupl
     return int(times["seq"]) / 1000, int(times["conc"]) / 1000
 
 
+SERVER = """
+import asyncio, json, sys, trustme
+from emulator.devserver.certs import ServerCertificates
+from emulator.devserver.http import HttpServer, Response
+
+BODY = json.dumps({"ok": True, "items": list(range(20))}).encode()
+
+
+async def handler(_request):
+    return Response(200, [("Content-Type", "application/json")], BODY)
+
+async def main():
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(sys.argv[1])
+    certs = ServerCertificates(ca, default_names=(%r, "127.0.0.1"))
+    async with HttpServer(handler, ssl_context=certs.server_context) as server:
+        print(server.port, flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until EOF
+
+asyncio.run(main())
+""" % DOMAIN
+
+
 async def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     batch = 50
-    ca = trustme.CA()
-    certs = ServerCertificates(ca, default_names=(DOMAIN, "127.0.0.1"))
     results: dict[str, list[float]] = {"raw_seq": [], "raw_conc": [], "swan_seq": [],
                                        "swan_conc": []}
     with tempfile.TemporaryDirectory() as tmp:
         ca_file = Path(tmp) / "ca.pem"
-        ca.cert_pem.write_to_path(str(ca_file))
-        async with HttpServer(handler, ssl_context=certs.server_context) as server:
+        # The server runs in a process of its own, so the client side is what is compared.
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", SERVER, str(ca_file), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE)
+        assert server.stdout is not None and server.stdin is not None
+        port = int((await server.stdout.readline()).decode())
+        ctx = ssl.create_default_context(cafile=str(ca_file))
+        try:
             # Interleaved rounds, so both sides see the same machine noise; medians count.
             for i in range(rounds):
-                root = Path(tmp) / f"round{i}"
-                # Raw httpx connects to the IP (the certificate also names 127.0.0.1).
-                seq, conc = await raw(n, batch, server.port, ca)
+                seq, conc = await raw(n, batch, port, ctx)
                 results["raw_seq"].append(n / seq)
                 results["raw_conc"].append(n / conc)
-                seq, conc = await swan(n, batch, server.port, ca_file, root)
+                seq, conc = await swan(n, batch, port, ca_file, Path(tmp) / f"round{i}")
                 results["swan_seq"].append(n / seq)
                 results["swan_conc"].append(n / conc)
+        finally:
+            server.stdin.close()
+            await server.wait()
     med = {k: statistics.median(v) for k, v in results.items()}
-    print(f"{rounds} rounds of {n} requests (medians); concurrent = batches of {batch}")
+    print(f"{rounds} rounds of {n} requests (medians), server in its own process; "
+          f"concurrent = batches of {batch}")
     print(f"sequential: swan.request {med['swan_seq']:6.0f} req/s, raw httpx "
           f"{med['raw_seq']:6.0f} req/s, ratio {med['swan_seq'] / med['raw_seq']:.2f}")
     print(f"50 at once: swan.request {med['swan_conc']:6.0f} req/s, raw httpx "
           f"{med['raw_conc']:6.0f} req/s, ratio {med['swan_conc'] / med['raw_conc']:.2f}")
 
 
-async def raw(n: int, batch: int, port: int, ca: trustme.CA) -> tuple[float, float]:
-    ctx = ssl.create_default_context()
-    ca.configure_trust(ctx)
+async def raw(n: int, batch: int, port: int, ctx: ssl.SSLContext) -> tuple[float, float]:
     transport = httpx.AsyncHTTPTransport(verify=ctx, limits=httpx.Limits(max_connections=5))
     async with httpx.AsyncClient(transport=transport,
                                  base_url=f"https://127.0.0.1:{port}") as c:
