@@ -213,16 +213,23 @@ class _Connection:
         elif not isinstance(response.body, bytes) and "content-length" not in names:
             headers.append(("Transfer-Encoding", "chunked"))
         headers.append(("Server", "swan-emulator-demo"))
-        await self._send(h11.Response(status_code=response.status, headers=headers,
-                                      reason=_reason(response.status)))
+        head = h11.Response(status_code=response.status, headers=headers,
+                            reason=_reason(response.status))
+        if isinstance(response.body, bytes):
+            # One write for the whole message: separate small writes meet Nagle's algorithm
+            # and delayed ACKs, costing the client a round trip.
+            data = self.conn.send(head) or b""
+            if response.body:
+                data += self.conn.send(h11.Data(data=response.body)) or b""
+            data += self.conn.send(h11.EndOfMessage()) or b""
+            self.writer.write(data)
+            await self.writer.drain()
+            return
+        await self._send(head)
         try:
-            if isinstance(response.body, bytes):
-                if response.body:
-                    await self._send(h11.Data(data=response.body))
-            else:
-                async for chunk in response.body:
-                    if chunk:
-                        await self._send(h11.Data(data=chunk))
+            async for chunk in response.body:
+                if chunk:
+                    await self._send(h11.Data(data=chunk))
         except DropConnection:
             self.writer._swan_drop = True  # type: ignore[attr-defined]
             raise
