@@ -29,6 +29,7 @@ from emulator.flows.store import FlowStore
 from emulator.net.client import Network
 from emulator.net.hosts import HostMap, Target, make_ssl_context
 from emulator.net.policy import DomainPolicy
+from emulator.runtime import esm
 from emulator.runtime.bridge import Runtime
 from emulator.swan.chooser import ChooseService, Picker, QueuePicker
 from emulator.swan.files import USER_DATA_PATH, AppFiles
@@ -168,9 +169,13 @@ class AppHost:
                     continue
                 self.runtime.enter("defineJson", {"path": rel, "value": value})
                 continue
+            footer = MODULE_FOOTER
+            if esm.is_module(source):
+                source, epilogue = esm.to_commonjs(source)
+                footer = f";{epilogue} {MODULE_FOOTER}"
             try:
                 self.runtime.run_script(rel, source, header=MODULE_HEADER.format(
-                    path=json.dumps(rel)), footer=MODULE_FOOTER)
+                    path=json.dumps(rel)), footer=footer)
             except ScriptError as exc:
                 # Reported when the module is required, so an unused broken file does not
                 # stop the app, and a used one fails with its own file:line.

@@ -486,6 +486,12 @@
     return module.exports;
   };
 
+  // ES module interop (emulator/runtime/esm.py rewrites import/export into CommonJS).
+  host.esmDefault = function (m) { return m && m.__esModule ? m.default : m; };
+  host.esmReexport = function (target, m) {
+    for (const k of Object.keys(m)) if (k !== 'default' && k !== '__esModule') target[k] = m[k];
+  };
+
   host.hasModule = function (path) { return defs.has(path); };
   host.isLoaded = function (path) { return cache.has(path); };
 })(globalThis);

@@ -1,5 +1,5 @@
 // swan.request as a promise that always resolves: {ok, res} so a tour can go on.
-module.exports = function request(options) {
+export default function request(options) {
     let task;
     const promise = new Promise(resolve => {
         task = swan.request(Object.assign({}, options, {
@@ -9,4 +9,4 @@ module.exports = function request(options) {
     });
     promise.task = task;
     return promise;
-};
+}

@@ -1,4 +1,5 @@
-const request = require('../../utils/request');
+// ES module syntax works too (rewritten to CommonJS, as the devtools compile it).
+import request from '../../utils/request';
 const api = getApp().globalData.api;
 
 // Each case returns a one-line outcome; `expect` says what a correct platform does.
