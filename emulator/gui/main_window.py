@@ -351,13 +351,13 @@ class MainWindow(QMainWindow):
         sockets: list[SocketFlow] = []
         for_console: list[Event] = []
         for_simulator: list[Event] = []
-        moved = False
+        moved: set[int] = set()
         add, touch = self.flows.add, self.flows.touch
         for e in events:
             kind = type(e)
             if kind in _TOUCHING:
                 touch(e.flow)  # type: ignore[attr-defined]
-                moved = True
+                moved.add(e.flow.id)  # type: ignore[attr-defined]
             elif kind is FlowStarted:
                 flow = e.flow  # type: ignore[attr-defined]
                 add(flow)
@@ -375,11 +375,11 @@ class MainWindow(QMainWindow):
                 self._update_status()
         self.flows.commit()
         if transfers or moved:
-            self.transfers.model.sync(transfers, moved)
+            self.transfers.model.sync(transfers, bool(moved))
         if sockets or moved:
-            self.sockets.sockets.sync(sockets, moved)
+            self.sockets.sockets.sync(sockets, bool(moved))
             self.sockets.refresh()
-        self.network.refresh()
+        self.network.refresh(moved)
         if for_console:
             self.console.take(for_console)
         if for_simulator:

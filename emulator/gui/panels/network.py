@@ -387,12 +387,14 @@ class NetworkPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split)
 
-    def refresh(self) -> None:
-        """After the model committed a batch: update the count and the open details."""
+    def refresh(self, changed: set[int] | None = None) -> None:
+        """After the model committed a batch: update the count, and the details when the
+        flow they show changed (not on every batch: a big JSON tree would be rebuilt)."""
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count.setText(f"{shown} / {total}" if shown != total else f"{total} flows")
-        if self.details.flow is not None:
-            self.details.show_flow(self.details.flow)
+        flow = self.details.flow
+        if flow is not None and (changed is None or flow.id in changed):
+            self.details.show_flow(flow)
 
     def _sort_by(self, column: int) -> None:
         order = Qt.SortOrder.AscendingOrder
