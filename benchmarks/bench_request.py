@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import httpx
+from server_process import server_process
 
 from emulator.app.host import AppHost
 from emulator.app.package import load_package
@@ -98,14 +99,8 @@ async def main() -> None:
                                        "swan_conc": []}
     with tempfile.TemporaryDirectory() as tmp:
         ca_file = Path(tmp) / "ca.pem"
-        # The server runs in a process of its own, so the client side is what is compared.
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", SERVER, str(ca_file), stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE)
-        assert server.stdout is not None and server.stdin is not None
-        port = int((await server.stdout.readline()).decode())
-        ctx = ssl.create_default_context(cafile=str(ca_file))
-        try:
+        async with server_process(SERVER, ca_file) as port:
+            ctx = ssl.create_default_context(cafile=str(ca_file))
             # Interleaved rounds, so both sides see the same machine noise; medians count.
             for i in range(rounds):
                 seq, conc = await raw(n, batch, port, ctx)
@@ -114,9 +109,6 @@ async def main() -> None:
                 seq, conc = await swan(n, batch, port, ca_file, Path(tmp) / f"round{i}")
                 results["swan_seq"].append(n / seq)
                 results["swan_conc"].append(n / conc)
-        finally:
-            server.stdin.close()
-            await server.wait()
     med = {k: statistics.median(v) for k, v in results.items()}
     print(f"{rounds} rounds of {n} requests (medians), server in its own process; "
           f"concurrent = batches of {batch}")

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import websockets
+from server_process import server_process
 
 from emulator.app.host import AppHost
 from emulator.app.package import load_package
@@ -122,15 +123,8 @@ async def main() -> None:
     res: dict[str, list[float]] = {"raw_pipe": [], "raw_pp": [], "swan_pipe": [], "swan_pp": []}
     with tempfile.TemporaryDirectory() as tmp:
         ca_file = Path(tmp) / "ca.pem"
-        # The echo server runs in a process of its own (one core for it, one for the
-        # client), and both clients talk to that same server.
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", SERVER, str(ca_file), stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE)
-        assert server.stdout is not None and server.stdin is not None
-        port = int((await server.stdout.readline()).decode())
-        ctx = ssl.create_default_context(cafile=str(ca_file))
-        try:
+        async with server_process(SERVER, ca_file) as port:
+            ctx = ssl.create_default_context(cafile=str(ca_file))
             for i in range(rounds):
                 pipe, ping = await raw(n, pp, port, ctx)
                 res["raw_pipe"].append(n / pipe)
@@ -138,9 +132,6 @@ async def main() -> None:
                 pipe, ping = await swan(n, pp, port, ca_file, Path(tmp) / f"r{i}")
                 res["swan_pipe"].append(n / pipe)
                 res["swan_pp"].append(pp / ping)
-        finally:
-            server.stdin.close()
-            await server.wait()
     med = {k: statistics.median(v) for k, v in res.items()}
     print(f"{rounds} rounds (medians), echo server in its own process")
     print(f"pipelined echo of {n} frames: SocketTask {med['swan_pipe']:7.0f} frames/s, raw "

@@ -66,10 +66,6 @@ class HostMap:
         """Whether any domain maps to the embedded backend."""
         return BUILTIN in self._map.values()
 
-    def items(self) -> Iterable[tuple[str, Target | str]]:
-        """The mapping as configured."""
-        return self._map.items()
-
     def target(self, host: str, kind: str = "http") -> Target | None:
         """Where ``host`` connects, or None when it is not mapped."""
         value = self._map.get(normalize_host(host))
