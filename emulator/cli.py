@@ -154,5 +154,5 @@ def _gui(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             print(f"swan-emulator: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    return run_gui(args.app_dir, settings_for, screenshot=args.screenshot,
+    return run_gui(args.app_dir, settings_for, page=args.page, screenshot=args.screenshot,
                    quit_after=args.quit_after)

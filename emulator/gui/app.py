@@ -16,8 +16,10 @@ from emulator.gui.main_window import MainWindow
 
 
 def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
-            screenshot: Path | None = None, quit_after: float | None = None) -> int:
-    """Open the window (on ``app_dir`` if given) and run until it closes.
+            page: str | None = None, screenshot: Path | None = None,
+            quit_after: float | None = None) -> int:
+    """Open the window (on ``app_dir`` if given, first on ``page``, ``ROUTE[?QUERY]``, if
+    given; reloads keep it) and run until it closes.
 
     With ``screenshot``, the window is saved as PNG after ``quit_after`` seconds (default 3)
     and the program exits; this works offscreen (QT_QPA_PLATFORM=offscreen).
@@ -37,7 +39,7 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
 
     async def start() -> None:
         if app_dir is not None:
-            await window.open_app(app_dir)
+            await window.open_app(app_dir, page)
 
     def finish() -> None:
         nonlocal status

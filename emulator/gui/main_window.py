@@ -64,6 +64,14 @@ RELOAD_DEBOUNCE_MS = 500
 SettingsFactory = Callable[[Path], Settings]
 
 
+def split_page(page: str | None) -> tuple[str | None, dict[str, str]]:
+    """``ROUTE[?QUERY]`` (``--page``) as AppHost.start takes it, read as the headless runner
+    reads it: no leading slash, ``k=v`` pairs split on ``&`` and kept undecoded."""
+    path, _, query = (page or "").partition("?")
+    pairs = (pair.partition("=") for pair in query.split("&") if pair)
+    return path.strip("/") or None, {key: value for key, _, value in pairs}
+
+
 class MainWindow(QMainWindow):
     """Drives one AppHost at a time and shows everything it publishes."""
 
@@ -72,6 +80,7 @@ class MainWindow(QMainWindow):
         self.settings_for = settings_for
         self.host: AppHost | None = None
         self.app_dir: Path | None = None
+        self.start_page: str | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._queued_files: QueuePicker | None = None
         # Window layout and recent apps live next to the app sandboxes (one place to reset).
@@ -83,7 +92,7 @@ class MainWindow(QMainWindow):
         self.intake.batch.connect(self.take)
         self.flows = FlowTableModel(self)
         self.simulator = Simulator(call_method=self._call_method, go_back=self._go_back,
-                                   set_network=self._set_network)
+                                   switch_tab=self._switch_tab, set_network=self._set_network)
         self.network = NetworkPanel(self.flows)
         self.transfers = TransfersPanel(self._abort_transfer)
         self.sockets = SocketsPanel(self._close_socket)
@@ -221,18 +230,23 @@ class MainWindow(QMainWindow):
         if path:
             self.open_app(Path(path))
 
-    def open_app(self, path: Path) -> asyncio.Task[Any]:
-        """Stop the running app (if any) and start the one in ``path``."""
-        return self._spawn(self.start(path))
+    def open_app(self, path: Path, page: str | None = None) -> asyncio.Task[Any]:
+        """Stop the running app (if any) and start the one in ``path``, on ``page``
+        (``ROUTE[?QUERY]``, as ``--page``) or else on its first page."""
+        return self._spawn(self.start(path, page))
 
     def reload(self) -> None:
+        """Start the app again, on the page it was started on."""
         if self.app_dir is not None:
-            self.open_app(self.app_dir)
+            self.open_app(self.app_dir, self.start_page)
 
-    async def start(self, path: Path) -> AppHost | None:
+    async def start(self, path: Path, page: str | None = None) -> AppHost | None:
+        """Stop the running app and run the one in ``path`` (on ``page`` if given); None if
+        it cannot be loaded (the reason goes to the console)."""
         await self.stop()
         path = path.resolve()
         self.app_dir = path
+        self.start_page = page
         self._clear_views()
         try:
             package = load_package(path)
@@ -249,14 +263,15 @@ class MainWindow(QMainWindow):
         self._queued_files = QueuePicker(settings.choose_files)
         self.simulator.configure(package.window,
                                  {r: p.title for r, p in package.pages.items() if p.title},
-                                 host.network_type)
+                                 host.network_type, tab_bar=package.app_json.get("tabBar"),
+                                 app_root=package.root)
         self.domains.load(settings, host.url_check)
         self._watch(path)
         self._remember(path)
         self._update_status()
         self.setWindowTitle(f"{package.name} — swan-emulator")
         try:
-            await host.start()
+            await host.start(*split_page(page))
         except EmulatorError as exc:
             self._load_error(str(exc))
         self.intake.flush()
@@ -398,6 +413,10 @@ class MainWindow(QMainWindow):
     def _go_back(self) -> None:
         if self.host is not None:
             self.host.navigate("navigateBack")
+
+    def _switch_tab(self, url: str) -> None:
+        if self.host is not None:
+            self.host.navigate("switchTab", url)
 
     def _set_network(self, network_type: str) -> None:
         if self.host is not None:

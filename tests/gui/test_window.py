@@ -73,13 +73,15 @@ def test_page_method_button_and_back(gui: Driver, tmp_path: Path) -> None:
         await gui.open(root)
         sim = w.simulator
         await gui.until(lambda: sim.methods_layout.count() == 1)
+        assert not sim.back.isVisible()
         sim.methods_layout.itemAt(0).widget().click()
         await gui.until(lambda: len(sim.stack) == 2)
         assert "/pages/next/next?x=1" in sim.route.text()
-        assert sim.back.isEnabled()
+        assert sim.back.isVisible()
         sim.back.click()
         await gui.until(lambda: "next unloaded" in gui.console_text())
         await gui.until(lambda: len(sim.stack) == 1)
+        assert not sim.back.isVisible()
         assert sim.data[sim.stack[0].page_id]["taps"] == 1
 
     gui.run(scenario())

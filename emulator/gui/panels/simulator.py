@@ -1,5 +1,5 @@
-"""The simulator pane: a phone with the app's navigation bar, its page stack, the live page
-data, the page's methods as buttons, and its toasts, loading and modals."""
+"""The simulator pane: a phone with the app's navigation bar and tab bar, its page stack, the
+live page data, the page's methods as buttons, and its toasts, loading and modals."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
@@ -34,6 +35,7 @@ from emulator.flows.events import (
     PageStackChanged,
     UiRequest,
 )
+from emulator.gui.panels.tab_bar import TabBar
 
 HIGHLIGHT = QColor("#fff8c5")
 HIGHLIGHT_MS = 1200
@@ -76,10 +78,12 @@ class Simulator(QWidget):
     """Shows the current page of the app, and lets the user act on it."""
 
     def __init__(self, *, call_method: Callable[[int, str], None], go_back: Callable[[], None],
-                 set_network: Callable[[str], None], parent: QWidget | None = None) -> None:
+                 switch_tab: Callable[[str], None], set_network: Callable[[str], None],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.call_method = call_method
         self.go_back = go_back
+        self.switch_tab = switch_tab
         self.set_network = set_network
         self.window_config: dict[str, Any] = {}
         self.titles: dict[str, str] = {}
@@ -102,6 +106,11 @@ class Simulator(QWidget):
         self.back.setFlat(True)
         self.back.setStyleSheet("color: white; font-size: 22px; border: none;")
         self.back.clicked.connect(self.go_back)
+        # Hidden on a root page, as on the platform; its room is kept so the title stays put.
+        policy = self.back.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.back.setSizePolicy(policy)
+        self.back.hide()
         self.title = QLabel("", objectName="navtitle", alignment=Qt.AlignmentFlag.AlignCenter)
         nav = QHBoxLayout(self.navbar)
         nav.setContentsMargins(6, 0, 6, 0)
@@ -130,7 +139,10 @@ class Simulator(QWidget):
         self._unmark_timer = QTimer(self, singleShot=True)  # owned: dies with the pane
         self._unmark_timer.timeout.connect(self._unmark)
 
-        inner = QVBoxLayout(self.phone)
+        self.tab_bar = TabBar()
+        self.tab_bar.tapped.connect(lambda route: self.switch_tab("/" + route))
+
+        inner = self.phone_layout = QVBoxLayout(self.phone)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.setSpacing(0)
         inner.addWidget(self.navbar)
@@ -138,6 +150,7 @@ class Simulator(QWidget):
         inner.addWidget(self.tree, 1)
         inner.addWidget(QLabel("  page methods (tap):", styleSheet="color:#57606a"))
         inner.addWidget(methods_scroll)
+        inner.addWidget(self.tab_bar)
 
         self.network = QComboBox()
         self.network.addItems(NETWORK_TYPES)
@@ -151,9 +164,15 @@ class Simulator(QWidget):
         layout.addWidget(self.phone, 1, Qt.AlignmentFlag.AlignHCenter)
 
     # ---- configuration --------------------------------------------------------------------
-    def configure(self, window: dict[str, Any], titles: dict[str, str], network: str) -> None:
-        """The app's window settings and page titles (from app.json and page JSON)."""
+    def configure(self, window: dict[str, Any], titles: dict[str, str], network: str, *,
+                  tab_bar: Any, app_root: Path) -> None:
+        """The app's window settings, page titles and ``tabBar`` (None: none), from app.json
+        and page JSON; tab bar icons are read from ``app_root``."""
         self.window_config = window
+        self.tab_bar.configure(tab_bar, app_root)
+        # The platform puts a top tab bar under the navigation bar, a bottom one last.
+        self.phone_layout.removeWidget(self.tab_bar)
+        self.phone_layout.insertWidget(1 if self.tab_bar.position == "top" else -1, self.tab_bar)
         self.titles = titles
         bg = str(window.get("navigationBarBackgroundColor", "#3388ff"))
         fg = "black" if window.get("navigationBarTextStyle") == "black" else "white"
@@ -171,6 +190,8 @@ class Simulator(QWidget):
         self.tree.clear()
         self.route.setText("")
         self.title.setText("")
+        self.back.hide()
+        self.tab_bar.show_route(None)
         self._set_methods(None)
 
     # ---- events ---------------------------------------------------------------------------
@@ -206,9 +227,10 @@ class Simulator(QWidget):
         query = "&".join(f"{k}={v}" for k, v in ref.query.items())
         self.route.setText(f"/{ref.route}" + (f"?{query}" if query else "")
                            + f"   · stack {len(self.stack)}")
-        self.back.setEnabled(len(self.stack) > 1)
+        self.back.setVisible(len(self.stack) > 1)
         self._fill_tree(self.data.get(ref.page_id, {}), changed_keys)
         if new_page:
+            self.tab_bar.show_route(ref.route)
             self._set_methods(ref.page_id, created.methods if created else [])
 
     def _fill_tree(self, data: Any, changed: set[str]) -> None:
