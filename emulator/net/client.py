@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
+import json
 import ssl
 import sys
 import time
@@ -33,15 +34,17 @@ from emulator.flows.flow import (
 )
 from emulator.net.errors import (
     Aborted,
+    BadRequest,
     NetError,
     PolicyRefused,
     Timeout,
     from_httpx,
     from_os_error,
+    unexpected,
 )
 from emulator.net.hosts import HostMap, MappedNetworkBackend
 from emulator.net.limits import ConcurrencyLimiter
-from emulator.net.policy import R_NOT_LISTED, DomainPolicy, ListName, Verdict
+from emulator.net.policy import DomainPolicy, ListName, Verdict, refusal
 
 T = TypeVar("T")
 
@@ -100,6 +103,22 @@ class Outgoing:
 
 
 Consumer = Callable[[HttpFlow, httpx.Response], Awaitable[T]]
+
+
+def wire_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    """Header lines as the bytes sent: names in ASCII, values in Latin-1 (RFC 7230 §3.2:
+    obs-text is 0x80-0xFF, so "José" goes out as 4A 6F 73 E9; httpx alone would take
+    ASCII only). The JS argument rules (runtime/prelude/network.js) have already refused
+    anything else; a value that still does not encode is refused here too, never handed to
+    httpx."""
+    out: list[tuple[bytes, bytes]] = []
+    for name, value in headers:
+        try:
+            out.append((name.encode("ascii"), value.encode("latin-1")))
+        except UnicodeEncodeError:
+            quoted = json.dumps(name, ensure_ascii=False)
+            raise BadRequest(f"parameter error: invalid header {quoted}") from None
+    return out
 
 
 class Network:
@@ -175,7 +194,7 @@ class Network:
         holder = [flow]
         try:
             if not flow.verdict.allowed:
-                raise PolicyRefused(flow.verdict.reason or R_NOT_LISTED)
+                raise refusal(flow.verdict, out.url)
             domain = flow.host
             await self.limiter.acquire(domain)
             try:
@@ -196,6 +215,8 @@ class Network:
             raise self._fail(holder[0], from_httpx(exc)) from None
         except OSError as exc:
             raise self._fail(holder[0], from_os_error(exc)) from None
+        except Exception as exc:  # a bug: the flow still ends, the app still gets its fail
+            raise self._fail(holder[0], unexpected(exc, out.api)) from None
         final = holder[0]
         final.state = FlowState.DONE
         final.timings.done = time.time()
@@ -234,7 +255,7 @@ class Network:
         client = self.client(verify=self.policy.enabled)
         for _hop in range(MAX_REDIRECTS + 1):
             flow = holder[0]
-            request = client.build_request(method, url, headers=out.headers,
+            request = client.build_request(method, url, headers=wire_headers(out.headers),
                                            content=stream if stream is not None else body)
             flow.request.headers = [(k.decode("latin-1"), v.decode("latin-1"))
                                     for k, v in request.headers.raw]

@@ -1,8 +1,11 @@
 """Network errors, translated once from httpx/websockets/ssl into ours.
 
-The mini-program's errMsg is built from these only::
+The mini-program's errMsg is built from these only, and their reasons from our own words:
+no exception class name, traceback or library message about the app's arguments ever
+reaches it (the detail of an unforeseen exception goes to the emulator's log)::
 
-    NetError                      errCode 1001 unless noted
+    NetError                      errCode 1001 unless noted; bare: "execution failed" or
+    │                             "network error" for what nobody foresaw
     ├── BadRequest                904: bad arguments (url, method...)
     ├── PolicyRefused             the domain policy said no (reason in the message)
     ├── Aborted                   the app called abort()
@@ -17,13 +20,21 @@ The mini-program's errMsg is built from these only::
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import ssl
 
 import httpx
 import websockets.exceptions as wse
 
+log = logging.getLogger(__name__)
+
 ERR_ARGS = 904
 ERR_FAILED = 1001
+
+# The platform's own description of errCode 1001: the reason for a failure nobody foresaw.
+R_EXECUTION_FAILED = "execution failed"
+R_NETWORK_ERROR = "network error"
 
 
 class NetError(Exception):
@@ -97,8 +108,35 @@ def _tls_failed(exc: ssl.SSLError) -> TLSFailed:
 
 
 def _detail(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text or type(exc).__name__
+    return str(exc).strip()
+
+
+def _reason(what: str, exc: BaseException) -> str:
+    """``what: detail``, or just ``what`` when the exception says nothing (never its class
+    name in its place)."""
+    detail = _detail(exc)
+    return f"{what}: {detail}" if detail else what
+
+
+def invalid_url(url: object) -> str:
+    """The reason for a URL that is not one, quoted and escaped as the JS side's argument
+    rules quote it (runtime/prelude/network.js), so every API words it the same."""
+    return f"parameter error: invalid url {json.dumps(str(url), ensure_ascii=False)}"
+
+
+def unexpected(exc: BaseException, where: str) -> NetError:
+    """An exception nobody foresaw (a bug, or a library doing something new): logged with
+    its traceback in the emulator's log; the app gets the generic 1001 reason, never the
+    exception's text or class."""
+    log.error("%s: unexpected %s", where, type(exc).__name__, exc_info=exc)
+    return NetError(R_EXECUTION_FAILED)
+
+
+def _unforeseen(library: str, exc: BaseException) -> NetError:
+    """A library exception with no mapping of its own: a generic network error for the app,
+    its class and text for the emulator's log."""
+    log.warning("unmapped %s exception %s: %s", library, type(exc).__name__, _detail(exc))
+    return NetError(R_NETWORK_ERROR)
 
 
 def from_httpx(exc: Exception) -> NetError:
@@ -109,31 +147,36 @@ def from_httpx(exc: Exception) -> NetError:
     if isinstance(exc, httpx.TimeoutException):
         return Timeout()
     if isinstance(exc, httpx.ConnectError):
-        return ConnectFailed(f"connect error: {_detail(exc)}")
+        return ConnectFailed(_reason("connect error", exc))
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.CloseError)):
-        return ConnectionLost(f"connection lost: {_detail(exc)}")
+        return ConnectionLost(_reason("connection lost", exc))
     if isinstance(exc, httpx.RemoteProtocolError):
-        return ProtocolFailed(f"bad response: {_detail(exc)}")
+        return ProtocolFailed(_reason("bad response", exc))
+    if isinstance(exc, httpx.LocalProtocolError):
+        # h11 refused what we were about to send; its message quotes our bytes back.
+        log.warning("request not sent: %s", _detail(exc))
+        return ProtocolFailed("the request could not be sent")
     if isinstance(exc, httpx.ProtocolError):
-        return ProtocolFailed(f"protocol error: {_detail(exc)}")
+        return ProtocolFailed(_reason("protocol error", exc))
     if isinstance(exc, httpx.UnsupportedProtocol):
         return PolicyRefused("url scheme is invalid")
     if isinstance(exc, httpx.ProxyError):
-        return ConnectFailed(f"proxy error: {_detail(exc)}")
+        return ConnectFailed(_reason("proxy error", exc))
     if isinstance(exc, httpx.DecodingError):
-        return ProtocolFailed(f"cannot decode response: {_detail(exc)}")
+        return ProtocolFailed(_reason("cannot decode response", exc))
     if isinstance(exc, httpx.TooManyRedirects):
         return ProtocolFailed("too many redirects")
     if isinstance(exc, httpx.HTTPStatusError):
-        return ProtocolFailed(f"http error: {_detail(exc)}")
+        return ProtocolFailed(_reason("http error", exc))
     if isinstance(exc, httpx.CookieConflict):
-        return ProtocolFailed(f"cookie conflict: {_detail(exc)}")
+        return ProtocolFailed(_reason("cookie conflict", exc))
     if isinstance(exc, httpx.InvalidURL):
-        return BadRequest(f"parameter error: invalid url ({_detail(exc)})")
+        log.warning("httpx refused a url: %s", _detail(exc))
+        return BadRequest("parameter error: invalid url")
     if isinstance(exc, (httpx.TransportError, httpx.RequestError)):
-        return ConnectionLost(f"network error: {_detail(exc)}")
+        return ConnectionLost(_reason("network error", exc))
     # StreamError and anything httpx adds later: a failure we did not foresee, still ours.
-    return NetError(f"network error: {type(exc).__name__}: {_detail(exc)}")
+    return _unforeseen("httpx", exc)
 
 
 def from_os_error(exc: OSError) -> NetError:
@@ -141,31 +184,32 @@ def from_os_error(exc: OSError) -> NetError:
     if isinstance(exc, ssl.SSLError):
         return _tls_failed(exc)
     if isinstance(exc, ConnectionRefusedError):
-        return ConnectFailed(f"connect error: {_detail(exc)}")
+        return ConnectFailed(_reason("connect error", exc))
     if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
-        return ConnectionLost(f"connection lost: {_detail(exc)}")
+        return ConnectionLost(_reason("connection lost", exc))
     if isinstance(exc, TimeoutError):
         return Timeout()
-    return ConnectFailed(f"network error: {_detail(exc)}")
+    return ConnectFailed(_reason("network error", exc))
 
 
 def from_websockets(exc: BaseException) -> NetError:
-    """Translate a websockets (or socket-level) exception from a connection into ours."""
+    """Translate a websockets (or socket-level) exception from a connection into ours; any
+    other exception is :func:`unexpected`."""
     tls = _ssl_cause(exc)
     if tls is not None:
         return from_os_error(tls)
     if isinstance(exc, wse.InvalidStatus):
         return ProtocolFailed(f"handshake refused: HTTP {exc.response.status_code}")
     if isinstance(exc, wse.InvalidURI):
-        return BadRequest(f"parameter error: invalid url ({_detail(exc)})")
+        return BadRequest(invalid_url(exc.uri))
     if isinstance(exc, (wse.InvalidHandshake, wse.ProtocolError, wse.PayloadTooBig)):
-        return ProtocolFailed(f"protocol error: {_detail(exc)}")
+        return ProtocolFailed(_reason("protocol error", exc))
     if isinstance(exc, wse.ConnectionClosed):
-        return ConnectionLost(f"connection lost: {_detail(exc)}")
+        return ConnectionLost(_reason("connection lost", exc))
     if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
         return Timeout()
     if isinstance(exc, OSError):
         return from_os_error(exc)
     if isinstance(exc, wse.WebSocketException):
-        return ProtocolFailed(f"websocket error: {_detail(exc)}")
-    return NetError(f"network error: {type(exc).__name__}: {_detail(exc)}")
+        return _unforeseen("websockets", exc)
+    return unexpected(exc, "websocket connection")

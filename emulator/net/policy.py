@@ -19,6 +19,7 @@ from typing import Literal
 import httpx
 
 from emulator.errors import ConfigError
+from emulator.net.errors import BadRequest, NetError, PolicyRefused, invalid_url
 
 ListName = Literal["request", "uploadFile", "downloadFile", "socket"]
 LISTS: tuple[ListName, ...] = ("request", "uploadFile", "downloadFile", "socket")
@@ -92,8 +93,8 @@ def parse_url(url: str) -> ParsedUrl | None:
         raw_host = parsed.raw_host.decode("ascii")
     except (httpx.InvalidURL, UnicodeError, ValueError):
         return None
-    if not raw_host:
-        return None
+    if not raw_host or (parsed.port is not None and not 0 < parsed.port <= 65535):
+        return None  # no host, or a port no connection can use (RFC 793: 16 bits, not 0)
     return ParsedUrl(m.group(1).lower(), normalize_host(raw_host), explicit_port, userinfo)
 
 
@@ -175,6 +176,15 @@ class DomainPolicy:
         if parsed.host not in self._hosts[list_name]:
             return verdict(False, R_NOT_LISTED)
         return verdict(True, None)
+
+
+def refusal(verdict: Verdict, url: str) -> NetError:
+    """The error for a URL the policy refused. One that does not even parse is the app's
+    bad argument (904, the URL named, as on every API); any other refusal is the policy's
+    (1001, its reason)."""
+    if verdict.reason == R_INVALID and not verdict.host:
+        return BadRequest(invalid_url(url))
+    return PolicyRefused(verdict.reason or R_NOT_LISTED)
 
 
 def entry_problem(list_name: str, entry: str) -> str | None:

@@ -1,16 +1,14 @@
-"""The asyncio tasks behind pending API calls (request, uploadFile, downloadFile)."""
+"""The asyncio tasks behind pending API calls (request, uploadFile, downloadFile), and the
+guard that keeps a network message handler from raising."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from emulator.net.errors import ERR_FAILED, NetError
-from emulator.runtime.bridge import Runtime
-
-log = logging.getLogger(__name__)
+from emulator.net.errors import ERR_FAILED, NetError, unexpected
+from emulator.runtime.bridge import Handler, Runtime
 
 
 class TaskCalls:
@@ -69,7 +67,25 @@ class TaskCalls:
         except NetError as exc:
             self._fail(api, call_id, exc.code, exc.reason)
         except Exception as exc:
-            log.error("%s failed unexpectedly", api, exc_info=exc)
-            self._fail(api, call_id, ERR_FAILED, f"internal error: {exc}")
+            error = unexpected(exc, api)
+            self._fail(api, call_id, error.code, error.reason)
         else:
             self.runtime.settle(call_id, True, result)
+
+
+def guarded(runtime: Runtime, api: str, handler: Handler) -> Handler:
+    """``handler`` as the bridge needs it, one that never raises: an exception it did not
+    foresee is logged (net.errors.unexpected) and fails the call with the generic reason,
+    so the app still gets its fail and complete. (A call settled before the exception is
+    not settled twice: the JS side ignores a second answer.)"""
+
+    def run(call_id: int, args: Any) -> None:
+        try:
+            handler(call_id, args)
+        except Exception as exc:
+            error = unexpected(exc, api)
+            if call_id:
+                runtime.settle(call_id, False, {"errCode": error.code,
+                                                "errMsg": f"{api}:fail {error.reason}"})
+
+    return run

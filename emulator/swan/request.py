@@ -11,7 +11,7 @@ from emulator.flows.flow import HttpFlow
 from emulator.net.client import Network, Outgoing
 from emulator.net.errors import SizeLimitExceeded
 from emulator.runtime.bridge import Runtime, unwire_bytes, wire_bytes
-from emulator.swan.calls import TaskCalls
+from emulator.swan.calls import TaskCalls, guarded
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class RequestService:
         self.timeout_s = timeout_ms / 1000
         self.app_key = app_key
         self.calls = TaskCalls(runtime)
-        runtime.register("request", self._on_request)
+        runtime.register("request", guarded(runtime, "request", self._on_request))
         runtime.register("request.abort", lambda call_id, _a: self.calls.cancel(call_id))
 
     def _on_request(self, call_id: int, args: dict[str, Any]) -> None:

@@ -34,12 +34,12 @@ from emulator.net.errors import (
     ERR_FAILED,
     Aborted,
     NetError,
-    PolicyRefused,
     from_websockets,
 )
 from emulator.net.hosts import HostMap
-from emulator.net.policy import DomainPolicy
+from emulator.net.policy import DomainPolicy, refusal
 from emulator.runtime.bridge import Runtime, WorkToken, unwire_bytes, wire_bytes
+from emulator.swan.calls import guarded
 from emulator.swan.request import request_headers
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ class SocketService:
         self._events: list[dict[str, Any]] = []
         self._flush_scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
-        runtime.register("socket.connect", self._on_connect)
+        runtime.register("socket.connect", guarded(runtime, "connectSocket", self._on_connect))
         runtime.register("socket.send", self._on_send)
         runtime.register("socket.close", self._on_close)
 
@@ -276,7 +276,7 @@ class SocketService:
         self.bus.publish(FlowStarted(flow=flow))
         error: NetError | None = None
         if not verdict.allowed:
-            error = PolicyRefused(verdict.reason or "url not in domain list")
+            error = refusal(verdict, url)
         elif sum(1 for c in self.connections.values() if c.alive) >= MAX_SOCKETS:
             error = NetError(f"exceed max socket count {MAX_SOCKETS}")
         if error is not None:

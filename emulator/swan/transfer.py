@@ -22,7 +22,7 @@ from emulator.flows.flow import TransferFlow
 from emulator.net.client import Network, Outgoing
 from emulator.net.errors import ERR_FAILED, SizeLimitExceeded
 from emulator.runtime.bridge import Runtime
-from emulator.swan.calls import TaskCalls
+from emulator.swan.calls import TaskCalls, guarded
 from emulator.swan.files import AppFiles, FileAccessError, open_for_write
 from emulator.swan.request import request_headers
 
@@ -154,8 +154,8 @@ class TransferService:
         self.app_key = app_key
         self.calls = TaskCalls(runtime)
         self._call_of_flow: dict[int, int] = {}
-        runtime.register("uploadFile", self._on_upload)
-        runtime.register("downloadFile", self._on_download)
+        runtime.register("uploadFile", guarded(runtime, "uploadFile", self._on_upload))
+        runtime.register("downloadFile", guarded(runtime, "downloadFile", self._on_download))
         runtime.register("uploadFile.abort", lambda call_id, _a: self.calls.cancel(call_id))
         runtime.register("downloadFile.abort", lambda call_id, _a: self.calls.cancel(call_id))
 

@@ -10,31 +10,16 @@
     return v instanceof ArrayBuffer || ArrayBuffer.isView(v);
   }
 
-  function stringFields(obj) {
-    const out = {};
-    for (const k of Object.keys(obj)) {
-      const v = obj[k];
-      out[k] = v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }
-    return out;
-  }
-
   impl.uploadFile = function (o) {
     o = host.options(o);
     const listeners = [];
     const task = host.makeTask('uploadFile.abort', listeners);
-    let err = host.checkUrl(o.url);
-    if (!err && (typeof o.filePath !== 'string' || o.filePath === '')) err = 'parameter error: invalid filePath "' + String(o.filePath) + '"';
-    if (!err && (typeof o.name !== 'string' || o.name === '')) err = 'parameter error: invalid name "' + String(o.name) + '"';
-    const h = host.headers('uploadFile', o.header, true);
-    if (!err && h.error) err = h.error;
-    if (!err && o.formData !== undefined && o.formData !== null && (typeof o.formData !== 'object' || Array.isArray(o.formData))) {
-      err = 'parameter error: formData must be an object';
-    }
-    if (err) { host.fail('uploadFile', o, ARGS, err); return task; }
+    const a = host.netArgs('uploadFile', o, {
+      header: 'strict', filePath: 'required', name: true, formData: true,
+    });
+    if (a.error) { host.fail('uploadFile', o, ARGS, a.error); return task; }
     task.__bind__(host.invoke('uploadFile', o, 'uploadFile', {
-      url: o.url, filePath: o.filePath, name: o.name, header: h.headers,
-      formData: stringFields(o.formData || {}),
+      url: a.url, filePath: a.filePath, name: o.name, header: a.headers, formData: a.formData,
     }, { listeners: listeners }));
     return task;
   };
@@ -43,15 +28,10 @@
     o = host.options(o);
     const listeners = [];
     const task = host.makeTask('downloadFile.abort', listeners);
-    let err = host.checkUrl(o.url);
-    const h = host.headers('downloadFile', o.header, true);
-    if (!err && h.error) err = h.error;
-    if (!err && o.filePath !== undefined && (typeof o.filePath !== 'string' || o.filePath === '')) {
-      err = 'parameter error: invalid filePath "' + String(o.filePath) + '"';
-    }
-    if (err) { host.fail('downloadFile', o, ARGS, err); return task; }
+    const a = host.netArgs('downloadFile', o, { header: 'strict', filePath: 'optional' });
+    if (a.error) { host.fail('downloadFile', o, ARGS, a.error); return task; }
     task.__bind__(host.invoke('downloadFile', o, 'downloadFile', {
-      url: o.url, header: h.headers, filePath: o.filePath === undefined ? null : o.filePath,
+      url: a.url, header: a.headers, filePath: a.filePath,
     }, { listeners: listeners }));
     return task;
   };

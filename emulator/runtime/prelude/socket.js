@@ -108,18 +108,11 @@
   impl.connectSocket = function (o) {
     o = host.options(o);
     const task = makeTask(o.url);
-    let err = null;
-    if (typeof o.url !== 'string' || o.url === '') err = 'parameter error: invalid url "' + String(o.url) + '"';
-    const h = host.headers('connectSocket', o.header, true);
-    if (!err && h.error) err = h.error;
-    let protocols = o.protocols === undefined ? o.protocolsArray : o.protocols;
-    if (!err && protocols !== undefined && protocols !== null &&
-        (!Array.isArray(protocols) || protocols.some(function (p) { return typeof p !== 'string'; }))) {
-      err = 'parameter error: protocols must be an array of strings';
-    }
-    if (err) {
+    // A bad argument fails here, before any socket is replaced, registered or connected.
+    const a = host.netArgs('connectSocket', o, { header: 'strict', protocols: true });
+    if (a.error) {
       task.readyState = CLOSED;
-      host.fail('connectSocket', o, ARGS, err);
+      host.fail('connectSocket', o, ARGS, a.error);
       return task;
     }
     if (!multipleAllowed()) {
@@ -135,7 +128,7 @@
     byId.set(task.socketTaskId, task);
     if (!current || current.readyState === CLOSED) current = task;
     host.invoke('connectSocket', o, 'socket.connect', {
-      task: task.socketTaskId, url: o.url, header: h.headers, protocols: protocols || [],
+      task: task.socketTaskId, url: a.url, header: a.headers, protocols: a.protocols,
     }, {
       transform: function (res) { res.socketTaskId = task.socketTaskId; return res; },
     });
