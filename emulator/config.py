@@ -29,6 +29,34 @@ class Limits:
     download_bytes: int = 10 * 1024 * 1024
 
 
+SCOPES = ("scope.userInfo", "scope.userLocation", "scope.writePhotosAlbum", "scope.address",
+          "scope.invoiceTitle", "scope.record", "scope.camera")
+PROMPT_ANSWERS = ("allow", "deny")
+PAYMENT_ANSWERS = ("success", "cancel", "fail")
+SESSION_STATES = ("auto", "valid", "expired")
+
+
+@dataclass
+class Account:
+    """The emulated user, like the devtools' test account (``account`` in the settings).
+
+    ``scopes`` pre-decides authorisation scopes (true granted, false denied; a scope not
+    listed is asked for). Headless, prompts (login, authorize) get ``prompt``; payments
+    get ``payment``. ``session``: ``auto`` = valid after a login, until the app's data is
+    cleared; ``valid``/``expired`` force checkSession's answer.
+    """
+
+    logged_in: bool = True
+    nick_name: str = "swan-emulator"
+    avatar_url: str = "https://b.bdstatic.com/searchbox/icms/searchbox/img/po/default-avatar.png"
+    gender: int = 0
+    swanid: str | None = None  # derived from the app id when not set
+    scopes: dict[str, bool] = field(default_factory=dict)
+    prompt: str = "allow"
+    payment: str = "success"
+    session: str = "auto"
+
+
 @dataclass
 class Settings:
     """Everything configurable about one run of an app."""
@@ -40,6 +68,7 @@ class Settings:
     base_version: str = DEFAULT_BASE_VERSION
     limits: Limits = field(default_factory=Limits)
     network_type: str = "wifi"
+    account: Account = field(default_factory=Account)
     script_time_limit: float = 5.0
     memory_limit_mb: int = 256
     data_dir: Path | None = None
@@ -110,6 +139,8 @@ def parse_settings(data: Any, source: str) -> Settings:
                                             '"scriptTimeLimit"', source))
         if s.script_time_limit <= 0:
             raise ConfigError(f'{source}: "scriptTimeLimit" must be positive')
+    if "account" in data:
+        s.account = parse_account(data["account"], source)
     for item in _expect(data.get("chooseFiles", []), list, '"chooseFiles"', source):
         path = Path(_expect(item, str, 'an entry of "chooseFiles"', source))
         # Relative to the settings file, so a sample app carries its own pictures.
@@ -119,6 +150,40 @@ def parse_settings(data: Any, source: str) -> Settings:
         if s.memory_limit_mb < 8:
             raise ConfigError(f'{source}: "memoryLimitMB" must be at least 8')
     return s
+
+
+def parse_account(data: Any, source: str) -> Account:
+    """The ``account`` object of a settings file; errors name the key."""
+    data = _expect(data, dict, '"account"', source)
+    a = Account()
+    if "loggedIn" in data:
+        a.logged_in = _expect(data["loggedIn"], bool, '"account.loggedIn"', source)
+    user = _expect(data.get("userInfo", {}), dict, '"account.userInfo"', source)
+    if "nickName" in user:
+        a.nick_name = _expect(user["nickName"], str, '"account.userInfo.nickName"', source)
+    if "avatarUrl" in user:
+        a.avatar_url = _expect(user["avatarUrl"], str, '"account.userInfo.avatarUrl"', source)
+    if "gender" in user:
+        a.gender = _expect(user["gender"], int, '"account.userInfo.gender"', source)
+        if a.gender not in (0, 1, 2):
+            raise ConfigError(f'{source}: "account.userInfo.gender" must be 0, 1 or 2')
+    if data.get("swanid") is not None:
+        a.swanid = _expect(data["swanid"], str, '"account.swanid"', source)
+    for scope, granted in _expect(data.get("scopes", {}), dict, '"account.scopes"',
+                                  source).items():
+        if scope not in SCOPES:
+            raise ConfigError(f'{source}: unknown scope "{scope}" in "account.scopes" '
+                              f"(expected one of {', '.join(SCOPES)})")
+        a.scopes[scope] = _expect(granted, bool, f'"account.scopes.{scope}"', source)
+    for key, allowed in (("prompt", PROMPT_ANSWERS), ("payment", PAYMENT_ANSWERS),
+                         ("session", SESSION_STATES)):
+        if key in data:
+            value = _expect(data[key], str, f'"account.{key}"', source)
+            if value not in allowed:
+                raise ConfigError(f'{source}: "account.{key}" must be one of '
+                                  f"{', '.join(allowed)}")
+            setattr(a, key, value)
+    return a
 
 
 def load_settings(app_dir: Path, config_file: Path | None = None) -> Settings:

@@ -28,6 +28,7 @@ class PackageError(EmulatorError):
     def __init__(self, message: str, path: str | None = None) -> None:
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
+        self.reason = message
 
 
 class ScriptError(EmulatorError):

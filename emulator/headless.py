@@ -18,10 +18,12 @@ from emulator.config import Settings
 from emulator.errors import EmulatorError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import (
+    AccountCall,
     ConsoleMessage,
     Event,
     FlowFailed,
     FlowFinished,
+    LoadProblem,
     PageDataChanged,
     PageLifecycle,
     PageStackChanged,
@@ -56,6 +58,10 @@ class HeadlessPrinter:
             self._uncaught(event)
         elif isinstance(event, UiRequest):
             self._ui(event)
+        elif isinstance(event, LoadProblem):
+            print(f"[error] {event.file}: {event.message}", file=self.err, flush=True)
+        elif isinstance(event, AccountCall):
+            print(f"[account] {event.api}: {event.summary}", file=self.err, flush=True)
         elif isinstance(event, (FlowFailed, SocketFailed)) and \
                 event.flow.verdict.label == "refused":
             flow = event.flow
@@ -95,6 +101,8 @@ class HeadlessPrinter:
             text = f"[action sheet] {o.get('itemList')} -> 0"
         elif event.kind == "setNavigationBarTitle":
             text = f"[title] {o.get('title', '')}"
+        elif event.kind == "makePhoneCall":
+            text = f"[phone call] {o.get('phoneNumber', '')}"
         else:
             return  # hideToast / hideLoading say nothing worth a line
         print(text, file=self.err, flush=True)

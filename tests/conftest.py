@@ -38,7 +38,8 @@ def _isolated_data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 def write_app(root: Path, files: dict[str, Any]) -> Path:
     """Write a mini-program: ``files`` maps relative paths to text (dicts become JSON).
 
-    ``app.json`` defaults to one page ``pages/index/index`` and ``app.js`` to ``App({})``.
+    ``app.json`` defaults to one page ``pages/index/index`` and ``app.js`` to ``App({})``;
+    a file given as None is left out (a listed page without its .js, say).
     """
     files = dict(files)
     files.setdefault("app.json", {"pages": ["pages/index/index"]})
@@ -51,6 +52,8 @@ def write_app(root: Path, files: dict[str, Any]) -> Path:
         for route in routes:
             files.setdefault(f"{route}.js", DEFAULT_PAGE)
     for rel, content in files.items():
+        if content is None:
+            continue
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, (dict, list)):

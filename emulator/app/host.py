@@ -19,6 +19,7 @@ from emulator.flows.bus import EventBus
 from emulator.flows.events import (
     AppLaunched,
     AppStopped,
+    LoadProblem,
     PageCreated,
     PageDataChanged,
     PageLifecycle,
@@ -31,12 +32,14 @@ from emulator.net.hosts import HostMap, Target, make_ssl_context
 from emulator.net.policy import DomainPolicy
 from emulator.runtime import esm
 from emulator.runtime.bridge import Runtime
+from emulator.swan.account import AccountService
 from emulator.swan.chooser import ChooseService, Picker, QueuePicker
 from emulator.swan.files import USER_DATA_PATH, AppFiles
 from emulator.swan.fs import FileService
 from emulator.swan.request import RequestService
 from emulator.swan.socket import SocketService
 from emulator.swan.storage import StorageFile
+from emulator.swan.surface import surface
 from emulator.swan.system import network_status, system_info
 from emulator.swan.transfer import TransferService
 from emulator.swan.ui import Responder, UiService, headless_responder
@@ -48,6 +51,7 @@ MODULE_HEADER = "__swan_host__.define({path}, function (module, exports, require
                 "__dirname) {{"
 MODULE_FOOTER = "});"
 _VIRTUAL_POSITION = re.compile(r"<input>:\d+(?::\d+)?")
+_AT_POSITION = re.compile(r" \(at ([^()]+:\d+(?::\d+)?)\)$")
 
 
 class AppHost:
@@ -102,9 +106,14 @@ class AppHost:
                                      app_key=package.project.appid)
         self.chooser = ChooseService(self.runtime, self.files,
                                      picker or QueuePicker(settings.choose_files))
+        self.account = AccountService(self.runtime, self.bus, settings.account,
+                                      self.sandbox.account_file,
+                                      app_key=package.project.appid,
+                                      base_version=settings.base_version)
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False
+        self.problem_count = 0  # parts of the app that failed to load
         self._closed = False
         self._register_page_events()
 
@@ -143,6 +152,8 @@ class AppHost:
         # not inside the first request (and not blocking the loop).
         self._warmup = self.runtime.loop.run_in_executor(None, self._ssl_context, self.url_check)
         self.sandbox.open()
+        for problem in self.package.problems:
+            self._problem(problem.path or "", problem.reason)
         self._define_modules()
         self.runtime.enter("init", self._init_payload())
         result = self.runtime.enter(
@@ -190,7 +201,8 @@ class AppHost:
     def _init_payload(self) -> dict[str, Any]:
         pkg = self.package
         return {
-            "pages": list(pkg.pages),
+            "pages": pkg.routes,
+            "broken": pkg.broken,
             "tabBar": pkg.tab_bar,
             "entry": pkg.entry,
             "components": {
@@ -203,6 +215,11 @@ class AppHost:
             "storage": self.storage.data,
             "userDataPath": USER_DATA_PATH,
             "files": self.file_service.snapshot(),
+            "surface": surface(),
+            "appKey": pkg.project.appid or "",
+            "subPackages": sub_package_roots(pkg),
+            "extConfig": ext_config(pkg),
+            "account": self.account.snapshot(),
         }
 
     # ---- page events from JS ----------------------------------------------------------
@@ -216,6 +233,16 @@ class AppHost:
         rt.register("page.lifecycle", lambda i, a: publish(PageLifecycle(
             page_id=i, route=a["route"], hook=a["hook"])))
         rt.register("page.stack", self._on_stack)
+        rt.register("app.problem", lambda i, a: self._problem(
+            str(a.get("file", "")), rt.engine.sources.rewrite(str(a.get("message", "")))))
+
+    def _problem(self, file: str, message: str) -> None:
+        # "… (at pages/a/a.js:3:7)" -> file "pages/a/a.js:3:7", message "…"
+        at = _AT_POSITION.search(message)
+        if at and at.group(1).split(":")[0] == file:
+            file, message = at.group(1), message[:at.start()]
+        self.problem_count += 1
+        self.bus.publish(LoadProblem(file=file, message=message))
 
     def _on_stack(self, _id: int, pages: list[dict[str, Any]]) -> None:
         self.page_stack = tuple(PageRef(p["id"], p["route"], p["query"]) for p in pages)
@@ -273,8 +300,8 @@ class AppHost:
 
     @property
     def error_count(self) -> int:
-        """Uncaught JS errors so far."""
-        return self.runtime.error_count
+        """Uncaught JS errors and parts of the app that failed to load, so far."""
+        return self.runtime.error_count + self.problem_count
 
     async def wait_idle(self) -> None:
         """Return once nothing is pending: no timers, requests, sockets or queued work."""
@@ -301,6 +328,25 @@ class AppHost:
             await self.backend.close()
         self.sandbox.close()
         self.bus.publish(AppStopped(root=str(self.package.root)))
+
+
+def sub_package_roots(package: AppPackage) -> list[str]:
+    """The roots of ``app.json`` ``subPackages`` (for ``swan.loadSubPackage``)."""
+    subs = package.app_json.get("subPackages", package.app_json.get("subpackages", []))
+    return [str(s["root"]).strip("/") for s in subs if isinstance(s, dict) and "root" in s]
+
+
+def ext_config(package: AppPackage) -> dict[str, Any]:
+    """``ext.json``'s ``ext`` when ``extEnable`` is on (third-party platform apps), else {}."""
+    path = package.root / "ext.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("extEnable") is not True:
+        return {}
+    ext = data.get("ext")
+    return ext if isinstance(ext, dict) else {}
 
 
 def url_check_of(package: AppPackage, settings: Settings) -> bool:

@@ -62,16 +62,19 @@ class AppPackage:
 
     root: Path
     app_json: dict[str, Any]
-    pages: dict[str, PageInfo]  # route -> page, in app.json order (main package first)
+    pages: dict[str, PageInfo]  # route -> page that can load, in app.json order
     tab_bar: list[str]
     project: ProjectConfig
     network_timeout_ms: dict[str, int]
     modules: list[str]  # every .js/.json file of the app, relative POSIX paths
+    routes: list[str] = field(default_factory=list)  # every page listed, broken ones too
+    broken: dict[str, str] = field(default_factory=dict)  # route -> why it cannot open
+    problems: list[PackageError] = field(default_factory=list)  # parts left out, by file
 
     @property
     def entry(self) -> str:
-        """The route of the first page."""
-        return next(iter(self.pages))
+        """The route of the first page listed (it may be broken)."""
+        return self.routes[0] if self.routes else next(iter(self.pages))
 
     @property
     def window(self) -> dict[str, Any]:
@@ -191,29 +194,39 @@ def _network_timeout(app_json: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def _components(root: Path, owner: str, config: dict[str, Any]) -> list[ComponentRef]:
-    """Resolve ``usingComponents`` of ``owner`` (a page/component path without extension)."""
+def _components(root: Path, owner: str, config: dict[str, Any],
+                problems: list[PackageError]) -> list[ComponentRef]:
+    """Resolve ``usingComponents`` of ``owner`` (a page/component path without extension).
+
+    A component that cannot be found is left out and added to ``problems``: the page
+    still opens without it.
+    """
     using = config.get("usingComponents", {})
     json_file = f"{owner}.json"
     if not isinstance(using, dict):
-        raise PackageError('"usingComponents" must be an object', json_file)
+        problems.append(PackageError('"usingComponents" must be an object', json_file))
+        return []
     refs = []
     base = PurePosixPath(owner).parent.as_posix()
     for name, target in using.items():
         if not isinstance(target, str) or not target:
-            raise PackageError(f'component "{name}" has no path', json_file)
+            problems.append(PackageError(f'component "{name}" has no path', json_file))
+            continue
         if target.startswith(_EXTERNAL_COMPONENT_PREFIXES):
             continue  # plugins and dynamic libraries live outside the app
         joined = target if target.startswith("/") else f"{base}/{target}"
         path = _normalize(joined)
         if path is None:
-            raise PackageError(f'component "{name}" path {target!r} leaves the app folder',
-                               json_file)
+            problems.append(PackageError(
+                f'component "{name}" path {target!r} leaves the app folder', json_file))
+            continue
         if not (root / f"{path}.js").is_file():
             if (root / path / "index.js").is_file():
                 path = f"{path}/index"
             else:
-                raise PackageError(f'component "{name}": file {path}.js not found', json_file)
+                problems.append(PackageError(
+                    f'component "{name}": file {path}.js not found; it is left out', json_file))
+                continue
         refs.append(ComponentRef(name, path))
     return refs
 
@@ -265,22 +278,33 @@ def load_package(root: str | Path) -> AppPackage:
     if not (root / "app.js").is_file():
         raise PackageError("file not found (every mini-program needs one)", "app.js")
     routes = _page_list(app_json)
-    global_components = _components(root, "app", app_json)
+    problems: list[PackageError] = []
+    broken: dict[str, str] = {}
+    global_components = _components(root, "app", app_json, problems)
     pages: dict[str, PageInfo] = {}
     for route in routes:
-        if route in pages:
+        if route in pages or route in broken:
             raise PackageError(f'page "{route}" is listed twice', "app.json")
         script = f"{route}.js"
+        # A broken page fails alone, when it is opened; the rest of the app runs.
         if not (root / script).is_file():
-            raise PackageError(f'page "{route}" is listed in app.json but {script} is missing',
-                               "app.json")
+            problem = PackageError(f'page "{route}" is listed but {script} is missing',
+                                   "app.json")
+            problems.append(problem)
+            broken[route] = problem.reason
+            continue
         config: dict[str, Any] = {}
         if (root / f"{route}.json").is_file():
-            loaded = read_json(root / f"{route}.json", root)
-            if not isinstance(loaded, dict):
-                raise PackageError("must be a JSON object", f"{route}.json")
+            try:
+                loaded = read_json(root / f"{route}.json", root)
+                if not isinstance(loaded, dict):
+                    raise PackageError("must be a JSON object", f"{route}.json")
+            except PackageError as problem:
+                problems.append(problem)
+                broken[route] = str(problem)
+                continue
             config = loaded
-        own = _components(root, route, config)
+        own = _components(root, route, config, problems)
         names = {c.name for c in own}
         pages[route] = PageInfo(
             route=route,
@@ -298,4 +322,7 @@ def load_package(root: str | Path) -> AppPackage:
         project=_project(root),
         network_timeout_ms=_network_timeout(app_json),
         modules=_modules(root),
+        routes=routes,
+        broken=broken,
+        problems=problems,
     )

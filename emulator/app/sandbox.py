@@ -33,6 +33,7 @@ class Sandbox:
         self.store = self.root / "store"
         self.tmp = self.root / "tmp"
         self.storage_file = self.root / "storage.json"
+        self.account_file = self.root / "account.json"
 
     def open(self) -> None:
         """Create the folders; temp files of an earlier run are gone."""

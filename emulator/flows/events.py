@@ -50,6 +50,26 @@ class UiRequest(Event):
 
 
 @dataclass(frozen=True)
+class LoadProblem(Event):
+    """A part of the app that could not be loaded (a page file, a component, a page's JSON).
+
+    The rest of the app runs; opening the broken page fails as on the platform.
+    """
+
+    file: str  # relative to the app folder, with :line when known
+    message: str
+
+
+@dataclass(frozen=True)
+class AccountCall(Event):
+    """An account, authorisation or payment API answered by the emulated account."""
+
+    api: str  # login, checkSession, authorize, requestPolymerPayment, ...
+    ok: bool
+    summary: str  # what the app got, e.g. "code 3f…NW" or "scope.userInfo denied (asked)"
+
+
+@dataclass(frozen=True)
 class PageCreated(Event):
     """A page instance was created (before its onLoad)."""
 

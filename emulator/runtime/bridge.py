@@ -30,7 +30,8 @@ T = TypeVar("T")
 Handler = Callable[[int, Any], None]
 """A message handler: ``handler(call_id, args)``. It must not raise."""
 
-PRELUDE = ("host.js", "swan.js", "app.js", "network.js", "files.js", "socket.js")
+PRELUDE = ("host.js", "swan.js", "app.js", "navigation.js", "network.js", "files.js",
+           "socket.js", "account.js", "view-apis.js", "device.js", "surface.js")
 CONSOLE_LEVELS = {"log", "info", "debug", "warn", "error"}
 
 

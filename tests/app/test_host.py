@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from emulator.errors import PackageError, ScriptError
-from emulator.flows.events import PageCreated, PageDataChanged, PageStackChanged
+from emulator.flows.events import LoadProblem, PageCreated, PageDataChanged, PageStackChanged
 
 TRACE = """
 function trace(name) { return function (arg) {
@@ -38,7 +38,8 @@ async def test_launch_lifecycle_order(run_app: Any) -> None:
     assert run.logs == [
         "page module ran, app v=1",
         "app.onLaunch pages/index/index",
-        'app.onShow {"path":"pages/index/index","query":{},"scene":"1001","referrerInfo":{}}',
+        'app.onShow {"path":"pages/index/index","query":{},"scene":"1001","referrerInfo":{},'
+        '"entryType":"user","appURL":""}',
         "index.onLoad",
         "index.onShow",
         "index.onReady",
@@ -141,7 +142,7 @@ async def test_navigation_failures(run_app: Any) -> None:
         "pages/tab/tab.js": "Page({onLoad: function () { console.log('tab loaded'); }});",
     })
     assert run.logs == [
-        '904 navigateTo:fail page "/pages/none/none" is not found in app.json',
+        '1001 navigateTo:fail page "/pages/none/none" is not found',
         "1001 navigateTo:fail can not navigateTo a tabbar page",
         "1001 navigateBack:fail cannot navigate back at first page",
         "904 navigateTo:fail parameter error: url must be a non-empty string",
@@ -233,10 +234,6 @@ async def test_error_in_lifecycle_is_reported_and_app_continues(run_app: Any) ->
     ({"app.js": "var a = 1;\nApp({\n  x: ,\n});"}, ScriptError, "app.js:3:"),
     ({"app.js": "\n\nnull.boom;"}, ScriptError, "app.js:3"),
     ({"app.js": "// no App() here"}, PackageError, "app.js: app.js did not call App()"),
-    ({"pages/index/index.js": "// forgot Page()"}, ScriptError,
-     "pages/index/index.js did not call Page()"),
-    ({"pages/index/index.js": "Page({\n  onLoad() {\n    var x = {;\n  }\n});"}, ScriptError,
-     "pages/index/index.js:3:"),
 ])
 async def test_load_failures_are_clear(run_app: Any, files: dict, kind: type,
                                        fragment: str) -> None:
@@ -245,6 +242,61 @@ async def test_load_failures_are_clear(run_app: Any, files: dict, kind: type,
     with pytest.raises(kind) as info:
         await run.host.start()
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(("files", "file", "fragment"), [
+    ({"pages/index/index.js": "// forgot Page()"}, "pages/index/index.js",
+     "pages/index/index.js did not call Page()"),
+    ({"pages/index/index.js": "Page({\n  onLoad() {\n    var x = {;\n  }\n});"},
+     "pages/index/index.js:3:", "SyntaxError"),
+    ({"pages/index/index.js": None}, "app.json",
+     'page "pages/index/index" is listed but pages/index/index.js is missing'),
+])
+async def test_broken_entry_page_fails_alone(run_app: Any, files: dict, file: str,
+                                             fragment: str) -> None:
+    """A broken entry page is a load problem naming its file; the app still launches and
+    hears onPageNotFound (isEntryPage true), and the run counts as failed."""
+    run = await run_app({
+        "app.js": """App({onLaunch: function () { console.log('launched'); },
+            onPageNotFound: function (r) { console.log('not found', r.path, r.isEntryPage); }});""",
+        **files,
+    })
+    [problem] = run.of(LoadProblem)
+    assert problem.file.startswith(file) and fragment in problem.message
+    assert run.logs == ["launched", "not found pages/index/index true"]
+    assert run.host.error_count == 1
+    assert run.errors == []
+
+
+async def test_broken_page_fails_alone_when_opened(run_app: Any) -> None:
+    """Opening a broken page fails as on the platform (not found, onPageNotFound); the
+    page's error is reported once; the rest of the app runs."""
+    run = await run_app({
+        "app.json": {"pages": ["pages/index/index", "pages/b/b", "pages/gone/gone", "pages/ok/ok"]},
+        "pages/index/index.js": """
+            swan.onPageNotFound(function (r) { console.log('not found', r.path, r.isEntryPage); });
+            function log(r) { console.log(r.errCode + ' ' + r.errMsg); }
+            Page({onReady: function () {
+                swan.navigateTo({url: '/pages/b/b?x=1', fail: log});
+                swan.navigateTo({url: '/pages/b/b', fail: log});
+                swan.navigateTo({url: '/pages/gone/gone', fail: log});
+                swan.navigateTo({url: '/pages/ok/ok', success: function () { console.log('ok opened'); }});
+            }});
+        """,
+        "pages/b/b.js": "Page({\n  x: ,\n});",
+        "pages/gone/gone.js": None,
+        "pages/ok/ok.js": "Page({});",
+    })
+    assert run.logs == [
+        "not found pages/b/b false", '1001 navigateTo:fail page "pages/b/b" is not found',
+        "not found pages/b/b false", '1001 navigateTo:fail page "/pages/b/b" is not found',
+        "not found pages/gone/gone false", '1001 navigateTo:fail page "/pages/gone/gone" is not found',
+        "ok opened",
+    ]
+    problems = [(p.file, p.message) for p in run.of(LoadProblem)]
+    assert problems[0] == ("app.json", 'page "pages/gone/gone" is listed but pages/gone/gone.js is missing')
+    assert problems[1][0].startswith("pages/b/b.js:2:") and "SyntaxError" in problems[1][1]
+    assert len(problems) == 2
 
 
 async def test_call_method_and_navigate_from_host(run_app: Any) -> None:

@@ -49,13 +49,8 @@ def test_pages_subpackages_tabbar_components_templates(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("files", "fragment"), [
     ({"app.json": "{ \"pages\": [,] }"}, "app.json:1: invalid JSON at line 1 column 13"),
     ({"app.json": {"pages": []}}, '"pages" must be a non-empty list'),
-    ({"app.json": {"pages": ["pages/a/a"]}, "pages/a/a.js": None},
-     'app.json: page "pages/a/a" is listed in app.json but pages/a/a.js is missing'),
     ({"app.json": {"pages": ["pages/a/a"], "tabBar": {"list": [{"pagePath": "pages/b/b"}]}}},
      'tabBar page "pages/b/b" is not listed'),
-    ({"pages/index/index.json": {"usingComponents": {"x": "./missing"}}},
-     'pages/index/index.json: component "x": file pages/index/missing.js not found'),
-    ({"pages/index/index.json": "{oops"}, "pages/index/index.json:1: invalid JSON"),
     ({"app.json": {"pages": ["pages/index/index"], "networkTimeout": {"request": "fast"}}},
      '"networkTimeout.request" must be a positive number'),
 ])
@@ -80,3 +75,27 @@ def test_missing_app_json_and_app_js(tmp_path: Path) -> None:
         load_package(tmp_path)
     with pytest.raises(PackageError, match="app folder not found"):
         load_package(tmp_path / "nowhere")
+
+
+def test_broken_parts_are_left_out_and_named(tmp_path: Path) -> None:
+    """A page without its .js, a page with bad JSON and a missing component are problems
+    naming their file; the rest of the app loads."""
+    root = write_app(tmp_path / "app", {
+        "app.json": {"pages": ["pages/index/index", "pages/a/a", "pages/b/b"]},
+        "pages/a/a.js": None,
+        "pages/b/b.json": "{oops",
+        "pages/index/index.json": {"usingComponents": {"x": "./missing", "y": "/comp/y"}},
+        "comp/y.js": "Component({});",
+    })
+    pkg = load_package(root)
+    assert list(pkg.pages) == ["pages/index/index"]
+    assert pkg.routes == ["pages/index/index", "pages/a/a", "pages/b/b"]
+    assert set(pkg.broken) == {"pages/a/a", "pages/b/b"}
+    assert [str(p) for p in pkg.problems] == [
+        'pages/index/index.json: component "x": file pages/index/missing.js not found; it is '
+        "left out",
+        'app.json: page "pages/a/a" is listed but pages/a/a.js is missing',
+        "pages/b/b.json:1: invalid JSON at line 1 column 2: Expecting property name enclosed "
+        "in double quotes",
+    ]
+    assert [c.name for c in pkg.pages["pages/index/index"].components] == ["y"]

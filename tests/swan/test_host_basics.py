@@ -147,8 +147,8 @@ async def test_unsupported_apis_fail_cleanly_never_type_error(run_app: Any) -> N
             complete: function () { console.log('complete'); }
         });
         swan.getLocation();  // no options at all: still no TypeError
-        var ctx = swan.createCanvasContext('c');
-        ctx.draw({fail: function (e) { console.log(e.errMsg); }});
+        var ctx = swan.createVideoContext('v');
+        ctx.play({fail: function (e) { console.log(e.errMsg); }});
         var audio = swan.getBackgroundAudioManager();
         audio.play();
         swan.onCompassChange(function () {});
@@ -158,16 +158,16 @@ async def test_unsupported_apis_fail_cleanly_never_type_error(run_app: Any) -> N
         Page({});
     """))
     assert run.logs == [
-        "sync undefined function false true true",
+        'sync {"level":null,"isCharging":null} function false true true',
         "1001 getLocation:fail not supported by the emulator",
         "complete",
-        "draw:fail not supported by the emulator",
+        "play:fail not supported by the emulator",
         "doThing:fail not supported by the emulator",
     ]
     assert run.warnings == [
         "swan.getLocation is not supported by the emulator",
-        "swan.createCanvasContext is not supported by the emulator",
-        "swan.createCanvasContext().draw is not supported by the emulator",
+        "swan.createVideoContext is not supported by the emulator",
+        "swan.createVideoContext().play is not supported by the emulator",
         "swan.getBackgroundAudioManager is not supported by the emulator",
         "swan.getBackgroundAudioManager().play is not supported by the emulator",
         "swan.onCompassChange is not supported by the emulator",

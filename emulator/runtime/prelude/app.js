@@ -1,15 +1,17 @@
-// The mini-program framework: App, Page, Component, the page stack and navigation.
+// The mini-program framework: App, Page, Component, Behavior, instances and their
+// lifecycle, the page stack, app events. Navigation APIs: navigation.js.
 (function (global, host) {
   'use strict';
 
   const impl = host.swan;
-  const MAX_STACK = 10;
-  const config = { pages: [], tabBar: [], components: {}, entry: '' };
+  function hasOwn(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  const config = { pages: [], tabBar: [], components: {}, entry: '', broken: {} };
   host.onInit.push(function (p) {
     config.pages = p.pages || [];
     config.tabBar = p.tabBar || [];
     config.components = p.components || {};
     config.entry = p.entry || config.pages[0] || '';
+    config.broken = p.broken || {};
   });
 
   let app;               // the object given to App()
@@ -18,6 +20,12 @@
   const stack = [];
   const tabPages = new Map(); // route -> live tab page instance
   let nextInstanceId = 1;
+
+  // The logic layer's `global`: a plain object every module shares, not the JS global
+  // object (swan-core's master does `context.global = {}`). Framework runtimes keep their
+  // state there (uni-app's `global["webpackJsonp"]`). Browser globals (window, document,
+  // location, navigator, localStorage, history) do not exist in the logic layer.
+  global.global = {};
 
   // ---- registration -------------------------------------------------------------------
   global.App = function (options) {
@@ -56,6 +64,10 @@
       }
       definitions.set(path, defining.def);
       return defining.def;
+    } catch (e) {
+      // Remembered: the file is not run again, and the page is "not found" from now on.
+      config.broken[path] = host.errorInfo(e).message;
+      throw e;
     } finally {
       defining = outer;
     }
@@ -147,10 +159,17 @@
 
   // Behaviors first, the component's own options last (they win).
   function flatten(options) {
-    const merged = { data: {}, properties: {}, methods: {}, hooks: {}, pageHooks: {} };
+    const merged = { data: {}, properties: {}, methods: {}, hooks: {}, pageHooks: {}, messages: {}, behaviors: [] };
     const add = function (o) {
-      for (const b of Array.isArray(o.behaviors) ? o.behaviors : []) if (b && typeof b === 'object') add(b);
+      for (const b of Array.isArray(o.behaviors) ? o.behaviors : []) {
+        // A behavior included twice runs once.
+        if (b && typeof b === 'object' && merged.behaviors.indexOf(b) < 0) {
+          merged.behaviors.push(b);
+          add(b);
+        }
+      }
       Object.assign(merged.properties, o.properties || {});
+      Object.assign(merged.messages, o.messages || {});
       Object.assign(merged.data, deepClone(o.data || {}));
       Object.assign(merged.methods, o.methods || {});
       const life = Object.assign({}, o, o.lifetimes || {});
@@ -166,24 +185,73 @@
     return merged;
   }
 
-  function createComponent(path, name, page) {
-    const def = definition(path, 'component');
-    const m = flatten(def.options);
-    const inst = Object.create(dataMethods);
-    const data = {};
-    for (const k of Object.keys(m.properties)) data[k] = propertyDefault(m.properties[k]);
-    Object.assign(data, m.data);
-    Object.defineProperty(inst, '__id__', { value: nextInstanceId++ });
-    Object.defineProperty(inst, '__hooks__', { value: m });
-    inst.is = path;
-    inst.id = name;
+  // Members every component instance has [framework/custom-component*.md]; on the
+  // prototype, so a page's own methods (listed for the window) stay apart from them.
+  const instanceMethods = Object.create(dataMethods);
+  Object.assign(instanceMethods, {
+    selectComponent: function (selector) { return selectComponents(this, selector)[0] || null; },
+    selectAllComponents: function (selector) { return selectComponents(this, selector); },
+    createSelectorQuery: function () { return impl.createSelectorQuery().in(this); },
+    createIntersectionObserver: function (options) { return impl.createIntersectionObserver(this, options); },
+    // Until the page is rendered there is no parent listener to reach (view layer issue).
+    triggerEvent: function () {},
+    // Climbs to the first ancestor whose `messages` answers `name`; it gets {target, value}
+    // and the message stops there [framework/custom-component_cont.md].
+    dispatch: function (name, value) {
+      for (let owner = this.__parent__; owner; owner = owner.__parent__) {
+        const handler = owner.__messages__ && owner.__messages__[name];
+        if (typeof handler === 'function') {
+          host.callUser(handler, owner, [{ target: this, value: value }], 'messages.' + name + ' of ' + (owner.is || owner.route));
+          return;
+        }
+      }
+    },
+    groupSetData: function (fn) { if (typeof fn === 'function') fn.call(this); },
+    hasBehavior: function (b) { return (this.__behaviors__ || []).indexOf(b) >= 0; },
+  });
+
+  // The page's components that match a selector. Without a rendered page only the
+  // component tag name (and `#name`) identifies an occurrence.
+  function selectComponents(owner, selector) {
+    const page = owner.__page__ || owner;
+    const key = String(selector || '').replace(/^[#.]/, '');
+    return (page.__components__ || []).filter(function (c) { return c.componentName === key; });
+  }
+
+  function hidden(obj, name, value) {
+    Object.defineProperty(obj, name, { value: value, writable: true, configurable: true });
+  }
+
+  // Fills a component instance (or a page made with Component()) from its definition.
+  function initComponent(inst, m) {
+    const data = inst.data || {};
+    for (const k of Object.keys(m.properties)) if (!(k in data)) data[k] = propertyDefault(m.properties[k]);
+    for (const k of Object.keys(m.data)) data[k] = m.data[k];
+    hidden(inst, '__hooks__', m);
+    hidden(inst, '__messages__', m.messages);
+    hidden(inst, '__behaviors__', m.behaviors);
     inst.data = data;
     inst.properties = data;
-    inst.pageInstance = page;
+    inst.dataset = {};
     Object.assign(inst, m.methods);
-    inst.triggerEvent = function () {};
-    inst.selectComponent = function () { return null; };
-    inst.selectAllComponents = function () { return []; };
+  }
+
+  function createComponent(ref, page) {
+    const def = definition(ref.path, 'component');
+    const m = flatten(def.options);
+    const inst = Object.create(instanceMethods);
+    hidden(inst, '__id__', nextInstanceId++);
+    hidden(inst, '__page__', page);
+    hidden(inst, '__parent__', page);
+    inst.is = ref.path;
+    inst.id = '';
+    // What framework runtimes read: the owner (uni-app tells components from pages by it),
+    // the node and tag, and the page the component lives in.
+    inst.ownerId = page.__id__;
+    inst.nodeId = String(inst.__id__);
+    inst.componentName = ref.name;
+    inst.pageinstance = page;
+    initComponent(inst, m);
     return inst;
   }
 
@@ -196,71 +264,90 @@
   }
 
   // ---- pages ------------------------------------------------------------------------
+  const pageMethods = Object.create(instanceMethods);
+  Object.assign(pageMethods, {
+    createCanvasContext: function (canvasId) { return impl.createCanvasContext(canvasId, this); },
+    getOpenerEventChannel: function () { return host.eventChannelOf(this); },
+  });
+
   function createPage(route, query) {
     const def = definition(route, 'page');
-    const page = Object.create(dataMethods);
-    let data;
-    if (def.kind === 'Page') {
-      for (const k of Object.keys(def.options)) if (k !== 'data') page[k] = def.options[k];
-      data = deepClone(def.options.data || {});
-    } else {
-      // A page built with Component(): its methods hold the page hooks.
-      const m = flatten(def.options);
-      Object.assign(page, m.methods);
-      data = m.data;
-      for (const k of Object.keys(m.properties)) if (!(k in data)) data[k] = propertyDefault(m.properties[k]);
-    }
-    Object.defineProperty(page, '__id__', { value: nextInstanceId++ });
+    const page = Object.create(pageMethods);
+    hidden(page, '__id__', nextInstanceId++);
     page.route = route;
     page.options = query;
-    page.data = data;
-    page.selectComponent = function () { return null; };
-    page.selectAllComponents = function () { return []; };
+    if (def.kind === 'Page') {
+      for (const k of Object.keys(def.options)) if (k !== 'data') page[k] = def.options[k];
+      page.data = deepClone(def.options.data || {});
+      hidden(page, '__messages__', def.options.messages);
+    } else {
+      // A page built with Component(): its methods hold the page hooks; its lifetimes run
+      // too. It has no owner, and it is its own page instance.
+      page.is = route;
+      page.pageinstance = page;
+      initComponent(page, flatten(def.options));
+    }
     const comps = [];
     for (const c of config.components[route] || []) {
       try {
-        comps.push(createComponent(c.path, c.name, page));
+        comps.push(createComponent(c, page));
       } catch (e) {
-        host.reportError(e, 'component ' + c.path + ' of ' + route);
+        host.problem(c.path + '.js', 'component <' + c.name + '> of ' + route + ' is left out: ' + host.errorInfo(e).message);
       }
     }
-    Object.defineProperty(page, '__components__', { value: comps });
+    hidden(page, '__components__', comps);
     const methods = [];
-    for (const k of Object.keys(page)) if (typeof page[k] === 'function' && k !== 'selectComponent' && k !== 'selectAllComponents') methods.push(k);
-    host.post('page.created', page.__id__, { route: route, query: query, data: snapshot(data), methods: methods });
+    for (const k of Object.keys(page)) if (typeof page[k] === 'function') methods.push(k);
+    host.post('page.created', page.__id__, { route: route, query: query, data: snapshot(page.data), methods: methods });
     return page;
   }
 
-  // Schedules the hook (and the matching component hooks), each as its own step.
-  function lifecycle(page, hook, args) {
-    const comps = page.__components__;
-    const each = function (fn) { for (const c of comps) host.step(function () { fn(c); }, hook + ' of ' + page.route); };
-    if (hook === 'onLoad') {
-      each(function (c) { componentHook(c, 'created'); });
-      each(function (c) { componentHook(c, 'attached'); });
-    } else if (hook === 'onReady') {
-      each(function (c) { componentHook(c, 'ready'); });
-    }
+  // Schedules one page hook as its own step.
+  function pageHook(page, hook, args) {
     host.step(function () {
       host.post('page.lifecycle', page.__id__, { route: page.route, hook: hook });
       callHook(page, hook, args || [], page.route);
     }, hook + ' of ' + page.route);
-    if (hook === 'onShow' || hook === 'onHide') {
-      each(function (c) { componentPageHook(c, hook === 'onShow' ? 'show' : 'hide'); });
-    } else if (hook === 'onUnload') {
-      each(function (c) { componentHook(c, 'detached'); });
+  }
+
+  // Schedules one lifetime of the page's components (and of a Component() page itself).
+  function lifetime(page, name, pageToo) {
+    const targets = (pageToo && page.__hooks__ ? [page] : []).concat(page.__components__);
+    for (const c of targets) {
+      host.step(function () {
+        if (name === 'show' || name === 'hide') componentPageHook(c, name);
+        else componentHook(c, name);
+      }, name + ' of ' + page.route);
     }
   }
 
+  // Schedules the hook (and the matching component hooks), each as its own step.
+  function lifecycle(page, hook, args) {
+    if (hook === 'onReady') lifetime(page, 'ready', true);
+    pageHook(page, hook, args);
+    if (hook === 'onShow' || hook === 'onHide') lifetime(page, hook === 'onShow' ? 'show' : 'hide');
+    else if (hook === 'onUnload') lifetime(page, 'detached', true);
+  }
+
   // Creates the page when its turn comes; it is on the stack before its onLoad runs
-  // (getCurrentPages() includes it there).
+  // (getCurrentPages() includes it there). Components are created and attached first.
+  // A page made with Component() shows before it loads, as on the platform
+  // ("lifetimes:attached -> methods:onShow -> methods:onLoad -> methods:onReady", which
+  // uni-app's runtime relies on).
   function open(route, query, onOpen) {
     host.step(function () {
       const page = createPage(route, query);
       stack.push(page);
       if (onOpen) onOpen(page);
-      lifecycle(page, 'onLoad', [query]);
-      lifecycle(page, 'onShow');
+      lifetime(page, 'created', true);
+      lifetime(page, 'attached', true);
+      if (page.__hooks__) {
+        lifecycle(page, 'onShow');
+        lifecycle(page, 'onLoad', [query]);
+      } else {
+        lifecycle(page, 'onLoad', [query]);
+        lifecycle(page, 'onShow');
+      }
       lifecycle(page, 'onReady');
     }, 'opening ' + route);
   }
@@ -280,7 +367,7 @@
 
   function top() { return stack[stack.length - 1]; }
 
-  // ---- navigation ---------------------------------------------------------------------
+  // Parses `path?query` against the current page; {route, query} or {error}.
   function parseUrl(url, from) {
     if (typeof url !== 'string' || url === '') return { error: 'parameter error: url must be a non-empty string' };
     const q = url.indexOf('?');
@@ -295,105 +382,60 @@
       }
     }
     path = path[0] === '/' ? host.normalize(path) : host.normalize(host.dirname(from || '') + '/' + path);
-    if (path === null || config.pages.indexOf(path) < 0) return { error: 'page "' + url + '" is not found in app.json' };
+    if (path === null || config.pages.indexOf(path) < 0 || hasOwn(config.broken, path)) {
+      const written = q >= 0 ? url.slice(0, q) : url;
+      return { notFound: true, path: path === null ? written : path, query: query, error: 'page "' + written + '" is not found' };
+    }
     return { route: path, query: query };
   }
 
-  // An API that changes the stack: runs as a step; its hooks run as the steps after it;
-  // then the caller hears success or fail.
-  function navigation(api, run) {
-    impl[api] = function (o) {
-      o = host.options(o);
-      const from = top() ? top().route : '';
-      host.step(function () {
-        let err;
-        try {
-          err = run(o, from);
-        } catch (e) {
-          host.reportError(e, 'swan.' + api);
-          err = failed(host.errorInfo(e).message);
-        }
-        host.step(function () {
-          publishStack();
-          if (err) host.finish(api, o, false, { errCode: err.code, errMsg: api + ':fail ' + err.reason });
-          else host.finish(api, o, true, { errMsg: api + ':ok' });
-        }, 'swan.' + api);
-      }, 'swan.' + api, true);
-    };
+  // A page that cannot be opened: App.onPageNotFound and swan.onPageNotFound hear of it
+  // [api/base_app_event/swan-onPageNotFound.md].
+  function pageNotFound(target, isEntryPage) {
+    const res = { path: target.path, query: target.query, isEntryPage: isEntryPage };
+    host.step(function () {
+      callHook(app, 'onPageNotFound', [Object.assign({}, res)], 'app.js');
+      host.dispatch('pageNotFound', Object.assign({}, res));
+    }, 'onPageNotFound');
   }
 
-  function argError(reason) { return { code: host.ERR_ARGS, reason: reason }; }
-  function failed(reason) { return { code: host.ERR_FAILED, reason: reason }; }
+  // What navigation.js needs of the page stack.
+  host.pages = {
+    config: config, stack: stack, tabPages: tabPages, definition: definition, parseUrl: parseUrl,
+    open: open, openTab: openTab, unload: unload, lifecycle: lifecycle, top: top,
+    publishStack: publishStack, pageNotFound: pageNotFound,
+  };
 
-  // Parses the target and loads its page file, so a broken page fails the call before
-  // anything on screen changes.
-  function target(o, from) {
-    const t = parseUrl(o.url, from);
-    if (t.error) return t;
-    definition(t.route, 'page');
-    return t;
+  // ---- app events [api/base_app_event/*] ------------------------------------------------
+  for (const name of ['AppShow', 'AppHide', 'Error', 'PageNotFound']) {
+    const event = name[0].toLowerCase() + name.slice(1);
+    impl['on' + name] = function (fn) { host.listen(event, fn); };
+    impl['off' + name] = function (fn) { host.unlisten(event, fn); };
   }
 
-  navigation('navigateTo', function (o, from) {
-    const t = target(o, from);
-    if (t.error) return argError(t.error);
-    if (config.tabBar.indexOf(t.route) >= 0) return failed('can not navigateTo a tabbar page');
-    if (stack.length >= MAX_STACK) return failed('page stack limit (' + MAX_STACK + ') exceeded');
-    if (top()) lifecycle(top(), 'onHide');
-    open(t.route, t.query);
-    return null;
-  });
-
-  navigation('redirectTo', function (o, from) {
-    const t = target(o, from);
-    if (t.error) return argError(t.error);
-    if (config.tabBar.indexOf(t.route) >= 0) return failed('can not redirectTo a tabbar page');
-    if (stack.length) unload(stack.pop());
-    open(t.route, t.query);
-    return null;
-  });
-
-  navigation('navigateBack', function (o) {
-    let delta = o.delta === undefined ? 1 : Math.floor(Number(o.delta));
-    if (!(delta >= 1)) delta = 1;
-    if (stack.length <= 1) return failed('cannot navigate back at first page');
-    delta = Math.min(delta, stack.length - 1);
-    for (let i = 0; i < delta; i++) unload(stack.pop());
-    lifecycle(top(), 'onShow');
-    return null;
-  });
-
-  navigation('switchTab', function (o, from) {
-    const t = target(o, from);
-    if (t.error) return argError(t.error);
-    if (config.tabBar.indexOf(t.route) < 0) return failed('can only switchTab to a tabbar page');
-    if (top() && top().route === t.route) return null;
-    while (stack.length) {
-      const p = stack.pop();
-      if (tabPages.get(p.route) === p) lifecycle(p, 'onHide');
-      else unload(p);
+  // Uncaught errors also reach App.onError and swan.onError listeners (with the message
+  // and stack, as the platform passes them); an error inside those is only reported.
+  const report = host.reportError;
+  let inOnError = false;
+  host.reportError = function (e, where) {
+    report(e, where);
+    if (inOnError || !app) return;
+    inOnError = true;
+    try {
+      const info = host.errorInfo(e);
+      const text = info.message + (info.stack ? '\n' + info.stack : '');
+      callHook(app, 'onError', [text], 'app.js');
+      host.dispatch('error', text);
+    } finally {
+      inOnError = false;
     }
-    const page = tabPages.get(t.route);
-    if (page) {
-      stack.push(page);
-      lifecycle(page, 'onShow');
-    } else {
-      openTab(t.route);
-    }
-    return null;
-  });
+  };
 
-  navigation('reLaunch', function (o, from) {
-    const t = target(o, from);
-    if (t.error) return argError(t.error);
-    const alive = new Set(stack.concat(Array.from(tabPages.values())));
-    stack.length = 0;
-    tabPages.clear();
-    for (const p of alive) lifecycle(p, 'onUnload');
-    if (config.tabBar.indexOf(t.route) >= 0) openTab(t.route);
-    else open(t.route, t.query);
-    return null;
-  });
+  // A part of the app that failed to load (a page, a component): reported once, as a
+  // load problem of that file; the rest of the app runs.
+  host.problem = function (file, message) {
+    host.post('app.problem', 0, { file: file, message: message });
+  };
 
   // ---- entries Python calls -------------------------------------------------------------
   // Loads app.js and the first page, then runs their lifecycle. A file that cannot load is
@@ -401,27 +443,48 @@
   host.entries.launch = function (p) {
     host.load('app.js');
     if (!app) return { error: 'app.js did not call App()', file: 'app.js' };
-    const parsed = parseUrl('/' + (p.path || config.entry));
-    if (parsed.error) return { error: parsed.error, file: 'app.json' };
-    const query = Object.assign(parsed.query, p.query || {});
-    definition(parsed.route, 'page');
-    const options = { path: parsed.route, query: query, scene: p.scene || '1001', referrerInfo: {} };
+    const target = parseUrl('/' + (p.path || config.entry));
+    const query = Object.assign({}, target.query, p.query || {});
+    const path = target.route || target.path;
+    const listed = !target.notFound;
+    if (listed) {
+      // The page's file runs before onLaunch, as on the platform; if it cannot, the page
+      // is not found (a load problem of its own), and the app still launches.
+      try {
+        definition(target.route, 'page');
+      } catch (e) {
+        host.problem(target.route + '.js', host.errorInfo(e).message);
+        target.notFound = true;
+        target.error = 'page "' + path + '" is not found';
+      }
+    }
+    const options = { path: path, query: query, scene: p.scene || '1001', referrerInfo: {} };
     host.step(function () { callHook(app, 'onLaunch', [options], 'app.js'); }, 'onLaunch of app.js');
-    host.step(function () { callHook(app, 'onShow', [options], 'app.js'); }, 'onShow of app.js');
-    if (config.tabBar.indexOf(parsed.route) >= 0) openTab(parsed.route);
-    else open(parsed.route, query);
+    host.step(function () {
+      const shown = Object.assign({}, options, { entryType: 'user', appURL: '' });
+      callHook(app, 'onShow', [shown], 'app.js');
+      host.dispatch('appShow', Object.assign({}, shown));
+    }, 'onShow of app.js');
+    if (target.notFound) {
+      if (!listed && !hasOwn(config.broken, path)) {
+        host.problem('app.json', target.error + (p.path ? '' : ' (the entry page)'));
+      }
+      pageNotFound({ path: path, query: query }, true);
+    } else if (config.tabBar.indexOf(target.route) >= 0) {
+      openTab(target.route);
+    } else {
+      open(target.route, query);
+    }
     host.step(publishStack, 'launch');
     return { ok: true };
   };
 
   host.entries.hide = function () {
     if (top()) lifecycle(top(), 'onHide');
-    host.step(function () { callHook(app, 'onHide', [], 'app.js'); }, 'onHide of app.js');
-  };
-
-  host.entries.navigate = function (p) {
-    const fn = impl[p.api];
-    if (typeof fn === 'function') fn({ url: p.url, delta: p.delta });
+    host.step(function () {
+      callHook(app, 'onHide', [], 'app.js');
+      host.dispatch('appHide', {});
+    }, 'onHide of app.js');
   };
 
   host.entries.callMethod = function (p) {

@@ -1,6 +1,7 @@
-// The `swan` object: host basics answered from state kept on this side (sync APIs must
-// not wait for Python), and a fallback that makes every API the emulator lacks fail
-// cleanly instead of throwing a TypeError.
+// Host basics of the `swan` object (storage, system info, network type, UI), answered from
+// state kept on this side: sync APIs must not wait for Python. Every prelude file adds its
+// APIs to `host.swan`; surface.js then builds the app's `swan` object from the platform's
+// API table.
 (function (global, host) {
   'use strict';
 
@@ -56,6 +57,17 @@
       if (d) return d < 0 ? -1 : 1;
     }
     return 0;
+  };
+
+  // canIUse schema -> lowest base library version that has it, beyond the API table
+  // (socket.js: several SocketTasks from 1.9.4).
+  host.versionGates = Object.create(null);
+
+  // Classes of objects the emulator really makes (SocketTask, Animation…) -> their members;
+  // canIUse answers false for the platform's other classes and members.
+  host.implementedClasses = new Map();
+  host.implementClass = function (name, members) {
+    host.implementedClasses.set(name, new Set(members));
   };
 
   // ---- storage ------------------------------------------------------------------------
@@ -148,20 +160,6 @@
   impl.offNetworkStatusChange = function (fn) { host.unlisten('networkStatusChange', fn); };
   host.onEmit.networkStatusChange = function (p) { state.networkType = p.networkType; };
 
-  impl.canIUse = function (schema) {
-    if (typeof schema !== 'string' || schema === '') return false;
-    const name = schema.split('.')[0];
-    const known = host.classNames.has(name) ||
-      (Object.prototype.hasOwnProperty.call(impl, name) && !unsupportedNames.has(name));
-    if (!known) return false;
-    const gate = host.versionGates[schema];
-    return gate === undefined || host.compareVersions(state.baseVersion, gate) >= 0;
-  };
-  // schema -> lowest base library version that has it; network issues add entries.
-  host.versionGates = Object.create(null);
-  // Objects the APIs return, which canIUse knows by name.
-  host.classNames = new Set(['RequestTask', 'UploadTask', 'DownloadTask', 'SocketTask']);
-
   // ---- UI: answered by the host (headless prints, GUI shows) ----------------------
   function uiCall(api, validate) {
     return function (o) {
@@ -175,6 +173,7 @@
       host.invoke(api, o, 'ui', { kind: api, options: args });
     };
   }
+  host.uiCall = uiCall;
   impl.showToast = uiCall('showToast', function (o) {
     return typeof o.title === 'string' ? null : 'parameter error: title must be a string';
   });
@@ -191,59 +190,4 @@
   impl.setNavigationBarTitle = uiCall('setNavigationBarTitle', function (o) {
     return typeof o.title === 'string' ? null : 'parameter error: title must be a string';
   });
-
-  // ---- what the emulator lacks --------------------------------------------------------
-  const unsupportedNames = new Set();
-  const warned = new Set();
-
-  function warnOnce(label) {
-    if (warned.has(label)) return;
-    warned.add(label);
-    console.warn(label + ' is not supported by the emulator');
-  }
-
-  // `label` is what the warning calls it (swan.getLocation, swan.createXContext().draw).
-  function unsupportedFunction(label, apiName) {
-    const isFactory = /^(create\w*|get\w*Manager)$/.test(apiName);
-    const isListener = /^(on|off)[A-Z]/.test(apiName);
-    const isSync = /Sync$/.test(apiName);
-    return function (o) {
-      warnOnce(label);
-      if (isFactory) return unsupportedObject(label + '()');
-      if (isListener || isSync) return undefined;
-      host.fail(apiName, o, ERR_FAILED, 'not supported by the emulator');
-      return undefined;
-    };
-  }
-
-  // What a factory API (createXxxContext, getXxxManager) returns: every method fails cleanly.
-  function unsupportedObject(prefix) {
-    const methods = Object.create(null);
-    return new Proxy({}, {
-      get: function (target, key) {
-        if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
-        if (key in target) return target[key];
-        if (!methods[key]) methods[key] = unsupportedFunction(prefix + '.' + key, key);
-        return methods[key];
-      },
-    });
-  }
-
-  global.swan = new Proxy(impl, {
-    get: function (target, key) {
-      if (Object.prototype.hasOwnProperty.call(target, key)) return target[key];
-      if (typeof key !== 'string' || key === 'then' || key === 'toJSON' || key in Object.prototype) {
-        return target[key];
-      }
-      unsupportedNames.add(key);
-      target[key] = unsupportedFunction('swan.' + key, key);
-      return target[key];
-    },
-  });
-
-  global.requirePlugin = function (name) {
-    const label = 'requirePlugin(' + JSON.stringify(name) + ')';
-    warnOnce(label);
-    return unsupportedObject(label);
-  };
 })(globalThis, globalThis.__swan_host__);

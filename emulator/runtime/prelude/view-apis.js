@@ -1,0 +1,160 @@
+// APIs whose answers come from the rendered page: selector queries, intersection
+// observers, animations, canvas contexts [api/show/*]. Until the page is rendered (the
+// view layer), a query finds no node (null / []), the viewport is the emulated window,
+// an observer never fires, an animation exports its steps and a canvas records its calls.
+(function (global, host) {
+  'use strict';
+
+  const impl = host.swan;
+
+  function viewport() {
+    const info = host.state.systemInfo;
+    const width = info.windowWidth || 0;
+    const height = info.windowHeight || 0;
+    return { left: 0, top: 0, right: width, bottom: height, width: width, height: height };
+  }
+
+  // ---- SelectorQuery / NodesRef [api/show/query_*] --------------------------------------
+  function makeQuery() {
+    const requests = []; // {kind, field, options, cb}
+    const query = {
+      in: function () { return query; },
+      select: function (selector) { return nodesRef('select', selector); },
+      selectAll: function (selector) { return nodesRef('selectAll', selector); },
+      selectViewport: function () { return nodesRef('viewport', ''); },
+      exec: function (cb) {
+        const results = requests.map(answer);
+        host.later(function () {
+          requests.forEach(function (r, i) {
+            if (typeof r.cb === 'function') host.callUser(r.cb, undefined, [results[i]], 'SelectorQuery callback');
+          });
+          if (typeof cb === 'function') host.callUser(cb, undefined, [results], 'SelectorQuery.exec callback');
+        });
+        return query;
+      },
+    };
+    function nodesRef(kind, selector) {
+      const add = function (field) {
+        return function (a, b) {
+          const options = field === 'fields' ? (a || {}) : null;
+          requests.push({ kind: kind, field: field, options: options, cb: field === 'fields' ? b : a });
+          return query;
+        };
+      };
+      return {
+        boundingClientRect: add('rect'),
+        scrollOffset: add('scroll'),
+        fields: add('fields'),
+        node: add('node'),
+        context: add('context'),
+      };
+    }
+    function answer(r) {
+      if (r.kind === 'select') return null;
+      if (r.kind === 'selectAll') return [];
+      const out = {};
+      const wants = r.field === 'fields' ? r.options : { rect: r.field === 'rect', scrollOffset: r.field === 'scroll' };
+      if (wants.rect || wants.size) Object.assign(out, viewport());
+      if (wants.scrollOffset) Object.assign(out, { scrollLeft: 0, scrollTop: 0 });
+      if (wants.id) out.id = '';
+      if (wants.dataset) out.dataset = {};
+      return out;
+    }
+    return query;
+  }
+  impl.createSelectorQuery = function () { return makeQuery(); };
+  host.implementClass('SelectorQuery', ['in', 'select', 'selectAll', 'selectViewport', 'exec']);
+  host.implementClass('NodesRef', ['boundingClientRect', 'scrollOffset', 'fields']);
+
+  // ---- IntersectionObserver -------------------------------------------------------------
+  // swan.createIntersectionObserver(component?, options): the docs give one options
+  // argument; WeChat-style code passes the component first.
+  impl.createIntersectionObserver = function () {
+    const observer = {
+      relativeTo: function () { return observer; },
+      relativeToViewport: function () { return observer; },
+      observe: function () {},
+      disconnect: function () {},
+    };
+    return observer;
+  };
+  host.implementClass('IntersectionObserver', ['relativeTo', 'relativeToViewport', 'observe', 'disconnect']);
+
+  // ---- Animation [api/show/animation-*] -------------------------------------------------
+  const ANIMATION_METHODS = ['opacity', 'backgroundColor', 'width', 'height', 'top', 'left', 'bottom',
+    'right', 'rotate', 'rotateX', 'rotateY', 'rotateZ', 'rotate3d', 'scale', 'scaleX', 'scaleY',
+    'scaleZ', 'scale3d', 'translate', 'translateX', 'translateY', 'translateZ', 'translate3d',
+    'skew', 'skewX', 'skewY', 'matrix', 'matrix3d'];
+
+  impl.createAnimation = function (o) {
+    o = host.options(o);
+    const defaults = {
+      duration: o.duration === undefined ? 400 : o.duration,
+      timingFunction: o.timingFunction || 'linear',
+      delay: o.delay || 0,
+      transformOrigin: o.transformOrigin || '50% 50% 0',
+    };
+    let current = [];
+    let actions = [];
+    const animation = {
+      step: function (s) {
+        actions.push({ animates: current, option: Object.assign({}, defaults, host.options(s)) });
+        current = [];
+        return animation;
+      },
+      export: function () {
+        if (current.length) animation.step();
+        const out = { actions: actions };
+        actions = [];
+        return out;
+      },
+    };
+    for (const m of ANIMATION_METHODS) {
+      animation[m] = function () {
+        current.push({ type: m, args: Array.prototype.slice.call(arguments) });
+        return animation;
+      };
+    }
+    return animation;
+  };
+  host.implementClass('Animation', ANIMATION_METHODS.concat(['step', 'export']));
+
+  // ---- CanvasContext --------------------------------------------------------------------
+  const CANVAS_METHODS = ['setFillStyle', 'setStrokeStyle', 'setShadow', 'addColorStop',
+    'setLineWidth', 'setLineCap', 'setLineJoin', 'setLineDash', 'setLineDashOffset',
+    'setMiterLimit', 'rect', 'fillRect', 'strokeRect', 'clearRect', 'fill', 'stroke',
+    'beginPath', 'closePath', 'moveTo', 'lineTo', 'arc', 'bezierCurveTo', 'quadraticCurveTo',
+    'scale', 'rotate', 'translate', 'transform', 'setTransform', 'clip', 'setFontSize', 'font',
+    'fillText', 'strokeText', 'setTextAlign', 'setTextBaseline', 'drawImage', 'setGlobalAlpha',
+    'save', 'restore'];
+
+  // Records the drawing calls; draw() succeeds (the picture appears once pages render).
+  impl.createCanvasContext = function (canvasId) {
+    let pending = [];
+    let fontSize = 10;
+    const ctx = { canvasId: canvasId, actions: [] };
+    for (const m of CANVAS_METHODS) {
+      ctx[m] = function () {
+        const args = Array.prototype.slice.call(arguments);
+        if (m === 'setFontSize') fontSize = Number(args[0]) || fontSize;
+        pending.push({ method: m, data: args });
+      };
+    }
+    const gradient = function () {
+      const stops = [];
+      return { addColorStop: function (offset, color) { stops.push([offset, color]); }, stops: stops };
+    };
+    ctx.createLinearGradient = gradient;
+    ctx.createCircularGradient = gradient;
+    // Width only, as documented; an estimate until text is laid out for real.
+    ctx.measureText = function (text) { return { width: String(text).length * fontSize * 0.6 }; };
+    ctx.draw = function (reserve, callback) {
+      ctx.actions = reserve ? ctx.actions.concat(pending) : pending;
+      pending = [];
+      if (typeof reserve === 'function') callback = reserve;
+      if (typeof callback === 'function') host.later(function () { host.callUser(callback, undefined, [], 'CanvasContext.draw callback'); });
+    };
+    return ctx;
+  };
+  host.implementClass('CanvasContext', CANVAS_METHODS.concat(['createLinearGradient', 'createCircularGradient', 'measureText', 'draw']));
+})(globalThis, globalThis.__swan_host__);
