@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from emulator import __version__
-from emulator.app.package import load_package
+from emulator.app.package import AppPackage, load_package
 from emulator.config import NETWORK_TYPES, Settings, check_version, load_settings
 from emulator.errors import ConfigError, PackageError
 from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
@@ -44,7 +44,11 @@ def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
     p.add_argument("--data-dir", type=Path, metavar="DIR",
                    help="where app sandboxes live (default: $SWAN_EMULATOR_HOME or "
                         "~/.local/share/swan-emulator)")
-    p.add_argument("--page", metavar="ROUTE[?QUERY]", help="open this page first")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--page", metavar="ROUTE[?QUERY]", help="open this page first")
+    start.add_argument("--condition", metavar="NAME",
+                       help="start as the project file's compile mode NAME (its page and "
+                            "query; a number picks by position)")
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -80,6 +84,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     settings = load_settings(app_dir, args.config)
     if args.base_version:
         settings.base_version = check_version(args.base_version, "--base-version")
+        settings.sources["baseVersion"] = "--base-version"
     if args.no_url_check:
         settings.url_check = False
     for item in args.map_host:
@@ -108,6 +113,18 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def start_page(package: AppPackage, args: argparse.Namespace) -> str | None:
+    """The ``--page`` to open, or the page and query of ``--condition NAME``."""
+    if not getattr(args, "condition", None):
+        return args.page
+    condition = package.project.condition(args.condition)
+    if condition is None:
+        names = ", ".join(repr(c.name) for c in package.project.conditions) or "none"
+        raise ConfigError(f"--condition {args.condition!r}: no such compile mode in "
+                          f"{package.project.file or 'project.swan.json'} (there are: {names})")
+    return f"{condition.path}?{condition.query}" if condition.query else condition.path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``swan-emulator`` command; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -120,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         package = load_package(args.app_dir)
         settings = settings_from_args(args)
+        page = start_page(package, args)
     except ConfigError as exc:
         print(f"swan-emulator: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -127,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[error] failed to load {args.app_dir}: {exc}", file=sys.stderr)
         return EXIT_APP_ERROR
     return asyncio.run(run_app(package, settings, timeout=args.timeout, verbose=args.verbose,
-                               page=args.page))
+                               page=page))
 
 
 if __name__ == "__main__":
@@ -148,11 +166,16 @@ def _gui(args: argparse.Namespace) -> int:
     def settings_for(path: Path) -> Settings:
         return settings_from_args(argparse.Namespace(**{**vars(args), "app_dir": path}))
 
+    page = args.page
     if args.app_dir is not None:
         try:
             settings_for(args.app_dir)  # bad flags are reported before a window opens
+            if args.condition:
+                page = start_page(load_package(args.app_dir), args)
         except ConfigError as exc:
             print(f"swan-emulator: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    return run_gui(args.app_dir, settings_for, page=args.page, screenshot=args.screenshot,
+        except PackageError:
+            pass  # the window shows the load error
+    return run_gui(args.app_dir, settings_for, page=page, screenshot=args.screenshot,
                    quit_after=args.quit_after)

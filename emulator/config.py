@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from emulator.app.package import ProjectConfig
 from emulator.errors import ConfigError
 from emulator.net.hosts import HostMap
 from emulator.net.policy import DomainPolicy
@@ -75,6 +76,10 @@ class Settings:
     choose_files: list[Path] = field(default_factory=list)
     har: Path | None = None
     source: Path | None = None  # the settings file read, if any
+    # Where a value came from, for the keys that can come from several places:
+    # "baseVersion", "domains.request"… -> "swan-emulator.json", "--base-version",
+    # "project.swan.json libVersion"…; a key not listed has its default.
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], what: str, source: str) -> Any:
@@ -106,6 +111,7 @@ def parse_settings(data: Any, source: str) -> Settings:
         for entry in entries:
             _expect(entry, str, f'an entry of "domains.{key}"', source)
         s.domains[key] = list(entries)
+        s.sources[f"domains.{key}"] = Path(source).name
     try:
         DomainPolicy(s.domains)
     except ConfigError as exc:
@@ -124,6 +130,7 @@ def parse_settings(data: Any, source: str) -> Settings:
         s.ca_file = Path(_expect(data["caFile"], str, '"caFile"', source))
     if "baseVersion" in data:
         s.base_version = check_version(data["baseVersion"], source)
+        s.sources["baseVersion"] = Path(source).name
     limits = _expect(data.get("limits", {}), dict, '"limits"', source)
     if "uploadBytes" in limits:
         s.limits.upload_bytes = _expect(limits["uploadBytes"], int, '"limits.uploadBytes"', source)
@@ -184,6 +191,29 @@ def parse_account(data: Any, source: str) -> Account:
                                   f"{', '.join(allowed)}")
             setattr(a, key, value)
     return a
+
+
+def apply_project(settings: Settings, project: ProjectConfig) -> list[str]:
+    """Fill what neither the flags nor the settings file set from the vendor project
+    file: the base library version (``libVersion``) and the four domain lists
+    (``appInfo.domains``). Returns warnings (a project list the platform would refuse is
+    skipped, not fatal)."""
+    warnings: list[str] = []
+    if "baseVersion" not in settings.sources and project.lib_version:
+        settings.base_version = project.lib_version
+        settings.sources["baseVersion"] = f"{project.file} libVersion"
+    for key in DOMAIN_LISTS:
+        if f"domains.{key}" in settings.sources or key not in project.domains:
+            continue
+        entries = project.domains[key]
+        try:
+            DomainPolicy({key: entries})
+        except ConfigError as exc:
+            warnings.append(f"{project.file}: appInfo.domains: {exc}; the list is not used")
+            continue
+        settings.domains[key] = list(entries)
+        settings.sources[f"domains.{key}"] = f"{project.file} appInfo.domains"
+    return warnings
 
 
 def load_settings(app_dir: Path, config_file: Path | None = None) -> Settings:

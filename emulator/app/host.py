@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from emulator import __version__
 from emulator.app.package import AppPackage
 from emulator.app.sandbox import Sandbox
-from emulator.config import Settings, data_root
+from emulator.config import Settings, apply_project, data_root
 from emulator.errors import ConfigError, PackageError, ScriptError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import (
     AppLaunched,
     AppStopped,
+    ConsoleMessage,
     LoadProblem,
     PageCreated,
     PageDataChanged,
@@ -58,16 +59,21 @@ class AppHost:
     """One running mini-program.
 
     Create it inside a running event loop, then :meth:`start`. Everything it learns is
-    published on ``bus``; see :mod:`emulator.flows.events`.
+    published on ``bus``; see :mod:`emulator.flows.events`. ``responder`` answers modals
+    and action sheets; ``prompt`` the account's login, authorize, openSetting and payment
+    prompts (see :class:`~emulator.swan.account.AccountService`; None: the settings
+    answer).
     """
 
     def __init__(self, package: AppPackage, settings: Settings, bus: EventBus | None = None,
                  *, loop: asyncio.AbstractEventLoop | None = None,
                  responder: Responder = headless_responder,
+                 prompt: Responder | None = None,
                  picker: Picker | None = None) -> None:
         self.package = package
         self.settings = settings
         self.bus = bus or EventBus()
+        self._project_warnings = apply_project(settings, package.project)
         self.sandbox = Sandbox(data_root(settings), package)
         self.runtime = Runtime(
             self.bus,
@@ -93,23 +99,23 @@ class AppHost:
         )
         self.requests = RequestService(self.runtime, self.network,
                                        timeout_ms=package.network_timeout_ms["request"],
-                                       app_key=package.project.appid)
+                                       app_key=package.project.key)
         self.files = AppFiles(self.sandbox)
         self.transfers = TransferService(self.runtime, self.network, self.files,
                                          limits=settings.limits,
                                          timeouts_ms=package.network_timeout_ms,
-                                         app_key=package.project.appid)
+                                         app_key=package.project.key)
         self.file_service = FileService(self.runtime, self.files, self.bus)
         self.sockets = SocketService(self.runtime, self.bus, policy=lambda: self.network.policy,
                                      hosts=self.hosts, ssl_context=self._ssl_context,
                                      timeout_ms=package.network_timeout_ms["connectSocket"],
-                                     app_key=package.project.appid)
+                                     app_key=package.project.key)
         self.chooser = ChooseService(self.runtime, self.files,
                                      picker or QueuePicker(settings.choose_files))
         self.account = AccountService(self.runtime, self.bus, settings.account,
                                       self.sandbox.account_file,
-                                      app_key=package.project.appid,
-                                      base_version=settings.base_version)
+                                      app_key=package.project.key,
+                                      base_version=settings.base_version, responder=prompt)
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False
@@ -154,6 +160,9 @@ class AppHost:
         self.sandbox.open()
         for problem in self.package.problems:
             self._problem(problem.path or "", problem.reason)
+        for warning in self._project_warnings:
+            self.bus.publish(ConsoleMessage(level="warn", text=warning,
+                                            location=self.package.project.file))
         self._define_modules()
         self.runtime.enter("init", self._init_payload())
         result = self.runtime.enter(
@@ -216,7 +225,7 @@ class AppHost:
             "userDataPath": USER_DATA_PATH,
             "files": self.file_service.snapshot(),
             "surface": surface(),
-            "appKey": pkg.project.appid or "",
+            "appKey": pkg.project.key or "",
             "subPackages": sub_package_roots(pkg),
             "extConfig": ext_config(pkg),
             "account": self.account.snapshot(),

@@ -7,6 +7,7 @@ broken; nothing here runs JavaScript.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -15,7 +16,8 @@ from emulator.errors import PackageError
 
 # Folders whose files are never part of the app's JS world.
 _SKIP_DIRS = {"node_modules", ".git", ".svn", ".idea", ".vscode", "__pycache__"}
-_NOT_MODULES = {"swan-emulator.json", "project.swan.json", "project.private.swan.json"}
+_NOT_MODULES = {"swan-emulator.json", "project.swan.json", "project.private.swan.json",
+                "project.config.json", "project.private.config.json"}
 _EXTERNAL_COMPONENT_PREFIXES = ("plugin://", "dynamicLib://", "plugin-private://")
 DEFAULT_NETWORK_TIMEOUT_MS = 60_000
 NETWORK_TIMEOUT_KEYS = ("request", "uploadFile", "downloadFile", "connectSocket")
@@ -47,13 +49,42 @@ class PageInfo:
         return value if isinstance(value, str) else None
 
 
+@dataclass(frozen=True)
+class Condition:
+    """A compile mode of the vendor devtools: a named start page and query."""
+
+    name: str
+    path: str
+    query: str = ""
+
+
 @dataclass
 class ProjectConfig:
-    """What ``project.swan.json`` says (all optional)."""
+    """What the vendor project file says (``project.swan.json``, or WeChat's
+    ``project.config.json`` in a converted app); every field optional."""
 
     appid: str | None = None
     name: str | None = None
     url_check: bool | None = None
+    appkey: str | None = None  # the app key (Referer), appInfo.app_key
+    lib_version: str | None = None  # the base library the devtools were set to
+    domains: dict[str, list[str]] = field(default_factory=dict)  # appInfo.domains
+    conditions: list[Condition] = field(default_factory=list)
+    file: str | None = None  # which file it was read from
+
+    @property
+    def key(self) -> str | None:
+        """The app key sent in the Referer: appkey, else the app id."""
+        return self.appkey or self.appid
+
+    def condition(self, name: str) -> Condition | None:
+        """The compile mode called ``name`` (or with that index, counted from 0)."""
+        for c in self.conditions:
+            if c.name == name:
+                return c
+        if name.isdigit() and int(name) < len(self.conditions):
+            return self.conditions[int(name)]
+        return None
 
 
 @dataclass
@@ -231,22 +262,93 @@ def _components(root: Path, owner: str, config: dict[str, Any],
     return refs
 
 
-def _project(root: Path) -> ProjectConfig:
-    path = root / "project.swan.json"
-    if not path.is_file():
+PROJECT_FILES = ("project.swan.json", "project.config.json")
+_VERSION_PREFIX = re.compile(r"^(\d+\.\d+\.\d+)")
+_DOMAIN_LISTS = ("request", "uploadFile", "downloadFile", "socket")
+
+
+def _project(root: Path, problems: list[PackageError]) -> ProjectConfig:
+    """Read the vendor project file: ``project.swan.json`` as the Baidu devtools write it
+    (``appid``, ``appkey``, ``libVersion``, ``setting.urlCheck``, ``appInfo.app_key`` and
+    ``appInfo.domains`` synced from the platform console, ``condition`` compile modes,
+    ``swan.baiduboxapp.swanJsVersion``), else WeChat's ``project.config.json`` left in a
+    converted app. A bad value is a problem naming the file; it is ignored."""
+    for file in PROJECT_FILES:
+        if (root / file).is_file():
+            break
+    else:
         return ProjectConfig()
-    data = read_json(path, root)
+    try:
+        data = read_json(root / file, root)
+    except PackageError as problem:
+        problems.append(problem)
+        return ProjectConfig(file=file)
     if not isinstance(data, dict):
-        raise PackageError("must be a JSON object", "project.swan.json")
+        problems.append(PackageError("must be a JSON object", file))
+        return ProjectConfig(file=file)
     setting = data.get("setting") if isinstance(data.get("setting"), dict) else {}
+    info = data.get("appInfo") if isinstance(data.get("appInfo"), dict) else {}
     url_check = setting.get("urlCheck")
     appid = data.get("appid")
-    name = data.get("projectname") or data.get("name")
-    return ProjectConfig(
+    name = data.get("projectname") or data.get("name") or info.get("app_name")
+    appkey = data.get("appkey") or info.get("app_key")
+    project = ProjectConfig(
         appid=str(appid) if appid not in (None, "") else None,
         name=str(name) if name else None,
         url_check=url_check if isinstance(url_check, bool) else None,
+        appkey=str(appkey) if appkey else None,
+        file=file,
     )
+    if file == "project.swan.json":
+        project.lib_version = _lib_version(data)
+    domains = info.get("domains")
+    if isinstance(domains, dict):
+        for key in _DOMAIN_LISTS:
+            entries = domains.get(key)
+            if entries is None:
+                continue  # the console sends null for a list never filled in
+            if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+                problems.append(PackageError(f'"appInfo.domains.{key}" must be a list of '
+                                             "domains; ignored", file))
+                continue
+            project.domains[key] = list(entries)
+    project.conditions = _conditions(data.get("condition"))
+    return project
+
+
+def _lib_version(data: dict[str, Any]) -> str | None:
+    """``libVersion``, else the devtools' selected ``swanJsVersion`` (``3.190.255-rc``)."""
+    candidates = [data.get("libVersion")]
+    swan = data.get("swan")
+    if isinstance(swan, dict) and isinstance(swan.get("baiduboxapp"), dict):
+        candidates.append(swan["baiduboxapp"].get("swanJsVersion"))
+    for value in candidates:
+        m = _VERSION_PREFIX.match(value) if isinstance(value, str) else None
+        if m:
+            return m.group(1)
+    return None
+
+
+def _conditions(raw: Any) -> list[Condition]:
+    """Compile modes: ``condition.<kind>.list`` items with ``name``, ``pathName``,
+    ``query`` (the devtools write ``swan``; WeChat ``miniprogram``)."""
+    out: list[Condition] = []
+    if not isinstance(raw, dict):
+        return out
+    for kind in ("swan", "miniprogram", *raw):
+        group = raw.get(kind)
+        items = group.get("list") if isinstance(group, dict) else None
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("pathName"), str):
+                query = item.get("query")
+                out.append(Condition(name=str(item.get("name") or item["pathName"]),
+                                     path=item["pathName"].strip("/"),
+                                     query=query if isinstance(query, str) else ""))
+        if out:
+            break
+    return out
 
 
 def _modules(root: Path) -> list[str]:
@@ -319,7 +421,7 @@ def load_package(root: str | Path) -> AppPackage:
         app_json=app_json,
         pages=pages,
         tab_bar=_tab_bar(app_json, routes),
-        project=_project(root),
+        project=_project(root, problems),
         network_timeout_ms=_network_timeout(app_json),
         modules=_modules(root),
         routes=routes,
