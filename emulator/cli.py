@@ -177,5 +177,7 @@ def _gui(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         except PackageError:
             pass  # the window shows the load error
-    return run_gui(args.app_dir, settings_for, page=page, screenshot=args.screenshot,
-                   quit_after=args.quit_after)
+    # The condition goes along with the page it resolved to, so the window's compile-mode
+    # picker shows it selected (and a reload re-reads it from the project file).
+    return run_gui(args.app_dir, settings_for, page=page, condition=args.condition,
+                   screenshot=args.screenshot, quit_after=args.quit_after)

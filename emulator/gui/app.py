@@ -16,10 +16,11 @@ from emulator.gui.main_window import MainWindow
 
 
 def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
-            page: str | None = None, screenshot: Path | None = None,
-            quit_after: float | None = None) -> int:
-    """Open the window (on ``app_dir`` if given, first on ``page``, ``ROUTE[?QUERY]``, if
-    given; reloads keep it) and run until it closes.
+            page: str | None = None, condition: str | None = None,
+            screenshot: Path | None = None, quit_after: float | None = None) -> int:
+    """Open the window (on ``app_dir`` if given, first on ``page``, ``ROUTE[?QUERY]``, or
+    in the project's compile mode ``condition``, if given; reloads keep it) and run until
+    it closes.
 
     With ``screenshot``, the window is saved as PNG after ``quit_after`` seconds (default 3)
     and the program exits; this works offscreen (QT_QPA_PLATFORM=offscreen).
@@ -39,7 +40,7 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
 
     async def start() -> None:
         if app_dir is not None:
-            await window.open_app(app_dir, page)
+            await window.open_app(app_dir, page, condition)
 
     def finish() -> None:
         nonlocal status

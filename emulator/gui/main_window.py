@@ -11,19 +11,28 @@ from typing import Any
 from PyQt6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer
 from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
+    QPushButton,
 )
 
 from emulator.app.host import AppHost
-from emulator.app.package import load_package
-from emulator.config import SETTINGS_FILE, Settings, data_root, save_network_settings
+from emulator.app.package import AppPackage, Condition, load_package
+from emulator.config import (
+    DOMAIN_LISTS,
+    SETTINGS_FILE,
+    Settings,
+    data_root,
+    save_network_settings,
+)
 from emulator.errors import ConfigError, EmulatorError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import (
+    AccountCall,
     AppLaunched,
     ConsoleMessage,
     Event,
@@ -31,6 +40,7 @@ from emulator.flows.events import (
     FlowFinished,
     FlowResponse,
     FlowStarted,
+    LoadProblem,
     PageCreated,
     PageDataChanged,
     PageStackChanged,
@@ -49,6 +59,7 @@ from emulator.gui.models.flow_table import FlowTableModel
 from emulator.gui.panels.console import ConsolePanel
 from emulator.gui.panels.domains import DomainsPanel
 from emulator.gui.panels.network import NetworkPanel
+from emulator.gui.panels.prompts import AccountPrompts
 from emulator.gui.panels.simulator import Simulator, ask_modal
 from emulator.gui.panels.sockets import SocketsPanel
 from emulator.gui.panels.transfers import TransfersPanel
@@ -57,9 +68,10 @@ from emulator.swan.chooser import QueuePicker
 log = logging.getLogger(__name__)
 _TOUCHING = frozenset({FlowResponse, FlowFinished, FlowFailed, TransferProgress, SocketOpened,
                        SocketClosed, SocketFailed, SocketFrameEvent})
-_CONSOLE = frozenset({ConsoleMessage, UncaughtError, UiRequest})
+_CONSOLE = frozenset({ConsoleMessage, UncaughtError, UiRequest, LoadProblem, AccountCall})
 _PAGE = frozenset({PageCreated, PageDataChanged, PageStackChanged})
 MAX_RECENT = 8
+MAX_PROBLEMS_LISTED = 20  # in the status bar's tooltip; the console has them all
 RELOAD_DEBOUNCE_MS = 500
 SettingsFactory = Callable[[Path], Settings]
 
@@ -72,6 +84,11 @@ def split_page(page: str | None) -> tuple[str | None, dict[str, str]]:
     return path.strip("/") or None, {key: value for key, _, value in pairs}
 
 
+def condition_page(condition: Condition) -> str:
+    """A compile mode as ``ROUTE[?QUERY]`` (what ``--condition`` resolves to)."""
+    return f"{condition.path}?{condition.query}" if condition.query else condition.path
+
+
 class MainWindow(QMainWindow):
     """Drives one AppHost at a time and shows everything it publishes."""
 
@@ -81,6 +98,11 @@ class MainWindow(QMainWindow):
         self.host: AppHost | None = None
         self.app_dir: Path | None = None
         self.start_page: str | None = None
+        # The compile mode (project.swan.json "condition") the app was started in, by name
+        # (or position); a reload resolves it again, so an edited query is picked up.
+        self.start_condition: str | None = None
+        self.problems: list[LoadProblem] = []
+        self.prompts = AccountPrompts(self)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._queued_files: QueuePicker | None = None
         # Window layout and recent apps live next to the app sandboxes (one place to reset).
@@ -168,6 +190,17 @@ class MainWindow(QMainWindow):
         for a in (self.open_action, self.reload_action, self.stop_action, self.har_action,
                   self.clear_action, self.settings_action):
             toolbar.addAction(a)
+        # Compile modes: shown only for an app whose project file defines some.
+        self.start_combo = QComboBox(objectName="start-combo")
+        self.start_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.start_combo.setToolTip("The page (and query) the app starts on; choosing one "
+                                    "reloads the app there")
+        self.start_combo.currentIndexChanged.connect(self._start_chosen)
+        toolbar.addSeparator()
+        self._start_actions = [toolbar.addWidget(QLabel(" Start: ")),
+                               toolbar.addWidget(self.start_combo)]
+        for a in self._start_actions:
+            a.setVisible(False)
         self._refresh_recent()
 
     def _build_status(self) -> None:
@@ -181,8 +214,17 @@ class MainWindow(QMainWindow):
             "background:#cf222e; color:white; font-weight:bold; padding:1px 8px;"
             " border-radius:3px;")
         self.status_checks.hide()
+        self.status_problems = QPushButton(objectName="status-problems")
+        self.status_problems.setFlat(True)
+        self.status_problems.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.status_problems.setStyleSheet(
+            "QPushButton { color:#cf222e; font-weight:bold; border:none; padding:1px 6px; }"
+            "QPushButton:hover { text-decoration: underline; }")
+        self.status_problems.clicked.connect(self.show_problems)
+        self.status_problems.hide()
         for w in (self.status_app, self.status_version, self.status_network):
             bar.addWidget(w)
+        bar.addPermanentWidget(self.status_problems)
         bar.addPermanentWidget(self.status_checks)
 
     def _update_status(self) -> None:
@@ -190,13 +232,38 @@ class MainWindow(QMainWindow):
         if host is None:
             self.status_app.setText("no app")
             self.status_version.setText("")
+            self.status_version.setToolTip("")
             self.status_network.setText("")
             self.status_checks.hide()
             return
         self.status_app.setText(f"{host.package.name}  ({host.package.root})")
-        self.status_version.setText(f"base library {host.settings.base_version}")
+        version = host.settings.base_version
+        source = host.settings.sources.get("baseVersion")
+        self.status_version.setText(f"base library {version}")
+        self.status_version.setToolTip(
+            f"base library {version}: " + (f"from {source}" if source else
+                                           "the emulator's default (no flag, settings file "
+                                           "or project file sets one)"))
         self.status_network.setText(f"network {host.network_type}")
         self.status_checks.setVisible(not host.url_check)
+
+    def _show_problem_count(self) -> None:
+        count = len(self.problems)
+        self.status_problems.setVisible(count > 0)
+        if not count:
+            return
+        self.status_problems.setText(f"{count} load problem{'s' if count != 1 else ''}")
+        lines = [f"{p.file}: {p.message}" for p in self.problems[:MAX_PROBLEMS_LISTED]]
+        if count > MAX_PROBLEMS_LISTED:
+            lines.append(f"… and {count - MAX_PROBLEMS_LISTED} more (see the console)")
+        self.status_problems.setToolTip(
+            "Parts of the app that could not be loaded (the rest runs):\n" + "\n".join(lines))
+
+    def show_problems(self) -> None:
+        """Bring the console forward, showing the load problems (the error level)."""
+        self.docks["Console"].show()
+        self.docks["Console"].raise_()
+        self.console.level.setCurrentText("error")
 
     def _refresh_recent(self) -> None:
         self.recent_menu.clear()
@@ -230,34 +297,45 @@ class MainWindow(QMainWindow):
         if path:
             self.open_app(Path(path))
 
-    def open_app(self, path: Path, page: str | None = None) -> asyncio.Task[Any]:
-        """Stop the running app (if any) and start the one in ``path``, on ``page``
-        (``ROUTE[?QUERY]``, as ``--page``) or else on its first page."""
-        return self._spawn(self.start(path, page))
+    def open_app(self, path: Path, page: str | None = None,
+                 condition: str | None = None) -> asyncio.Task[Any]:
+        """Stop the running app (if any) and start the one in ``path``: in the compile mode
+        ``condition`` (a name, as ``--condition``) when the project file has it, else on
+        ``page`` (``ROUTE[?QUERY]``, as ``--page``), else on its first page."""
+        return self._spawn(self.start(path, page, condition))
 
     def reload(self) -> None:
-        """Start the app again, on the page it was started on."""
+        """Start the app again, on the page (or compile mode) it was started on."""
         if self.app_dir is not None:
-            self.open_app(self.app_dir, self.start_page)
+            self.open_app(self.app_dir, self.start_page, self.start_condition)
 
-    async def start(self, path: Path, page: str | None = None) -> AppHost | None:
-        """Stop the running app and run the one in ``path`` (on ``page`` if given); None if
-        it cannot be loaded (the reason goes to the console)."""
+    async def start(self, path: Path, page: str | None = None,
+                    condition: str | None = None) -> AppHost | None:
+        """Stop the running app and run the one in ``path`` (in compile mode ``condition``
+        or on ``page`` if given); None if it cannot be loaded (the reason goes to the
+        console)."""
         await self.stop()
         path = path.resolve()
         self.app_dir = path
         self.start_page = page
+        self.start_condition = condition
         self._clear_views()
         try:
             package = load_package(path)
             settings = self.settings_for(path)
         except EmulatorError as exc:
+            self._fill_start_combo(None)
             self._load_error(str(exc))
             return None
+        chosen = package.project.condition(condition) if condition else None
+        if chosen is not None:
+            page = self.start_page = condition_page(chosen)
+        self._fill_start_combo(package, chosen)
         bus = EventBus()
         self.intake.attach(bus)
         host = AppHost(package, settings, bus,
                        responder=lambda kind, o: ask_modal(self, kind, o),
+                       prompt=self.prompts,
                        picker=self._pick_files)
         self.host = host
         self._queued_files = QueuePicker(settings.choose_files)
@@ -282,9 +360,55 @@ class MainWindow(QMainWindow):
         host, self.host = self.host, None
         if host is not None:
             await host.close()
+            # After the close, so a prompt left open answers nothing to a running app.
+            self.prompts.dismiss_all()
             self.intake.flush()
             self.intake.detach()
         self._update_status()
+
+    def _fill_start_combo(self, package: AppPackage | None,
+                          chosen: Condition | None = None) -> None:
+        """List the app's compile modes, with the one (or the ``--page``) it starts in
+        selected; hidden when the project file defines none."""
+        combo = self.start_combo
+        conditions = package.project.conditions if package is not None else []
+        combo.blockSignals(True)  # filling is not choosing: no reload
+        combo.clear()
+        combo.addItem("(app.json entry)", None)
+        if package is not None:
+            combo.setItemData(0, f"/{package.entry}", Qt.ItemDataRole.ToolTipRole)
+        names = [c.name for c in conditions]
+        for i, c in enumerate(conditions):
+            # A name used twice is asked for by position (ProjectConfig.condition reads both).
+            combo.addItem(c.name, ("condition", c.name if names.count(c.name) == 1 else str(i)))
+            combo.setItemData(combo.count() - 1, f"/{condition_page(c)}",
+                              Qt.ItemDataRole.ToolTipRole)
+        same_page = [i for i, c in enumerate(conditions)
+                     if split_page(condition_page(c)) == split_page(self.start_page)]
+        if chosen is not None:
+            combo.setCurrentIndex(1 + conditions.index(chosen))
+        elif self.start_page and same_page:
+            combo.setCurrentIndex(1 + same_page[0])  # --page naming a compile mode's page
+        elif self.start_page:
+            # Started with --page on a page that is no compile mode: say so, keep it.
+            combo.addItem(f"--page /{self.start_page.lstrip('/')}", ("page", self.start_page))
+            combo.setCurrentIndex(combo.count() - 1)
+        else:
+            combo.setCurrentIndex(0)
+        combo.blockSignals(False)
+        for a in self._start_actions:
+            a.setVisible(bool(conditions))
+
+    def _start_chosen(self, index: int) -> None:
+        """The user picked a start in the toolbar: reload the app there."""
+        choice = self.start_combo.itemData(index)
+        if choice is None:
+            self.start_page, self.start_condition = None, None
+        elif choice[0] == "condition":
+            self.start_page, self.start_condition = None, choice[1]
+        else:
+            self.start_page, self.start_condition = choice[1], None
+        self.reload()
 
     def _load_error(self, message: str) -> None:
         self.console.take([ConsoleMessage(level="error", text=f"failed to load: {message}")])
@@ -328,6 +452,8 @@ class MainWindow(QMainWindow):
             dialog.deleteLater()
 
     def _clear_views(self) -> None:
+        self.problems.clear()
+        self._show_problem_count()
         self.flows.clear()
         self.transfers.model.clear()
         self.sockets.sockets.clear()
@@ -366,6 +492,7 @@ class MainWindow(QMainWindow):
         sockets: list[SocketFlow] = []
         for_console: list[Event] = []
         for_simulator: list[Event] = []
+        problems: list[LoadProblem] = []
         moved: set[int] = set()
         add, touch = self.flows.add, self.flows.touch
         for e in events:
@@ -384,6 +511,8 @@ class MainWindow(QMainWindow):
                 for_console.append(e)
                 if kind is UiRequest:
                     for_simulator.append(e)
+                elif isinstance(e, LoadProblem):
+                    problems.append(e)
             elif kind in _PAGE:
                 for_simulator.append(e)
             elif kind is AppLaunched:
@@ -397,6 +526,9 @@ class MainWindow(QMainWindow):
         self.network.refresh(moved)
         if for_console:
             self.console.take(for_console)
+        if problems:
+            self.problems.extend(problems)
+            self._show_problem_count()
         if for_simulator:
             self.simulator.take(for_simulator)
 
@@ -449,6 +581,8 @@ class MainWindow(QMainWindow):
             save_network_settings(target, self.host.settings)
         except OSError as exc:
             return f"applied, but not saved: {exc}"
+        # All four lists are in that file now, whatever they were read from before.
+        self.domains.show_sources({f"domains.{k}": target.name for k in DOMAIN_LISTS})
         self._update_status()
         return None
 

@@ -16,12 +16,20 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from emulator.flows.events import ConsoleMessage, Event, UiRequest, UncaughtError
+from emulator.flows.events import (
+    AccountCall,
+    ConsoleMessage,
+    Event,
+    LoadProblem,
+    UiRequest,
+    UncaughtError,
+)
 
 MAX_LINES = 20_000
 COLORS = {"log": "#1f2328", "info": "#0969da", "debug": "#6e7781", "warn": "#9a6700",
-          "error": "#cf222e", "input": "#8250df", "result": "#1f2328", "ui": "#1a7f37"}
-LEVELS = ("all levels", "log", "info", "debug", "warn", "error")
+          "error": "#cf222e", "input": "#8250df", "result": "#1f2328", "ui": "#1a7f37",
+          "account": "#1b7c83"}
+LEVELS = ("all levels", "log", "info", "debug", "warn", "error", "account")
 
 
 @dataclass
@@ -29,6 +37,7 @@ class Line:
     level: str
     text: str
     where: str | None = None
+    where_in_text: bool = False  # the text names the location already: not repeated
 
 
 class ConsolePanel(QWidget):
@@ -72,6 +81,12 @@ class ConsolePanel(QWidget):
                     text += "\n" + "\n".join("    " + s.strip() for s in err.stack.splitlines()
                                              if s.strip())
                 new.append(Line("error", text, err.location))
+            elif isinstance(e, LoadProblem):
+                # Worded as the headless runner prints it, so a log reads the same in both.
+                new.append(Line("error", f"[error] {e.file}: {e.message}", e.file or None,
+                                where_in_text=True))
+            elif isinstance(e, AccountCall):
+                new.append(Line("account", f"[account] {e.api}: {e.summary}"))
             elif isinstance(e, UiRequest) and e.kind in ("showToast", "showModal"):
                 new.append(Line("ui", f"[{e.kind}] {e.options.get('title', '')}"))
         if new:
@@ -89,7 +104,7 @@ class ConsolePanel(QWidget):
     def _html(self, line: Line) -> str:
         color = COLORS.get(line.level, "#1f2328")
         where = (f' <span style="color:#6e7781">({html.escape(line.where)})</span>'
-                 if line.where else "")
+                 if line.where and not line.where_in_text else "")
         body = html.escape(line.text).replace("\n", "<br>").replace("  ", "&nbsp;&nbsp;")
         return f'<span style="color:{color}">{body}</span>{where}'
 

@@ -3,9 +3,11 @@ CA file; applied to the running app and saved to its swan-emulator.json."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
+from PyQt6.QtGui import QTextDocumentFragment
 from PyQt6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -51,17 +53,21 @@ class DomainsPanel(QWidget):
         self.apply_settings = apply
         self.edits: dict[str, QPlainTextEdit] = {}
         self.checks: dict[str, QLabel] = {}
+        self.titles: dict[str, QLabel] = {}
         lists = QGroupBox("Server domains (服务器域名) — one per line")
         grid = QGridLayout(lists)
         for i, name in enumerate(DOMAIN_LISTS):
             edit = QPlainTextEdit()
-            edit.setFixedHeight(70)
+            edit.setFixedHeight(64)
             edit.textChanged.connect(lambda n=name: self._validate(n))
             check = QLabel(wordWrap=True)
-            self.edits[name], self.checks[name] = edit, check
-            grid.addWidget(QLabel(name), i * 2, 0)
-            grid.addWidget(edit, i * 2, 1)
-            grid.addWidget(check, i * 2 + 1, 1)
+            # Which file (or flag) the list came from: a project's appInfo.domains and the
+            # emulator's own settings file can both set it, and the first one wins.
+            title = QLabel(wordWrap=True)
+            self.edits[name], self.checks[name], self.titles[name] = edit, check, title
+            grid.addWidget(title, i * 3, 0)
+            grid.addWidget(edit, i * 3 + 1, 0)
+            grid.addWidget(check, i * 3 + 2, 0)
         self.url_check = QCheckBox("Check domains, TLS version and certificates (urlCheck)")
         self.hosts = QTableWidget(0, 2)
         self.hosts.setHorizontalHeaderLabels(["domain", "connect to (HOST:PORT or builtin)"])
@@ -106,9 +112,10 @@ class DomainsPanel(QWidget):
         layout.addStretch(1)
 
     def load(self, settings: Settings, url_check: bool) -> None:
-        """Show the app's current settings."""
+        """Show the app's current settings, and where each list came from."""
         for name in DOMAIN_LISTS:
             self.edits[name].setPlainText("\n".join(settings.domains.get(name, [])))
+        self.show_sources(settings.sources)
         self.url_check.setChecked(url_check)
         self.hosts.setRowCount(0)
         for domain, target in settings.hosts.items():
@@ -118,6 +125,21 @@ class DomainsPanel(QWidget):
             self.hosts.setItem(row, 1, QTableWidgetItem(target))
         self.ca_file.setText(str(settings.ca_file) if settings.ca_file else "")
         self.status.setText("")
+
+    def show_sources(self, sources: dict[str, str]) -> None:
+        """Title each list with its source (``Settings.sources``; a list not named there
+        has its default, empty)."""
+        for name, title in self.titles.items():
+            source = sources.get(f"domains.{name}")
+            origin = f"from {source}" if source else "default (none set)"
+            title.setText(f"<b>{name}</b> <span style='color:#57606a'>— "
+                          f"{html.escape(origin)}</span>")
+            title.setToolTip(source or "neither the settings file, a flag nor the project "
+                             "file sets this list")
+
+    def source_text(self, name: str) -> str:
+        """The title of list ``name`` as plain text (``request — from …``)."""
+        return QTextDocumentFragment.fromHtml(self.titles[name].text()).toPlainText()
 
     def _validate(self, name: str) -> bool:
         problems = list_problems(name, self.edits[name].toPlainText())
