@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -32,6 +33,7 @@ from emulator.flows.events import (
     SocketOpened,
     UiRequest,
     UncaughtError,
+    UncaughtErrorRepeated,
 )
 from emulator.flows.flow import HttpFlow, SocketFlow
 from emulator.flows.har import write_har
@@ -56,6 +58,11 @@ class HeadlessPrinter:
             print(event.text, file=stream, flush=True)
         elif isinstance(event, UncaughtError):
             self._uncaught(event)
+        elif isinstance(event, UncaughtErrorRepeated):
+            where = f" (in {event.where})" if event.where else ""
+            span = f"{_clock(event.first)}–{_clock(event.last)}"
+            print(f"[uncaught] ×{event.count} ({span}): {event.error}{where}", file=self.err,
+                  flush=True)
         elif isinstance(event, UiRequest):
             self._ui(event)
         elif isinstance(event, LoadProblem):
@@ -140,6 +147,11 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
             write_har(settings.har, flows)
             print(f"[har] {len(flows)} entries written to {settings.har}", file=err, flush=True)
     return EXIT_APP_ERROR if host.error_count else EXIT_OK
+
+
+def _clock(t: float) -> str:
+    """Wall-clock time of day, to the millisecond."""
+    return time.strftime("%H:%M:%S", time.localtime(t)) + f".{int(t % 1 * 1000):03d}"
 
 
 def _socket_line(flow: SocketFlow) -> str:

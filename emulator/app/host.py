@@ -44,6 +44,7 @@ from emulator.swan.surface import surface
 from emulator.swan.system import network_status, system_info
 from emulator.swan.transfer import TransferService
 from emulator.swan.ui import Responder, UiService, headless_responder
+from emulator.view.outline import outline_of
 
 if TYPE_CHECKING:
     from emulator.devserver.backend import DemoBackend
@@ -228,8 +229,18 @@ class AppHost:
             "appKey": pkg.project.key or "",
             "subPackages": sub_package_roots(pkg),
             "extConfig": ext_config(pkg),
+            "outlines": self._outlines(),
             "account": self.account.snapshot(),
         }
+
+    def _outlines(self) -> dict[str, dict[str, list[str]]]:
+        """What each page's and component's template declares (for selector queries)."""
+        root = self.package.root
+        paths = set(self.package.pages)
+        for page in self.package.pages.values():
+            paths.update(c.path for c in page.components)
+        return {p: outline_of(root / f"{p}.swan").as_json() for p in sorted(paths)
+                if (root / f"{p}.swan").is_file()}
 
     # ---- page events from JS ----------------------------------------------------------
     def _register_page_events(self) -> None:

@@ -42,6 +42,22 @@ class UncaughtError(Event):
 
 
 @dataclass(frozen=True)
+class UncaughtErrorRepeated(Event):
+    """The same uncaught error (message, place, what was running) happened again.
+
+    Published at most every few seconds, and when the app stops, with the totals so far:
+    a runaway ``setInterval`` that throws gives one UncaughtError and a few of these, not
+    one line per throw.
+    """
+
+    error: ScriptError
+    where: str
+    count: int  # occurrences so far, the first included
+    first: float  # wall-clock seconds
+    last: float
+
+
+@dataclass(frozen=True)
 class UiRequest(Event):
     """A toast, loading indicator, modal or action sheet the app asked for."""
 

@@ -13,14 +13,16 @@ import asyncio
 import base64
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TypeVar
 
 from emulator.errors import ScriptError
 from emulator.flows.bus import EventBus
-from emulator.flows.events import ConsoleMessage, UncaughtError
+from emulator.flows.events import ConsoleMessage, UncaughtError, UncaughtErrorRepeated
 from emulator.runtime.engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, Engine
 from emulator.runtime.timers import TimerQueue
 
@@ -29,6 +31,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Handler = Callable[[int, Any], None]
 """A message handler: ``handler(call_id, args)``. It must not raise."""
+
+REPEAT_INTERVAL = 5.0  # s between reports of the same uncaught error happening again
+_MAX_REPEAT_KEYS = 1000
 
 PRELUDE = ("host.js", "swan.js", "app.js", "navigation.js", "network.js", "files.js",
            "socket.js", "account.js", "view-apis.js", "device.js", "surface.js")
@@ -45,6 +50,19 @@ def unwire_bytes(value: Any) -> bytes | None:
     if isinstance(value, dict) and isinstance(value.get("__bytes__"), str):
         return base64.b64decode(value["__bytes__"])
     return None
+
+
+@dataclass
+class _Repeat:
+    """How often one uncaught error has happened."""
+
+    error: ScriptError
+    where: str
+    first: float
+    count: int = 1
+    published: int = 1
+    last: float = 0.0
+    handle: asyncio.TimerHandle | None = None
 
 
 class WorkToken:
@@ -84,6 +102,7 @@ class Runtime:
         self._closed = False
         self._outbox: str | None = None  # what the last entry posted, returned with it
         self._idle = asyncio.Event()
+        self._repeats: dict[tuple[Any, ...], _Repeat] = {}
         self._load_prelude()
         self.register("console", self._on_console)
         self.register("error", self._on_error)
@@ -236,9 +255,40 @@ class Runtime:
 
     # ---- errors and console ---------------------------------------------------------------
     def report(self, error: ScriptError, where: str) -> None:
-        """Publish an uncaught JS error; counted for the exit status."""
+        """Publish an uncaught JS error; counted for the exit status.
+
+        The first of identical errors is published at once; repeats are collapsed into
+        an UncaughtErrorRepeated every REPEAT_INTERVAL s (and one at close).
+        """
         self.error_count += 1
-        self.bus.publish(UncaughtError(error=error, where=where))
+        key = (error.message, error.file, error.line, error.column, where)
+        now = time.time()
+        repeat = self._repeats.get(key)
+        if repeat is None:
+            if len(self._repeats) >= _MAX_REPEAT_KEYS:
+                self._flush_repeats()
+                self._repeats.clear()
+            self._repeats[key] = _Repeat(error, where, now, last=now)
+            self.bus.publish(UncaughtError(error=error, where=where))
+            return
+        repeat.count += 1
+        repeat.last = now
+        if repeat.handle is None and not self._closed:
+            repeat.handle = self.loop.call_later(REPEAT_INTERVAL, self._publish_repeat, repeat)
+
+    def _publish_repeat(self, repeat: _Repeat) -> None:
+        repeat.handle = None
+        if repeat.count > repeat.published:
+            repeat.published = repeat.count
+            self.bus.publish(UncaughtErrorRepeated(
+                error=repeat.error, where=repeat.where, count=repeat.count,
+                first=repeat.first, last=repeat.last))
+
+    def _flush_repeats(self) -> None:
+        for repeat in self._repeats.values():
+            if repeat.handle is not None:
+                repeat.handle.cancel()
+            self._publish_repeat(repeat)
 
     def _on_error(self, _id: int, args: dict[str, Any]) -> None:
         raw = str(args.get("message", "Error")) + "\n" + str(args.get("stack", ""))
@@ -290,6 +340,7 @@ class Runtime:
 
     def close(self) -> None:
         """Stop timers and refuse further entries; the context is dropped."""
+        self._flush_repeats()
         self._closed = True
         self.timers.close()
         self._queue.clear()

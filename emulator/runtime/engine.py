@@ -12,6 +12,7 @@ from typing import Any
 import quickjs
 
 from emulator.errors import ScriptError, ScriptMemoryError, ScriptTimeout
+from emulator.runtime.callee import callee_at
 from emulator.runtime.sourcemap import SourceMap
 
 DEFAULT_TIME_LIMIT = 5.0
@@ -105,6 +106,11 @@ class Engine:
         message = self.sources.rewrite(message)
         if where is not None:
             message = message.replace(f" (at {where})", "")
+            if message == "TypeError: not a function" and where.column is not None:
+                line = self.sources.source_line(where)
+                callee = callee_at(line, where.column) if line else None
+                if callee:
+                    message = f"TypeError: {callee} is not a function"
         if kind is ScriptTimeout:
             message = (f"script ran longer than {self.time_limit:g} s and was interrupted "
                        "(time limit)")
@@ -118,6 +124,14 @@ class Engine:
             file=where.file if where else None,
             line=where.line if where else None,
             column=where.column if where else None,
-            stack=self.sources.rewrite(stack.rstrip()),
+            stack=_app_frames(self.sources.rewrite(stack.rstrip())),
             raw=raw,
         )
+
+
+def _app_frames(stack: str) -> str:
+    """The stack without the emulator's own frames and native ones: they say nothing
+    about the app's code (the raw text keeps them)."""
+    lines = [line for line in stack.splitlines()
+             if "<emulator>/" not in line and not line.strip().endswith("(native)")]
+    return "\n".join(lines)

@@ -45,6 +45,8 @@ class SourceMap:
     def __init__(self) -> None:
         self._ranges: list[_Range] = []
         self._starts: list[int] = []
+        self._sources: list[str] = []  # each range's source, for its lines' text
+        self._by_file: dict[str, int] = {}  # file -> index of its (latest) range
         self._next = 1
 
     def place(self, file: str, source: str, *, header: str = "", footer: str = "",
@@ -63,16 +65,42 @@ class SourceMap:
         rng = _Range(first, first + lines - 1, file, internal)
         self._ranges.append(rng)
         self._starts.append(first)
+        self._sources.append(source)
+        self._by_file[file] = len(self._ranges) - 1
         self._next = rng.last + 2  # one spare line for the footer
         return "\n" * pad + header + "\n" + source + "\n" + footer
 
     def locate(self, virtual_line: int, column: int | None = None) -> SourceLocation | None:
-        """Map a virtual line to the file and line it belongs to."""
+        """Map a virtual line (and the engine's column) to the file and line it belongs to.
+
+        The engine counts columns in UTF-8 bytes; they are turned into characters, so an
+        editor lands on the right spot in a line with non-ASCII text.
+        """
         loc = self._lookup(virtual_line)
         if loc is None:
             return None
         rng, line = loc
+        if column is not None:
+            text = self._line(virtual_line)
+            if text is not None and not text.isascii():
+                prefix = text.encode("utf-8")[:max(column - 1, 0)]
+                column = len(prefix.decode("utf-8", errors="ignore")) + 1
         return SourceLocation(rng.file, line, column)
+
+    def source_line(self, location: SourceLocation) -> str | None:
+        """The text of a line of a placed file."""
+        i = self._by_file.get(location.file)
+        if i is None:
+            return None
+        return self._line(self._ranges[i].first + location.line - 1)
+
+    def _line(self, virtual_line: int) -> str | None:
+        i = bisect.bisect_right(self._starts, virtual_line) - 1
+        if i < 0 or virtual_line > self._ranges[i].last:
+            return None
+        lines = self._sources[i].split("\n", virtual_line - self._ranges[i].first + 1)
+        index = virtual_line - self._ranges[i].first
+        return lines[index] if index < len(lines) else None
 
     def is_internal(self, virtual_line: int) -> bool:
         """Whether the virtual line belongs to emulator code rather than the app."""

@@ -157,6 +157,8 @@
     return null;
   }
 
+  const LIFETIMES = ['created', 'attached', 'ready', 'moved', 'detached'];
+
   // Behaviors first, the component's own options last (they win).
   function flatten(options) {
     const merged = { data: {}, properties: {}, methods: {}, hooks: {}, pageHooks: {}, messages: {}, behaviors: [] };
@@ -173,7 +175,7 @@
       Object.assign(merged.data, deepClone(o.data || {}));
       Object.assign(merged.methods, o.methods || {});
       const life = Object.assign({}, o, o.lifetimes || {});
-      for (const h of ['created', 'attached', 'ready', 'moved', 'detached']) {
+      for (const h of LIFETIMES) {
         if (typeof life[h] === 'function') (merged.hooks[h] = merged.hooks[h] || []).push(life[h]);
       }
       const pl = o.pageLifetimes || {};
@@ -234,6 +236,11 @@
     inst.properties = data;
     inst.dataset = {};
     Object.assign(inst, m.methods);
+    // The lifetimes are methods of the instance too, as on the platform: framework
+    // runtimes call them (uni-app runs `$scope.detached()` when a page unloads).
+    for (const name of LIFETIMES) {
+      if (!(name in inst)) hidden(inst, name, function () { componentHook(this, name, Array.prototype.slice.call(arguments)); });
+    }
   }
 
   function createComponent(ref, page) {

@@ -150,6 +150,11 @@
 
   function finish(api, options, ok, res) {
     const cb = ok ? options.success : options.fail;
+    // A failure nobody listens for would pass unseen; the devtools print these too.
+    // (A stub's "not supported" has had its own warning.)
+    if (!ok && typeof cb !== 'function' && !/not supported by the emulator$/.test(String(res && res.errMsg))) {
+      console.warn('swan.' + api + ' failed: ' + (res && res.errMsg) + (res && res.errCode !== undefined ? ' (errCode ' + res.errCode + ')' : ''));
+    }
     host.callUser(cb, options, [res], 'swan.' + api + (ok ? ' success' : ' fail') + ' callback');
     host.callUser(options.complete, options, [res], 'swan.' + api + ' complete callback');
   }

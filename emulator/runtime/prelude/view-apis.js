@@ -1,11 +1,35 @@
 // APIs whose answers come from the rendered page: selector queries, intersection
 // observers, animations, canvas contexts [api/show/*]. Until the page is rendered (the
-// view layer), a query finds no node (null / []), the viewport is the emulated window,
-// an observer never fires, an animation exports its steps and a canvas records its calls.
+// view layer), a query finds a zero-size node where the page's templates declare one
+// (null / [] elsewhere), the viewport is the emulated window, an observer never fires,
+// an animation exports its steps and a canvas records its calls.
 (function (global, host) {
   'use strict';
 
   const impl = host.swan;
+  let outlines = {};  // template path -> {ids, classes, tags} it declares
+  host.onInit.push(function (p) { outlines = p.outlines || {}; });
+
+  // Whether the templates of `scope` (a page or component instance; default the current
+  // page, with its components) declare an element the selector's last part matches.
+  function declared(selector, scope) {
+    const owner = scope || (global.getCurrentPages().slice(-1)[0]);
+    if (!owner) return false;
+    const paths = [owner.is || owner.route];
+    if (!scope || !scope.__page__) for (const c of owner.__components__ || []) paths.push(c.is);
+    const last = String(selector).trim().split(/[\s>+~]+/).pop() || '';
+    const parts = last.match(/[#.]?[\w-]+/g) || [];
+    if (!parts.length) return false;
+    return paths.some(function (path) {
+      const o = outlines[path];
+      if (!o) return false;
+      return parts.every(function (part) {
+        if (part[0] === '#') return o.ids.indexOf(part.slice(1)) >= 0;
+        if (part[0] === '.') return o.classes.indexOf(part.slice(1)) >= 0;
+        return o.tags.indexOf(part) >= 0;
+      });
+    });
+  }
 
   function viewport() {
     const info = host.state.systemInfo;
@@ -16,9 +40,10 @@
 
   // ---- SelectorQuery / NodesRef [api/show/query_*] --------------------------------------
   function makeQuery() {
-    const requests = []; // {kind, field, options, cb}
+    const requests = []; // {kind, selector, field, options, cb}
+    let scope = null;
     const query = {
-      in: function () { return query; },
+      in: function (component) { scope = component || null; return query; },
       select: function (selector) { return nodesRef('select', selector); },
       selectAll: function (selector) { return nodesRef('selectAll', selector); },
       selectViewport: function () { return nodesRef('viewport', ''); },
@@ -37,7 +62,7 @@
       const add = function (field) {
         return function (a, b) {
           const options = field === 'fields' ? (a || {}) : null;
-          requests.push({ kind: kind, field: field, options: options, cb: field === 'fields' ? b : a });
+          requests.push({ kind: kind, selector: selector, field: field, options: options, cb: field === 'fields' ? b : a });
           return query;
         };
       };
@@ -50,15 +75,17 @@
       };
     }
     function answer(r) {
-      if (r.kind === 'select') return null;
-      if (r.kind === 'selectAll') return [];
+      const isViewport = r.kind === 'viewport';
+      if (!isViewport && !declared(r.selector, scope)) return r.kind === 'select' ? null : [];
       const out = {};
       const wants = r.field === 'fields' ? r.options : { rect: r.field === 'rect', scrollOffset: r.field === 'scroll' };
-      if (wants.rect || wants.size) Object.assign(out, viewport());
+      const box = isViewport ? viewport() : { left: 0, top: 0, right: 0, bottom: 0, width: 0, height: 0 };
+      if (wants.rect) Object.assign(out, box);
+      if (wants.size) Object.assign(out, { width: box.width, height: box.height });
       if (wants.scrollOffset) Object.assign(out, { scrollLeft: 0, scrollTop: 0 });
-      if (wants.id) out.id = '';
+      if (wants.id) out.id = (/#([\w-]+)$/.exec(String(r.selector)) || ['', ''])[1];
       if (wants.dataset) out.dataset = {};
-      return out;
+      return r.kind === 'selectAll' ? [out] : out;
     }
     return query;
   }

@@ -1,0 +1,62 @@
+"""What a ``.swan`` template declares, before any rendering: the ids, classes and tags of
+its elements. Selector queries answer from it until pages are rendered, so code that
+measures a node its template has (``select('#list').boundingClientRect``) gets a node,
+not null.
+
+Parsed with the standard library's ``html.parser`` (tolerant of the template syntax:
+``{{ }}`` bindings stay inside attribute values and text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+_BINDING = re.compile(r"\{\{.*?\}\}|\{=.*?=\}", re.S)
+
+
+@dataclass
+class Outline:
+    """The static ids, class names and tag names of one template."""
+
+    ids: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+
+    def as_json(self) -> dict[str, list[str]]:
+        """Sorted lists, for the JS side."""
+        return {"ids": sorted(self.ids), "classes": sorted(self.classes),
+                "tags": sorted(self.tags)}
+
+
+class _Collector(HTMLParser):
+    def __init__(self, outline: Outline) -> None:
+        super().__init__(convert_charrefs=True)
+        self.outline = outline
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.outline.tags.add(tag)
+        for name, value in attrs:
+            if not value:
+                continue
+            static = _BINDING.sub(" ", value)
+            if name == "id":
+                if static.strip() and static == value:
+                    self.outline.ids.add(value.strip())
+            elif name == "class":
+                self.outline.classes.update(static.split())
+
+
+def outline_of(path: Path) -> Outline:
+    """The outline of a template file; an unreadable file has an empty one."""
+    outline = Outline()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return outline
+    collector = _Collector(outline)
+    collector.feed(text)
+    collector.close()
+    return outline
