@@ -216,7 +216,9 @@ class AppHost:
             "tabBar": pkg.tab_bar,
             "entry": pkg.entry,
             "components": {
-                route: [{"name": c.name, "path": c.path} for c in page.components]
+                route: [{"name": c.name, "path": c.path,
+                         "attrs": self._occurrence(page.template, c.name)}
+                        for c in page.components]
                 for route, page in pkg.pages.items()
             },
             "systemInfo": system_info(pkg, self.settings),
@@ -232,6 +234,12 @@ class AppHost:
             "outlines": self._outlines(),
             "account": self.account.snapshot(),
         }
+
+    def _occurrence(self, template: str | None, tag: str) -> dict[str, str]:
+        """The static attributes the page's template gives a component's first tag."""
+        if template is None:
+            return {}
+        return outline_of(self.package.root / template).first.get(tag, {})
 
     def _outlines(self) -> dict[str, dict[str, list[str]]]:
         """What each page's and component's template declares (for selector queries)."""

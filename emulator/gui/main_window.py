@@ -51,6 +51,7 @@ from emulator.flows.events import (
     TransferProgress,
     UiRequest,
     UncaughtError,
+    UncaughtErrorRepeated,
 )
 from emulator.flows.flow import SocketFlow, TransferFlow
 from emulator.flows.har import write_har
@@ -68,7 +69,8 @@ from emulator.swan.chooser import QueuePicker
 log = logging.getLogger(__name__)
 _TOUCHING = frozenset({FlowResponse, FlowFinished, FlowFailed, TransferProgress, SocketOpened,
                        SocketClosed, SocketFailed, SocketFrameEvent})
-_CONSOLE = frozenset({ConsoleMessage, UncaughtError, UiRequest, LoadProblem, AccountCall})
+_CONSOLE = frozenset({ConsoleMessage, UncaughtError, UncaughtErrorRepeated, UiRequest,
+                      LoadProblem, AccountCall})
 _PAGE = frozenset({PageCreated, PageDataChanged, PageStackChanged})
 MAX_RECENT = 8
 MAX_PROBLEMS_LISTED = 20  # in the status bar's tooltip; the console has them all

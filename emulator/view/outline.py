@@ -24,6 +24,9 @@ class Outline:
     ids: set[str] = field(default_factory=set)
     classes: set[str] = field(default_factory=set)
     tags: set[str] = field(default_factory=set)
+    # The static attributes of each tag's first occurrence (a custom component's id,
+    # data-* and property values); bound values ({{ }}) are left out.
+    first: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, list[str]]:
         """Sorted lists, for the JS side."""
@@ -38,6 +41,9 @@ class _Collector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.outline.tags.add(tag)
+        if tag not in self.outline.first:
+            self.outline.first[tag] = {name: value or "" for name, value in attrs
+                                       if not _BINDING.search(value or "")}
         for name, value in attrs:
             if not value:
                 continue

@@ -73,11 +73,13 @@ async def test_taro_style_build_renders(tmp_path: Path) -> None:
 
 async def test_native_style_app_runs_around_its_missing_page(tmp_path: Path) -> None:
     """A listed page without files is one load problem; login then request, selector
-    query, selectComponent, event channel and the component's members all work."""
+    query, selectComponent, event channel and the component's members (id, dataset and
+    properties from its tag) all work."""
     run = await start("native-style", tmp_path)
     try:
         assert run.logs[:3] == [
-            "[item] attached, dataset {}, owner page pages/index/index",
+            '[item] attached #first, dataset {"kind":"demo"}, label one, owner page '
+            "pages/index/index",
             "[index] component found: true",
             "[index] #list measured: true, viewport 375",
         ]

@@ -304,3 +304,24 @@ def test_copy_as_curl() -> None:
     assert cmd.startswith("curl -X POST 'https://api.demo.test/echo?a=1'")
     assert "-H 'Content-Type: application/json'" in cmd and "Host" not in cmd
     assert "--data-binary" in cmd and "it'\"'\"'s" in cmd
+
+
+def test_a_repeated_uncaught_error_is_one_console_line(gui: Driver, tmp_path: Path,
+                                                       monkeypatch: Any) -> None:
+    """A throwing setInterval shows one error line with a ×N badge, not a line per throw."""
+    from emulator.runtime import bridge
+
+    monkeypatch.setattr(bridge, "REPEAT_INTERVAL", 0.05)
+
+    async def scenario() -> None:
+        root = app_with(tmp_path, """
+            var n = 0;
+            var t = setInterval(function () { if (++n === 40) clearInterval(t); null.boom; }, 5);
+            Page({});
+        """)
+        await gui.open(root)
+        shown = gui.window.console.view.toPlainText
+        await gui.until(lambda: "×40" in shown())
+        assert shown().count("cannot read property 'boom' of null") == 1
+
+    gui.run(scenario())

@@ -37,18 +37,31 @@ async def test_storage_sync_and_async_forms(run_app: Any) -> None:
                 swan.getStorageInfo({success: function (r) { console.log('keys', r.keys.join(',')); }});
             }});
         }});
-        try { swan.setStorageSync(42, 'x'); } catch (e) { console.log(e.message); }
+        var failed = swan.setStorageSync(42, 'x');  // returns an Error, never throws
+        console.log(failed instanceof Error, failed.message);
         Page({});
     """))
     assert run.logs == [
         '{"a":[1,2]} 5 ""',
         "obj,n 1 10240",
-        "setStorageSync:fail parameter error: key must be a non-empty string",
+        "true setStorageSync:fail parameter error: key must be a non-empty string",
         "set setStorage:ok",
         "get 中文",
         "1001 getStorage:fail data not found",
         "keys obj",
     ]
+
+
+async def test_failing_sync_api_returns_an_error_from_3_140_1(run_app: Any) -> None:
+    """Before 3.140.1 a failing sync API returns nothing; after, an Error; never a throw;
+    the console says so either way."""
+    js = index("var r = swan.setStorageSync('', 1); console.log(r instanceof Error, typeof r);")
+    modern = await run_app(js, Settings(base_version="3.140.1"))
+    old = await run_app(js, Settings(base_version="3.130.0"))
+    assert modern.logs == ["true object"] and old.logs == ["false undefined"]
+    assert old.warnings == ["swan.setStorageSync failed: setStorageSync:fail parameter error: "
+                            "key must be a non-empty string"]
+    assert modern.errors == old.errors == []
 
 
 async def test_storage_persists_across_runs_in_the_sandbox(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from emulator.flows.events import (
     LoadProblem,
     UiRequest,
     UncaughtError,
+    UncaughtErrorRepeated,
 )
 
 MAX_LINES = 20_000
@@ -38,6 +40,7 @@ class Line:
     text: str
     where: str | None = None
     where_in_text: bool = False  # the text names the location already: not repeated
+    repeats: str = ""  # "×486, 18:00:01–18:00:11" once the same error happened again
 
 
 class ConsolePanel(QWidget):
@@ -47,6 +50,7 @@ class ConsolePanel(QWidget):
         super().__init__(parent)
         self.evaluate = evaluate
         self.lines: list[Line] = []
+        self._errors: dict[tuple[object, ...], Line] = {}  # uncaught error -> its line
         self.view = QPlainTextEdit(readOnly=True)
         self.view.setMaximumBlockCount(MAX_LINES)
         self.level = QComboBox()
@@ -69,8 +73,10 @@ class ConsolePanel(QWidget):
         layout.addWidget(self.input)
 
     def take(self, events: list[Event]) -> None:
-        """Add the console-worthy events of a batch."""
+        """Add the console-worthy events of a batch; an uncaught error that happens again
+        updates its line (×N, first and last time) instead of adding one per throw."""
         new = []
+        repeated = False
         for e in events:
             if isinstance(e, ConsoleMessage):
                 new.append(Line(e.level, e.text, e.location))
@@ -80,7 +86,15 @@ class ConsolePanel(QWidget):
                 if err.stack:
                     text += "\n" + "\n".join("    " + s.strip() for s in err.stack.splitlines()
                                              if s.strip())
-                new.append(Line("error", text, err.location))
+                line = Line("error", text, err.location)
+                self._errors[_error_key(e.error, e.where)] = line
+                new.append(line)
+            elif isinstance(e, UncaughtErrorRepeated):
+                known = self._errors.get(_error_key(e.error, e.where))
+                if known is not None:
+                    span = f"{_clock(e.first)}–{_clock(e.last)}"
+                    known.repeats = f"×{e.count}, {span}"
+                    repeated = True
             elif isinstance(e, LoadProblem):
                 # Worded as the headless runner prints it, so a log reads the same in both.
                 new.append(Line("error", f"[error] {e.file}: {e.message}", e.file or None,
@@ -92,6 +106,9 @@ class ConsolePanel(QWidget):
         if new:
             self.lines.extend(new)
             del self.lines[:-MAX_LINES]
+        if repeated:
+            self._rerender()  # at most every few seconds per error (UncaughtErrorRepeated)
+        elif new:
             self._append(new)
 
     def _visible(self, line: Line) -> bool:
@@ -106,7 +123,9 @@ class ConsolePanel(QWidget):
         where = (f' <span style="color:#6e7781">({html.escape(line.where)})</span>'
                  if line.where and not line.where_in_text else "")
         body = html.escape(line.text).replace("\n", "<br>").replace("  ", "&nbsp;&nbsp;")
-        return f'<span style="color:{color}">{body}</span>{where}'
+        badge = (f' <b style="color:#ffffff;background:{color}">&nbsp;{html.escape(line.repeats)}'
+                 "&nbsp;</b>" if line.repeats else "")
+        return f'<span style="color:{color}">{body}</span>{badge}{where}'
 
     def _append(self, lines: list[Line]) -> None:
         shown = [self._html(x) for x in lines if self._visible(x)]
@@ -119,6 +138,7 @@ class ConsolePanel(QWidget):
 
     def clear(self) -> None:
         self.lines.clear()
+        self._errors.clear()
         self.view.clear()
 
     def _run_input(self) -> None:
@@ -131,3 +151,13 @@ class ConsolePanel(QWidget):
         lines = [Line("input", f"› {source}"), Line(level, result)]
         self.lines.extend(lines)
         self._append(lines)
+
+
+def _error_key(error: object, where: str) -> tuple[object, ...]:
+    e = error
+    return (getattr(e, "message", ""), getattr(e, "file", None), getattr(e, "line", None),
+            getattr(e, "column", None), where)
+
+
+def _clock(t: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(t))

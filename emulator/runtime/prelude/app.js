@@ -251,7 +251,8 @@
     hidden(inst, '__page__', page);
     hidden(inst, '__parent__', page);
     inst.is = ref.path;
-    inst.id = '';
+    const attrs = ref.attrs || {};
+    inst.id = attrs.id || '';
     // What framework runtimes read: the owner (uni-app tells components from pages by it),
     // the node and tag, and the page the component lives in.
     inst.ownerId = page.__id__;
@@ -259,7 +260,33 @@
     inst.componentName = ref.name;
     inst.pageinstance = page;
     initComponent(inst, m);
+    applyAttributes(inst, m, attrs);
     return inst;
+  }
+
+  function camel(name) { return name.replace(/-([a-z])/g, function (_m, c) { return c.toUpperCase(); }); }
+
+  // The static attributes of the component's tag in the page template: data-* become the
+  // dataset (kebab-case to camelCase), the others set the properties they name, typed by
+  // the property's type [framework/custom-component.md; framework/view_incident.md].
+  // Bound values wait for the rendered page.
+  function applyAttributes(inst, m, attrs) {
+    for (const name of Object.keys(attrs)) {
+      const value = attrs[name];
+      if (name.startsWith('data-')) {
+        inst.dataset[camel(name.slice(5))] = value;
+        continue;
+      }
+      const key = camel(name);
+      if (!Object.prototype.hasOwnProperty.call(m.properties, key)) continue;
+      const p = m.properties[key];
+      const type = typeof p === 'function' ? p : (p && p.type);
+      let v = value;
+      if (type === Number) v = Number(value);
+      else if (type === Boolean) v = value !== 'false';  // a bare attribute is true
+      else if (type === Object || type === Array) { try { v = JSON.parse(value); } catch (e) { v = value; } }
+      inst.data[key] = v;
+    }
   }
 
   function componentHook(inst, name, args) {

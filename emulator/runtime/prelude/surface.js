@@ -171,9 +171,10 @@
     global.swan = swan;
   });
 
-  // A plugin's API is its own, unknown here: any method name answers, and fails cleanly.
-  global.requirePlugin = function (name) {
-    const label = 'requirePlugin(' + JSON.stringify(name) + ')';
+  // A plugin's (or dynamic library's) API is its own, unknown here: any method name
+  // answers, and fails cleanly.
+  function external(kind, name) {
+    const label = kind + '(' + JSON.stringify(name) + ')';
     warnOnce(label);
     const methods = Object.create(null);
     return new Proxy({}, {
@@ -189,5 +190,7 @@
         return methods[key];
       },
     });
-  };
+  }
+  global.requirePlugin = function (name) { return external('requirePlugin', name); };
+  global.requireDynamicLib = function (name) { return external('requireDynamicLib', name); };
 })(globalThis, globalThis.__swan_host__);

@@ -112,17 +112,27 @@
     };
   }
 
+  // A failing sync API does not throw: from base library 3.140.1 it returns an Error
+  // (check with instanceof Error), before that nothing [api/storage/save_swan-
+  // getStorageSync.md]. Either way the console says so.
+  const SYNC_ERROR_SINCE = '3.140.1';
+  host.syncFail = function (api, reason) {
+    const err = new Error(api + ':fail ' + reason);
+    console.warn('swan.' + api + ' failed: ' + err.message);
+    return host.compareVersions(state.baseVersion, SYNC_ERROR_SINCE) >= 0 ? err : undefined;
+  };
+
   impl.setStorageSync = function (key, data) {
     const err = storageSet(key, data);
-    if (err) throw new Error('setStorageSync:fail ' + err);
+    return err ? host.syncFail('setStorageSync', err) : undefined;
   };
   impl.getStorageSync = function (key) {
-    if (typeof key !== 'string') throw new Error('getStorageSync:fail parameter error: key must be a string');
+    if (typeof key !== 'string') return host.syncFail('getStorageSync', 'parameter error: key must be a string');
     return key in state.storage ? clone(state.storage[key]) : '';
   };
   impl.removeStorageSync = function (key) {
     const err = storageRemove(key);
-    if (err) throw new Error('removeStorageSync:fail ' + err);
+    return err ? host.syncFail('removeStorageSync', err) : undefined;
   };
   impl.clearStorageSync = function () { storageClear(); };
   impl.getStorageInfoSync = function () { return storageInfo(); };
