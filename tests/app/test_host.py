@@ -170,7 +170,9 @@ async def test_switch_tab_keeps_tab_pages_alive(run_app: Any) -> None:
 
 
 async def test_components_load_with_properties_and_lifetimes(run_app: Any) -> None:
-    """usingComponents JS runs: properties defaults, data, methods, behaviors, lifetimes."""
+    """usingComponents JS runs: properties defaults, data, methods, behaviors, lifetimes;
+    after the page's onLoad and onShow, as the first render reaches them (swan-core
+    registers components on onPageRender, then fires onReady on `rendered`)."""
     run = await run_app({
         "app.json": {"pages": ["pages/index/index"],
                      "usingComponents": {"g": "/components/g/g"}},
@@ -200,10 +202,14 @@ async def test_components_load_with_properties_and_lifetimes(run_app: Any) -> No
         """,
     })
     assert run.logs == [
-        "card created",  # every component is created, then each is attached
-        "g attached", "behavior attached", "card attached true,3,false,0,true",
-        "page onLoad", "card page show", "card ready", "page onReady",
+        "page onLoad",
+        "g attached",  # each component: created, attached, ready in one go
+        "card created", "behavior attached", "card attached true,3,false,0,true", "card ready",
+        "page onReady",
     ]
+    run.host.navigate("reLaunch", "/pages/index/index")
+    await run.idle()
+    assert "card detached" in run.logs
     assert run.errors == []
 
 

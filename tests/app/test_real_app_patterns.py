@@ -36,9 +36,9 @@ async def test_uni_app_style_build_runs_its_lifecycle(tmp_path: Path) -> None:
     try:
         assert run.logs == [
             "[app] launch, swan.createPage stored: function",
+            "[vm index] onLoad {}",
             "[component card] isPage=false page=pages/index/index",
             "[link] card -> index from components/card/card",
-            "[vm index] onLoad {}",
             "[vm index] onReady (lifecycle-2-0: false)",
         ]
         index = run.host.page_stack[0].page_id

@@ -15,7 +15,6 @@
   });
 
   let app;               // the object given to App()
-  let defining = null;   // {path, def} while a page or component file runs
   const definitions = new Map(); // module path -> {kind, options}
   const stack = [];
   const tabPages = new Map(); // route -> live tab page instance
@@ -37,13 +36,20 @@
   global.getApp = function () { return app; };
   global.getCurrentPages = function () { return stack.slice(); };
 
+  // Page()/Component() register to the file whose top level calls them, so a page file
+  // that requires a component's file (or a shared module) cannot mix them up.
+  const registrations = new Map(); // module file -> {kind, options}
   function register(kind, options) {
-    if (!defining) {
+    const file = host.currentModule();
+    if (!file) {
       console.warn(kind + '() was called outside a page or component file; ignored');
       return;
     }
-    if (defining.def) console.warn(kind + '() was called twice in ' + defining.path + '.js; the first call is kept');
-    else defining.def = { kind: kind, options: options !== null && typeof options === 'object' ? options : {} };
+    if (registrations.has(file)) {
+      console.warn(kind + '() was called twice in ' + file + '; the first call is kept');
+      return;
+    }
+    registrations.set(file, { kind: kind, options: options !== null && typeof options === 'object' ? options : {} });
   }
   global.Page = function (options) { register('Page', options); };
   global.Component = function (options) { register('Component', options); };
@@ -54,22 +60,17 @@
     const known = definitions.get(path);
     if (known) return known;
     const file = path + '.js';
-    if (!host.hasModule(file)) throw new Error(role + ' file not found: ' + file);
-    const outer = defining;
-    defining = { path: path, def: null };
     try {
+      if (!host.hasModule(file)) throw new Error(role + ' file not found: ' + file);
       host.load(file);
-      if (!defining.def) {
-        throw new Error(file + ' did not call ' + (role === 'page' ? 'Page()' : 'Component()'));
-      }
-      definitions.set(path, defining.def);
-      return defining.def;
+      const def = registrations.get(file);
+      if (!def) throw new Error(file + ' did not call ' + (role === 'page' ? 'Page()' : 'Component()'));
+      definitions.set(path, def);
+      return def;
     } catch (e) {
       // Remembered: the file is not run again, and the page is "not found" from now on.
       config.broken[path] = host.errorInfo(e).message;
       throw e;
-    } finally {
-      defining = outer;
     }
   }
 
@@ -344,10 +345,14 @@
     }, hook + ' of ' + page.route);
   }
 
-  // Schedules one lifetime of the page's components (and of a Component() page itself).
-  function lifetime(page, name, pageToo) {
-    const targets = (pageToo && page.__hooks__ ? [page] : []).concat(page.__components__);
-    for (const c of targets) {
+  // Schedules one lifetime of a Component() page itself, as its own step.
+  function ownLifetime(page, name) {
+    if (page.__hooks__) host.step(function () { componentHook(page, name); }, name + ' of ' + page.route);
+  }
+
+  // pageLifetimes.show/hide of the page's components, and detached on unload.
+  function componentsLifetime(page, name) {
+    for (const c of page.__components__) {
       host.step(function () {
         if (name === 'show' || name === 'hide') componentPageHook(c, name);
         else componentHook(c, name);
@@ -357,31 +362,47 @@
 
   // Schedules the hook (and the matching component hooks), each as its own step.
   function lifecycle(page, hook, args) {
-    if (hook === 'onReady') lifetime(page, 'ready', true);
+    if (hook === 'onReady') ownLifetime(page, 'ready');
     pageHook(page, hook, args);
-    if (hook === 'onShow' || hook === 'onHide') lifetime(page, hook === 'onShow' ? 'show' : 'hide');
-    else if (hook === 'onUnload') lifetime(page, 'detached', true);
+    if (hook === 'onShow' || hook === 'onHide') componentsLifetime(page, hook === 'onShow' ? 'show' : 'hide');
+    else if (hook === 'onUnload') {
+      componentsLifetime(page, 'detached');
+      ownLifetime(page, 'detached');
+    }
+  }
+
+  // The page's first render reaches its components: each is created, attached and ready
+  // in one go, all in one step, after the page's onLoad and onShow and before its onReady
+  // (swan-core: the slave's onPageRender registers them, then `rendered` fires onReady).
+  function renderComponents(page) {
+    host.step(function () {
+      for (const c of page.__components__) {
+        componentHook(c, 'created');
+        componentHook(c, 'attached');
+        componentHook(c, 'ready');
+      }
+    }, 'rendering ' + page.route);
   }
 
   // Creates the page when its turn comes; it is on the stack before its onLoad runs
-  // (getCurrentPages() includes it there). Components are created and attached first.
-  // A page made with Component() shows before it loads, as on the platform
-  // ("lifetimes:attached -> methods:onShow -> methods:onLoad -> methods:onReady", which
-  // uni-app's runtime relies on).
+  // (getCurrentPages() includes it there). A page made with Component() runs its own
+  // lifetimes and shows before it loads, as on the platform ("lifetimes:attached ->
+  // methods:onShow -> methods:onLoad -> methods:onReady", which uni-app relies on).
   function open(route, query, onOpen) {
     host.step(function () {
       const page = createPage(route, query);
       stack.push(page);
       if (onOpen) onOpen(page);
-      lifetime(page, 'created', true);
-      lifetime(page, 'attached', true);
       if (page.__hooks__) {
-        lifecycle(page, 'onShow');
-        lifecycle(page, 'onLoad', [query]);
+        ownLifetime(page, 'created');
+        ownLifetime(page, 'attached');
+        pageHook(page, 'onShow');
+        pageHook(page, 'onLoad', [query]);
       } else {
-        lifecycle(page, 'onLoad', [query]);
-        lifecycle(page, 'onShow');
+        pageHook(page, 'onLoad', [query]);
+        pageHook(page, 'onShow');
       }
+      renderComponents(page);
       lifecycle(page, 'onReady');
     }, 'opening ' + route);
   }

@@ -400,6 +400,10 @@
   // ---- CommonJS modules ----------------------------------------------------------------
   const defs = new Map(); // path -> {factory} | {json} | {broken}
   const cache = new Map();
+  const running = []; // the modules whose bodies are running, innermost last
+
+  // The file whose top level is running (App/Page/Component register to it), or ''.
+  host.currentModule = function () { return running.length ? running[running.length - 1] : ''; };
 
   host.define = function (path, factory) { defs.set(path, { factory: factory }); };
   entries.defineJson = function (p) { defs.set(p.path, { json: p.value }); };
@@ -481,11 +485,14 @@
       return module.exports;
     }
     cache.set(path, module);  // before running: a cycle sees the partial exports, as in Node
+    running.push(path);
     try {
       def.factory.call(module.exports, module, module.exports, makeRequire(path), path, dirname(path));
     } catch (e) {
       cache.delete(path);
       throw e;
+    } finally {
+      running.pop();
     }
     module.loaded = true;
     return module.exports;
