@@ -332,3 +332,16 @@ async def test_rejection_from_async_hook_is_reported(run_app: Any) -> None:
     assert "async boom" in err.error.message
     assert err.error.file == "pages/index/index.js" and err.error.line == 4
     assert err.where == "onLoad of pages/index/index (async)"
+
+
+async def test_page_requiring_a_component_file_keeps_both(run_app: Any) -> None:
+    """Page() and Component() count for the file that calls them: a page that requires its
+    component's file is still a page, and the component still a component."""
+    run = await run_app({
+        "pages/index/index.json": {"usingComponents": {"c": "/components/c/c"}},
+        "pages/index/index.js": "require('../../components/c/c.js');\n"
+                                "Page({onLoad: function () { console.log('page'); }});",
+        "components/c/c.js": "Component({attached: function () { console.log('component'); }});",
+    })
+    assert run.logs == ["page", "component"]
+    assert run.warnings == [] and run.errors == []
