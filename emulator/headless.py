@@ -8,6 +8,8 @@ by itself once the app is idle.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ EXIT_OK = 0
 EXIT_APP_ERROR = 1
 EXIT_USAGE = 2
 EXIT_TIMEOUT = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 @dataclass
@@ -118,15 +121,23 @@ class HeadlessPrinter:
 async def run_app(package: AppPackage, settings: Settings, *, timeout: float | None = None,
                   verbose: bool = False, page: str | None = None,
                   out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run the app until it is idle (or ``timeout`` seconds); return the exit status."""
+    """Run the app until it is idle, ``timeout`` seconds (a hard wall clock: JS running at
+    the deadline is interrupted) or Ctrl-C; return the exit status. The HAR is written
+    whatever the ending."""
     out = out or sys.stdout
     err = err or sys.stderr
     bus = EventBus()
     bus.subscribe(HeadlessPrinter(out, err, verbose))
     host = AppHost(package, settings, bus)
+    if timeout is not None:
+        host.runtime.deadline = time.monotonic() + timeout
     if not host.url_check:
         print("[warning] domain checks are OFF: requests are not verified against the "
               "app's domain lists, and certificates are not checked", file=err)
+    interrupted = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGINT, interrupted.set)
     try:
         path, _, query = (page or "").partition("?")
         try:
@@ -134,13 +145,25 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
         except EmulatorError as exc:
             print(f"[error] failed to load {package.root}: {exc}", file=err, flush=True)
             return EXIT_APP_ERROR
-        try:
-            await asyncio.wait_for(host.wait_idle(), timeout)
-        except asyncio.TimeoutError:
+        idle = asyncio.create_task(host.wait_idle(), name="wait-idle")
+        stop = asyncio.create_task(interrupted.wait(), name="wait-interrupt")
+        remaining = None if timeout is None else max(
+            (host.runtime.deadline or 0) - time.monotonic(), 0)
+        done, pending = await asyncio.wait({idle, stop}, timeout=remaining,
+                                           return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        if stop in done:
+            host.runtime.deadline = time.monotonic()  # no more JS, not even onHide
+            print("[interrupted] stopped by Ctrl-C", file=err, flush=True)
+            return EXIT_INTERRUPTED
+        if idle not in done:
             print(f"[timeout] the app was still busy after {timeout:g} s "
                   f"({len(host.runtime.timers)} timer(s) armed)", file=err, flush=True)
             return EXIT_TIMEOUT
     finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signal.SIGINT)
         await host.close()
         if settings.har is not None:
             flows = list(host.flows)

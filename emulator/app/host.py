@@ -341,6 +341,8 @@ class AppHost:
         if self._closed:
             return
         self._closed = True
+        # No timer fires while the rest closes (each await below is a loop turn).
+        self.runtime.timers.close()
         if self.started:
             self.runtime.enter("hide")
         self.requests.calls.cancel_all()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import logging
 import time
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TypeVar
 
-from emulator.errors import ScriptError
+from emulator.errors import ScriptError, ScriptTimeout
 from emulator.flows.bus import EventBus
 from emulator.flows.events import ConsoleMessage, UncaughtError, UncaughtErrorRepeated
 from emulator.runtime.engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, Engine
@@ -32,6 +33,8 @@ T = TypeVar("T")
 Handler = Callable[[int, Any], None]
 """A message handler: ``handler(call_id, args)``. It must not raise."""
 
+SLICE_SECONDS = 0.02  # JS work per loop turn before the loop gets its turn back
+SLICE_JOBS = 20_000  # promise jobs per pump, whatever their speed
 REPEAT_INTERVAL = 5.0  # s between reports of the same uncaught error happening again
 _MAX_REPEAT_KEYS = 1000
 
@@ -63,6 +66,11 @@ class _Repeat:
     published: int = 1
     last: float = 0.0
     handle: asyncio.TimerHandle | None = None
+
+
+def _nothing() -> None:
+    """An entry that runs no JS of its own: pumps jobs and drains the outbox."""
+    return None
 
 
 class WorkToken:
@@ -103,6 +111,13 @@ class Runtime:
         self._outbox: str | None = None  # what the last entry posted, returned with it
         self._idle = asyncio.Event()
         self._repeats: dict[tuple[Any, ...], _Repeat] = {}
+        # Budgets: JS's self-made work runs in slices; see _dispatch.
+        self.deadline: float | None = None  # time.monotonic() after which no JS runs
+        self._slice_end = 0.0
+        self._chain_start: float | None = None  # first yield of the current unbroken run
+        self._jobs_pending = False
+        self._resume: asyncio.Handle | None = None
+        self._halted = False
         self._load_prelude()
         self.register("console", self._on_console)
         self.register("error", self._on_error)
@@ -122,6 +137,9 @@ class Runtime:
                                                internal=True)
         self._drain_fn = self.engine.eval_file("<emulator>/entry", "__swan_host__.drain",
                                                internal=True)
+        self._last_callback_fn = self.engine.eval_file(
+            "<emulator>/entry", "(function () { return __swan_host__.lastCallback; })",
+            internal=True)
 
     def register(self, op: str, handler: Handler) -> None:
         """Route outbox messages with this ``op`` to ``handler``."""
@@ -177,31 +195,96 @@ class Runtime:
         if self._running:
             self._queue.append((action, strict))
             return None
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return None  # the run's time is up: no more JS
         self._running = True
+        now = time.monotonic()
+        self._slice_end = now + SLICE_SECONDS
+        finished = False
         try:
             result = self._step(action, strict)
-            while self._queue and not self._closed:
+            # The work JS made for itself (queued entries, promise jobs) runs on in this
+            # slice until its budget is spent; then the loop gets its turn (timers, I/O,
+            # the window, signals, --timeout) and the rest continues on the next turn.
+            while (self._queue or self._jobs_pending) and not self._closed:
+                if time.monotonic() >= self._slice_end:
+                    self._yield_slice()
+                    break
+                if self._jobs_pending:
+                    self._step(_nothing, False)
+                    continue
                 queued, queued_strict = self._queue.popleft()
                 try:
                     self._step(queued, queued_strict)
                 except ScriptError as exc:
                     self.report(exc, "")
+            else:
+                finished = True
         finally:
             self._running = False
+            if finished and self._resume is None:
+                self._chain_start = None  # JS went quiet: a chain of work ended
             self._check_idle()
         return result
 
+    def _yield_slice(self) -> None:
+        """Leave the rest of JS's self-made work for the next loop turn — unless it has kept
+        JS busy without a pause for longer than the script time limit: a runaway."""
+        now = time.monotonic()
+        if self._chain_start is None:
+            self._chain_start = now  # the first slice that could not finish its work
+        busy = now - self._chain_start
+        if busy > self.engine.time_limit:
+            self._runaway(busy)
+            return
+        if self._resume is None:
+            self._resume = self.loop.call_soon(self._continue)
+
+    def _continue(self) -> None:
+        self._resume = None
+        self._dispatch(_nothing, strict=False)
+
+    def _runaway(self, busy: float) -> None:
+        """Report a chain of work that never lets go, once, and stop the app."""
+        what = "promise jobs" if self._jobs_pending else f"{len(self._queue)} queued calls"
+        last = ""
+        with contextlib.suppress(ScriptError):
+            last = str(self.engine.call(self._last_callback_fn) or "")
+        where = f"; the last callback was {last}" if last else ""
+        error = ScriptTimeout(
+            f"runaway: a chain of work ({what}) kept JavaScript busy for {busy:.1f} s without "
+            f"a pause{where}; the app was stopped")
+        self.report(error, last)
+        self.halt()
+
+    def halt(self) -> None:
+        """Stop running the app's JS for good (a runaway): timers off, queue dropped, the
+        app counts as idle; the host stays usable and can close it as usual."""
+        self._halted = True
+        self._closed = True
+        self.timers.close()
+        self._queue.clear()
+        self._jobs_pending = False
+        if self._resume is not None:
+            self._resume.cancel()
+            self._resume = None
+        self._check_idle()
+
     def _step(self, action: Callable[[], T], strict: bool) -> T | None:
-        """One entry into JS, then its promise jobs, then its messages."""
+        """One entry into JS, then its promise jobs (within the slice's budget), then its
+        messages."""
         failure: ScriptError | None = None
         result: T | None = None
         self._outbox = None
+        if self.deadline is not None:
+            self.engine.limit_next(self.deadline - time.monotonic())
         try:
             result = action()
         except ScriptError as exc:
             failure = exc
         outbox, self._outbox = self._outbox, None
-        ran, errors = self.engine.pump_jobs()
+        ran, errors, self._jobs_pending = self.engine.pump_jobs(until=self._slice_end,
+                                                                max_jobs=SLICE_JOBS)
         for exc in errors:
             self.report(exc, "promise job")
         if outbox is not None:
@@ -318,10 +401,17 @@ class Runtime:
 
     @property
     def idle(self) -> bool:
-        """No timers armed, no host work running, nothing queued for JS."""
+        """No timers armed, no host work running, nothing queued for JS (no entries, no
+        promise jobs, no slice waiting for its turn)."""
         return self._closed or (
             not self._running and self._work == 0 and len(self.timers) == 0 and not self._queue
+            and not self._jobs_pending and self._resume is None
         )
+
+    @property
+    def halted(self) -> bool:
+        """Whether the app was stopped as a runaway."""
+        return self._halted
 
     def _check_idle(self) -> None:
         if self.idle:

@@ -7,13 +7,15 @@ name the app's files.
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
 import quickjs
 
 from emulator.errors import ScriptError, ScriptMemoryError, ScriptTimeout
 from emulator.runtime.callee import callee_at
-from emulator.runtime.sourcemap import SourceMap
+from emulator.runtime.sourcemap import SourceLocation, SourceMap
 
 DEFAULT_TIME_LIMIT = 5.0
 DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
@@ -38,6 +40,7 @@ class Engine:
         self._ctx.set_max_stack_size(_STACK_SIZE)
         # The limit stays on for the context's whole life; it restarts at each entry.
         self._ctx.set_time_limit(time_limit)
+        self._current_limit = time_limit
 
     def eval_file(self, file: str, source: str, *, header: str = "", footer: str = "",
                   internal: bool = False) -> Any:
@@ -63,18 +66,31 @@ class Engine:
         """Call a JS function with plain arguments (str, int, float, bool, None)."""
         return self._guarded(fn, *args)
 
-    def pump_jobs(self) -> tuple[int, list[ScriptError]]:
-        """Run every pending promise job; return how many ran and the errors that escaped
-        (interrupts)."""
+    def pump_jobs(self, *, until: float | None = None,
+                  max_jobs: int | None = None) -> tuple[int, list[ScriptError], bool]:
+        """Run pending promise jobs until none is left, ``until`` (time.monotonic()) has
+        passed or ``max_jobs`` ran; return how many ran, the errors that escaped
+        (interrupts), and whether jobs may be left."""
         errors: list[ScriptError] = []
         ran = 0
         while True:
+            if (max_jobs is not None and ran >= max_jobs) or \
+                    (until is not None and ran % 64 == 0 and ran and time.monotonic() >= until):
+                return ran, errors, True
             try:
                 if not self._guarded(self._ctx.execute_pending_job):
-                    return ran, errors
+                    return ran, errors, False
             except ScriptError as exc:
                 errors.append(exc)
             ran += 1
+
+    def limit_next(self, seconds: float | None) -> None:
+        """Cap the CPU time of the coming entries at ``seconds`` (a wall-clock deadline
+        drawing near); None restores the script time limit."""
+        limit = self.time_limit if seconds is None else max(min(seconds, self.time_limit), 0.001)
+        if limit != self._current_limit:
+            self._current_limit = limit
+            self._ctx.set_time_limit(limit)
 
     def gc(self) -> None:
         """Run the garbage collector."""
@@ -111,7 +127,11 @@ class Engine:
                 callee = callee_at(line, where.column) if line else None
                 if callee:
                     message = f"TypeError: {callee} is not a function"
-        if kind is ScriptTimeout:
+            if kind is ScriptTimeout:
+                where = self._loop_after(where)
+        if kind is ScriptTimeout and self._current_limit < self.time_limit:
+            message = "script was interrupted: the run's time is up (--timeout)"
+        elif kind is ScriptTimeout:
             message = (f"script ran longer than {self.time_limit:g} s and was interrupted "
                        "(time limit)")
         elif kind is ScriptMemoryError and "stack" in message.lower():
@@ -127,6 +147,27 @@ class Engine:
             stack=_app_frames(self.sources.rewrite(stack.rstrip())),
             raw=raw,
         )
+
+    def _loop_after(self, where: SourceLocation) -> SourceLocation:
+        """Where an interrupted script really was: the engine records positions at calls,
+        so a tight loop after a call is reported at the call. The first loop from there
+        on (within a few lines) is the likelier place."""
+        for offset in range(_LOOP_LOOKAHEAD):
+            at = SourceLocation(where.file, where.line + offset)
+            text = self.sources.source_line(at)
+            if text is None:
+                break
+            start = (where.column or 1) - 1 if offset == 0 else 0
+            m = _LOOP.search(text, start)
+            if m is None and offset == 0:
+                m = _LOOP.search(text)  # the loop may start before the reported column
+            if m is not None:
+                return SourceLocation(where.file, at.line, m.start() + 1)
+        return where
+
+
+_LOOP = re.compile(r"\b(?:while|for|do)\b\s*[({]")
+_LOOP_LOOKAHEAD = 30
 
 
 def _app_frames(stack: str) -> str:

@@ -82,8 +82,10 @@
   // Calls an app function; an exception is reported and swallowed, as the platform does.
   // The platform ignores what hooks and callbacks return, so a rejected promise from an
   // async one would vanish: it is reported too.
+  host.lastCallback = '';
   host.callUser = function (fn, thisArg, args, where) {
     if (typeof fn !== 'function') return undefined;
+    host.lastCallback = where + (fn.name ? ' (' + fn.name + ')' : '');
     try {
       const result = fn.apply(thisArg, args || []);
       if (result instanceof Promise) {
