@@ -14,7 +14,13 @@ from pathlib import Path
 
 from emulator import __version__
 from emulator.app.package import AppPackage, load_package
-from emulator.config import NETWORK_TYPES, Settings, check_version, load_settings
+from emulator.config import (
+    NETWORK_TYPES,
+    Settings,
+    check_ca_file,
+    check_version,
+    load_settings,
+)
 from emulator.errors import ConfigError, PackageError
 from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
 from emulator.net.hosts import parse_target
@@ -94,7 +100,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         parse_target(domain, target)
         settings.hosts[domain] = target
     if args.ca_file:
-        settings.ca_file = args.ca_file
+        settings.ca_file = check_ca_file(args.ca_file.resolve(), "--ca-file")
     if args.har:
         settings.har = args.har
     settings.choose_files.extend(args.choose_file)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,19 @@ def _expect(value: Any, kind: type | tuple[type, ...], what: str, source: str) -
     return value
 
 
+def check_ca_file(path: Path, what: str) -> Path:
+    """A CA bundle that exists and loads as PEM certificates; else a ConfigError naming
+    ``what`` (the settings key or the flag)."""
+    if not path.is_file():
+        raise ConfigError(f"{what}: {path} is not a file")
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=str(path))
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc.__class__.__name__
+        raise ConfigError(f"{what}: {path} holds no usable PEM certificate ({reason})") from None
+    return path
+
+
 def check_version(value: str, source: str) -> str:
     """Validate a base library version ``X.Y.Z``."""
     if not isinstance(value, str) or not _VERSION.match(value):
@@ -127,7 +141,11 @@ def parse_settings(data: Any, source: str) -> Settings:
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
     if data.get("caFile") is not None:
-        s.ca_file = Path(_expect(data["caFile"], str, '"caFile"', source))
+        # Relative to the settings file, not to wherever the command runs; checked now, so
+        # a bad one is a settings error and not a run whose every request fails.
+        path = Path(_expect(data["caFile"], str, '"caFile"', source))
+        s.ca_file = check_ca_file(path if path.is_absolute() else Path(source).parent / path,
+                                  f'{source}: "caFile"')
     if "baseVersion" in data:
         s.base_version = check_version(data["baseVersion"], source)
         s.sources["baseVersion"] = Path(source).name
