@@ -118,6 +118,7 @@ class Runtime:
         self._jobs_pending = False
         self._resume: asyncio.Handle | None = None
         self._halted = False
+        self._malformed_seen = False
         self._load_prelude()
         self.register("console", self._on_console)
         self.register("error", self._on_error)
@@ -186,8 +187,24 @@ class Runtime:
     def _call_entry(self, entry: str, text: str) -> Any:
         # JS answers "result\noutbox": both in one call (JSON text holds no raw newline).
         raw = self.engine.call(self._enter_fn, entry, text)
+        if not isinstance(raw, str):
+            self._malformed(repr(raw)[:200])
+            return None
         result, _, self._outbox = raw.partition("\n")
-        return json.loads(result) if result else None
+        try:
+            return json.loads(result) if result else None
+        except ValueError:
+            self._malformed(result[:200])
+            return None
+
+    def _malformed(self, text: str) -> None:
+        """What came out of JS is not what the bridge sent: say so once per run."""
+        log.error("malformed message from JS: %s", text)
+        if not self._malformed_seen:
+            self._malformed_seen = True
+            self.report(ScriptError(
+                "the bridge got a malformed message from JS (did the app replace a built-in "
+                f"the emulator relies on?): {text[:120]}"), "bridge")
 
     def _dispatch(self, action: Callable[[], T], *, strict: bool) -> T | None:
         if self._closed:
@@ -308,10 +325,24 @@ class Runtime:
         self._handle(raw)
 
     def _handle(self, raw: str) -> None:
-        """Hand each message of a drained outbox to its handler."""
+        """Hand each message of a drained outbox to its handler; a message that is not
+        [op, id, args] is reported, never raised."""
         if not raw:
             return
-        for op, call_id, args in json.loads(raw):
+        try:
+            messages = json.loads(raw)
+        except ValueError:
+            self._malformed(raw)
+            return
+        if not isinstance(messages, list):
+            self._malformed(raw)
+            return
+        for message in messages:
+            if not (isinstance(message, list) and len(message) == 3
+                    and isinstance(message[0], str) and isinstance(message[1], int)):
+                self._malformed(json.dumps(message)[:200])
+                continue
+            op, call_id, args = message
             handler = self._handlers.get(op)
             if handler is None:
                 log.error("no handler for message %r", op)

@@ -345,3 +345,21 @@ async def test_page_requiring_a_component_file_keeps_both(run_app: Any) -> None:
     })
     assert run.logs == ["page", "component"]
     assert run.warnings == [] and run.errors == []
+
+
+async def test_set_data_payloads_are_audited_and_capped(run_app: Any) -> None:
+    """Past 256 KB setData warns once per page (the devtools audit); past 8 MB the payload
+    does not cross to the host, while this.data still changes."""
+    run = await run_app({"pages/index/index.js": """
+        Page({onLoad: function () {
+            this.setData({a: 'x'.repeat(300 * 1024)});
+            this.setData({b: 'y'.repeat(300 * 1024)});
+            this.setData({c: 'z'.repeat(9 * 1024 * 1024)});
+            console.log('c kept', this.data.c.length);
+        }});
+    """})
+    sizes = [sorted(e.changes) for e in run.of(PageDataChanged)]
+    assert sizes == [["a"], ["b"]]
+    assert run.logs == [f"c kept {9 * 1024 * 1024}"]
+    assert len([w for w in run.warnings if "devtools audit" in w]) == 1
+    assert any("over the emulator's 8 MB cap" in w for w in run.warnings)

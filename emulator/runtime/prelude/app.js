@@ -29,7 +29,7 @@
   // ---- registration -------------------------------------------------------------------
   global.App = function (options) {
     if (options === null || typeof options !== 'object') throw new TypeError('App() expects an object');
-    if (app) { console.warn('App() was called more than once; the first call is kept'); return; }
+    if (app) { host.console.warn('App() was called more than once; the first call is kept'); return; }
     app = options;
     if (!('globalData' in app)) app.globalData = {};
   };
@@ -42,11 +42,11 @@
   function register(kind, options) {
     const file = host.currentModule();
     if (!file) {
-      console.warn(kind + '() was called outside a page or component file; ignored');
+      host.console.warn(kind + '() was called outside a page or component file; ignored');
       return;
     }
     if (registrations.has(file)) {
-      console.warn(kind + '() was called twice in ' + file + '; the first call is kept');
+      host.console.warn(kind + '() was called twice in ' + file + '; the first call is kept');
       return;
     }
     registrations.set(file, { kind: kind, options: options !== null && typeof options === 'object' ? options : {} });
@@ -85,12 +85,14 @@
     return v;
   }
 
+  const regexExec = Function.prototype.call.bind(RegExp.prototype.exec);
+
   // 'a.b[2].c' -> ['a', 'b', 2, 'c']
   function parsePath(path) {
     const keys = [];
     const re = /([^.[\]]+)|\[(\d+)\]/g;
     let m;
-    while ((m = re.exec(path)) !== null) keys.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+    while ((m = regexExec(re, path)) !== null) host.intrinsic.push(keys, m[2] !== undefined ? host.intrinsic.Number(m[2]) : m[1]);
     return keys;
   }
 
@@ -108,16 +110,27 @@
 
   function getPath(root, path) {
     let node = root;
-    for (const k of parsePath(path)) {
+    const keys = parsePath(path);
+    for (let i = 0; i < keys.length; i++) {
       if (node === null || node === undefined) return undefined;
-      node = node[k];
+      node = node[keys[i]];
     }
     return node;
   }
 
+  const $ = host.intrinsic;
+
   function snapshot(v) {
-    try { return JSON.parse(JSON.stringify(v === undefined ? null : v)); } catch (e) { return String(v); }
+    try { return $.parse(host.stringify(v === undefined ? null : v)); } catch (e) { return $.String(v); }
   }
+
+  // setData payloads as they cross to the view [view-layer.md: the devtools audit flags
+  // above 256 KB]: one warning per page past that; past MAX_SETDATA_BYTES the payload is
+  // not sent to the host at all (this.data still changes), so no app can hand the host a
+  // payload of any size.
+  const AUDIT_SETDATA_BYTES = 256 * 1024;
+  const MAX_SETDATA_BYTES = 8 * 1024 * 1024;
+  const auditWarned = new Set();
 
   const dataMethods = {
     setData: function (data, value, callback) {
@@ -125,11 +138,26 @@
       let cb = value;
       if (typeof data === 'string') { changes = {}; changes[data] = value; cb = callback; }
       if (changes === null || typeof changes !== 'object') {
-        console.error('setData expects an object');
+        host.console.error('setData expects an object');
         return;
       }
-      for (const k of Object.keys(changes)) setPath(this.data, k, changes[k]);
-      host.post('page.setData', this.__id__, { route: this.route || this.is, changes: snapshot(changes) });
+      const keys = $.keys(changes);
+      for (let i = 0; i < keys.length; i++) setPath(this.data, keys[i], changes[keys[i]]);
+      const route = this.route || this.is;
+      let text;
+      try { text = host.stringify(changes); } catch (e) { text = null; }
+      const size = text === null || text === undefined ? 0 : text.length;
+      if (size > MAX_SETDATA_BYTES) {
+        host.console.error('setData on ' + route + ': the payload is ' + (size / 1048576).toFixed(1) +
+          ' MB, over the emulator\'s ' + (MAX_SETDATA_BYTES / 1048576) + ' MB cap; this.data changed but the view was not sent it');
+      } else {
+        if (size > AUDIT_SETDATA_BYTES && !auditWarned.has(route)) {
+          auditWarned.add(route);
+          host.console.warn('setData on ' + route + ' sent ' + Math.round(size / 1024) +
+            ' KB at once; the devtools audit flags more than 256 KB per call');
+        }
+        host.post('page.setData', this.__id__, { route: route, changes: text ? $.parse(text) : snapshot(changes), size: size });
+      }
       if (typeof cb === 'function') {
         const self = this;
         host.later(function () { host.callUser(cb, self, [], 'setData callback'); });

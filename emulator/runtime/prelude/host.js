@@ -9,35 +9,98 @@
   const host = {};
   Object.defineProperty(global, '__swan_host__', { value: host });
 
+  // ---- intrinsics -------------------------------------------------------------------
+  // What the bridge needs of the built-ins, captured before any app code runs: an app
+  // that replaces JSON.stringify, Array.prototype.push or Function.prototype.apply, or
+  // sets Array.prototype.toJSON, changes what its own code sees, never what crosses the
+  // bridge or how the host runs its callbacks.
+  const uncurry = Function.prototype.call.bind(Function.prototype.bind, Function.prototype.call);
+  const $ = {
+    stringify: JSON.stringify,
+    parse: JSON.parse,
+    push: uncurry(Array.prototype.push),
+    slice: uncurry(Array.prototype.slice),
+    join: uncurry(Array.prototype.join),
+    indexOf: uncurry(Array.prototype.indexOf),
+    splice: uncurry(Array.prototype.splice),
+    shift: uncurry(Array.prototype.shift),
+    strIndexOf: uncurry(String.prototype.indexOf),
+    strSlice: uncurry(String.prototype.slice),
+    replace: uncurry(String.prototype.replace),
+    apply: uncurry(Function.prototype.apply),
+    then: uncurry(Promise.prototype.then),
+    resolve: Promise.resolve.bind(Promise),
+    Promise: Promise,
+    mapGet: uncurry(Map.prototype.get),
+    mapSet: uncurry(Map.prototype.set),
+    mapHas: uncurry(Map.prototype.has),
+    mapDelete: uncurry(Map.prototype.delete),
+    keys: Object.keys,
+    assign: Object.assign,
+    create: Object.create,
+    defineProperty: Object.defineProperty,
+    getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,
+    deleteProperty: Reflect.deleteProperty,
+    isArray: Array.isArray,
+    String: String,
+    Number: Number,
+    Error: Error,
+    ArrayBuffer: ArrayBuffer,
+    isView: ArrayBuffer.isView,
+    Uint8Array: Uint8Array,
+    toBase64: uncurry(Uint8Array.prototype.toBase64),
+    fromBase64: Uint8Array.fromBase64,
+    now: Date.now,
+  };
+  host.intrinsic = $;
+
+  // JSON.stringify calls any toJSON it finds, even one an app put on a built-in
+  // prototype: those are set aside while the bridge serialises its own messages.
+  const TO_JSON_PROTOTYPES = [Object.prototype, Array.prototype, String.prototype,
+    Number.prototype, Boolean.prototype];
+  host.stringify = function (value, replacer) {
+    let saved = null;
+    for (let i = 0; i < TO_JSON_PROTOTYPES.length; i++) {
+      const proto = TO_JSON_PROTOTYPES[i];
+      const d = $.getOwnPropertyDescriptor(proto, 'toJSON');
+      if (d && d.configurable && $.deleteProperty(proto, 'toJSON')) $.push(saved || (saved = []), [proto, d]);
+    }
+    try {
+      return $.stringify(value, replacer);
+    } finally {
+      if (saved) for (let i = 0; i < saved.length; i++) $.defineProperty(saved[i][0], 'toJSON', saved[i][1]);
+    }
+  };
+
   // ---- bridge -----------------------------------------------------------------------
   const outbox = [];
   let outboxHasBinary = false;
 
   host.post = function (op, id, args, hasBinary) {
-    outbox.push([op, id, args === undefined ? null : args]);
+    $.push(outbox, [op, id, args === undefined ? null : args]);
     if (hasBinary) outboxHasBinary = true;
   };
 
   function binaryReplacer(key, value) {
-    if (value instanceof ArrayBuffer) {
-      return { __bytes__: new Uint8Array(value).toBase64() };
+    if (value instanceof $.ArrayBuffer) {
+      return { __bytes__: $.toBase64(new $.Uint8Array(value)) };
     }
-    if (ArrayBuffer.isView(value)) {
-      return { __bytes__: new Uint8Array(value.buffer, value.byteOffset, value.byteLength).toBase64() };
+    if ($.isView(value)) {
+      return { __bytes__: $.toBase64(new $.Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
     }
     return value;
   }
 
   function binaryReviver(key, value) {
     if (value !== null && typeof value === 'object' && typeof value.__bytes__ === 'string') {
-      return Uint8Array.fromBase64(value.__bytes__).buffer;
+      return $.fromBase64(value.__bytes__).buffer;
     }
     return value;
   }
 
   host.fromWire = function (text) {
     if (text === null || text === undefined || text === '') return undefined;
-    return text.indexOf('"__bytes__"') >= 0 ? JSON.parse(text, binaryReviver) : JSON.parse(text);
+    return $.strIndexOf(text, '"__bytes__"') >= 0 ? $.parse(text, binaryReviver) : $.parse(text);
   };
 
   // Entry points Python may call, by name. `enter` is the one door into JS.
@@ -48,16 +111,16 @@
   // second call (JSON text never holds a raw newline).
   host.enter = function (name, payload) {
     const fn = entries[name];
-    if (!fn) throw new Error('unknown host entry: ' + name);
+    if (!fn) throw new $.Error('unknown host entry: ' + name);
     const result = fn(host.fromWire(payload));
     // join, not +: quickjs-ng makes a "rope" of a long concatenation, a string type the
     // Python binding cannot take back.
-    return [result === undefined ? '' : JSON.stringify(result), host.drain()].join('\n');
+    return $.join([result === undefined ? '' : host.stringify(result), host.drain()], '\n');
   };
 
   host.drain = function () {
     if (outbox.length === 0) return '';
-    const text = outboxHasBinary ? JSON.stringify(outbox, binaryReplacer) : JSON.stringify(outbox);
+    const text = outboxHasBinary ? host.stringify(outbox, binaryReplacer) : host.stringify(outbox);
     outbox.length = 0;
     outboxHasBinary = false;
     return text;
@@ -65,11 +128,11 @@
 
   // ---- errors and user callbacks --------------------------------------------------
   host.errorInfo = function (e) {
-    if (e instanceof Error) {
-      return { message: String(e.name || 'Error') + ': ' + String(e.message), stack: String(e.stack || '') };
+    if (e instanceof $.Error) {
+      return { message: $.String(e.name || 'Error') + ': ' + $.String(e.message), stack: $.String(e.stack || '') };
     }
     let text;
-    try { text = typeof e === 'string' ? e : JSON.stringify(e); } catch (_) { text = String(e); }
+    try { text = typeof e === 'string' ? e : host.stringify(e); } catch (_) { text = $.String(e); }
     return { message: 'Uncaught ' + text, stack: '' };
   };
 
@@ -82,14 +145,15 @@
   // Calls an app function; an exception is reported and swallowed, as the platform does.
   // The platform ignores what hooks and callbacks return, so a rejected promise from an
   // async one would vanish: it is reported too.
+  const unshift = Array.prototype.unshift;
   host.lastCallback = '';
   host.callUser = function (fn, thisArg, args, where) {
     if (typeof fn !== 'function') return undefined;
     host.lastCallback = where + (fn.name ? ' (' + fn.name + ')' : '');
     try {
-      const result = fn.apply(thisArg, args || []);
-      if (result instanceof Promise) {
-        result.then(undefined, function (e) { host.reportError(e, where + ' (async)'); });
+      const result = $.apply(fn, thisArg, args || []);
+      if (result instanceof $.Promise) {
+        $.then(result, undefined, function (e) { host.reportError(e, where + ' (async)'); });
       }
       return result;
     } catch (e) {
@@ -99,7 +163,7 @@
   };
 
   host.later = function (fn) {
-    Promise.resolve().then(fn);
+    $.then($.resolve(), fn);
   };
 
   // Steps: work the host runs as separate entries into JS, one after the other, like the
@@ -121,17 +185,17 @@
   // `queued`: the step is a new request (an API call such as navigateTo), not part of
   // the work of the running step, so it waits for everything already scheduled.
   host.step = function (fn, where, queued) {
-    (inStep && !queued ? front : steps).push({ fn: fn, where: where || '' });
+    $.push(inStep && !queued ? front : steps, { fn: fn, where: where || '' });
     requestStep();
   };
 
   entries.step = function () {
     stepPosted = false;
     if (front.length) {
-      steps.unshift.apply(steps, front);
+      $.apply(unshift, steps, front);
       front = [];
     }
-    const next = steps.shift();
+    const next = $.shift(steps);
     if (steps.length) requestStep();
     if (!next) return;
     inStep = true;
@@ -145,17 +209,19 @@
   };
 
   const ERR_FAILED_CODE = 1001;
+  const UNSUPPORTED = 'not supported by the emulator';
 
   // ---- API calls: exactly one of success/fail, then complete, always asynchronously --
-  const calls = new Map();
+  const calls = new Map();  // used through $.map*: an app cannot redirect them
   let nextCallId = 1;
 
   function finish(api, options, ok, res) {
     const cb = ok ? options.success : options.fail;
     // A failure nobody listens for would pass unseen; the devtools print these too.
     // (A stub's "not supported" has had its own warning.)
-    if (!ok && typeof cb !== 'function' && !/not supported by the emulator$/.test(String(res && res.errMsg))) {
-      console.warn('swan.' + api + ' failed: ' + (res && res.errMsg) + (res && res.errCode !== undefined ? ' (errCode ' + res.errCode + ')' : ''));
+    const msg = $.String(res && res.errMsg);
+    if (!ok && typeof cb !== 'function' && $.strSlice(msg, -UNSUPPORTED.length) !== UNSUPPORTED) {
+      host.console.warn('swan.' + api + ' failed: ' + msg + (res && res.errCode !== undefined ? ' (errCode ' + res.errCode + ')' : ''));
     }
     host.callUser(cb, options, [res], 'swan.' + api + (ok ? ' success' : ' fail') + ' callback');
     host.callUser(options.complete, options, [res], 'swan.' + api + ' complete callback');
@@ -174,7 +240,7 @@
   host.invoke = function (api, options, op, args, extra) {
     const id = nextCallId++;
     extra = extra || {};
-    calls.set(id, {
+    $.mapSet(calls, id, {
       api: api, options: host.options(options), transform: extra.transform,
       listeners: extra.listeners, aborted: false,
     });
@@ -184,11 +250,12 @@
 
   // Progress of a pending task; nothing after it settled or was aborted.
   entries.progress = function (p) {
-    const call = calls.get(p.id);
+    const call = $.mapGet(calls, p.id);
     if (!call || call.aborted || !call.listeners) return;
     const payload = p.res;
-    for (const fn of call.listeners.slice()) {
-      host.callUser(fn, undefined, [Object.assign({}, payload)], call.api + ' onProgressUpdate callback');
+    const list = $.slice(call.listeners);
+    for (let i = 0; i < list.length; i++) {
+      host.callUser(list[i], undefined, [$.assign({}, payload)], call.api + ' onProgressUpdate callback');
       if (call.aborted) return;  // abort() inside a callback stops the others
     }
   };
@@ -196,17 +263,17 @@
   // The app aborted call `id`: Python is told (it cancels the work and answers with a
   // fail); whatever answer comes, success can no longer reach the app.
   host.abort = function (id, op) {
-    const call = calls.get(id);
+    const call = $.mapGet(calls, id);
     if (!call || call.aborted) return;
     call.aborted = true;
     host.post(op, id, null);
   };
 
-  host.isPending = function (id) { return calls.has(id); };
+  host.isPending = function (id) { return $.mapHas(calls, id); };
 
   host.succeed = function (api, options, res) {
     const o = host.options(options);
-    const result = Object.assign({ errMsg: api + ':ok' }, res || {});
+    const result = $.assign({ errMsg: api + ':ok' }, res || {});
     host.later(function () { finish(api, o, true, result); });
   };
 
@@ -217,9 +284,9 @@
   };
 
   entries.settle = function (p) {
-    const call = calls.get(p.id);
+    const call = $.mapGet(calls, p.id);
     if (!call) return;
-    calls.delete(p.id);
+    $.mapDelete(calls, p.id);
     let ok = !!p.ok;
     let res = p.res;
     if (call.aborted && ok) {
@@ -227,7 +294,7 @@
       res = { errCode: ERR_FAILED_CODE, errMsg: call.api + ':fail abort' };
     }
     if (ok) {
-      res = Object.assign({ errMsg: call.api + ':ok' }, res || {});
+      res = $.assign({ errMsg: call.api + ':ok' }, res || {});
       if (call.transform) res = call.transform(res);
     }
     finish(call.api, call.options, ok, res);
@@ -237,18 +304,18 @@
   const listeners = Object.create(null);
   host.listen = function (name, fn) {
     if (typeof fn !== 'function') return;
-    (listeners[name] = listeners[name] || []).push(fn);
+    $.push(listeners[name] = listeners[name] || [], fn);
   };
   host.unlisten = function (name, fn) {
     const list = listeners[name];
     if (!list) return;
-    const i = fn === undefined ? -1 : list.indexOf(fn);
+    const i = fn === undefined ? -1 : $.indexOf(list, fn);
     if (fn === undefined) list.length = 0;
-    else if (i >= 0) list.splice(i, 1);
+    else if (i >= 0) $.splice(list, i, 1);
   };
   host.dispatch = function (name, payload) {
-    const list = (listeners[name] || []).slice();
-    for (const fn of list) host.callUser(fn, undefined, [payload], name + ' listener');
+    const list = $.slice(listeners[name] || []);
+    for (let i = 0; i < list.length; i++) host.callUser(list[i], undefined, [payload], name + ' listener');
   };
   entries.emit = function (p) {
     const hook = host.onEmit[p.name];
@@ -258,116 +325,139 @@
   host.onEmit = Object.create(null);
 
   // ---- console ----------------------------------------------------------------------
+  // One message is at most MAX_CONSOLE_CHARS characters: the rest is cut, and the message
+  // says how much (a debugging tool must not hand a window megabytes in one line).
+  const MAX_CONSOLE_CHARS = 64 * 1024;
+  const arrayFrom = Array.from;
+  const isFiniteNumber = Number.isFinite;
+  const mapEntries = uncurry(Map.prototype.entries);
+  const setValues = uncurry(Set.prototype.values);
+  const dateIso = uncurry(Date.prototype.toISOString);
+  const MapCtor = Map;
+  const SetCtor = Set;
+  const DateCtor = Date;
+
   function describe(v, ancestors, depth) {
     if (v === null) return null;
     switch (typeof v) {
       case 'undefined': return undefined;
       case 'function': return '[Function' + (v.name ? ': ' + v.name : '') + ']';
-      case 'bigint': return v.toString() + 'n';
-      case 'symbol': return v.toString();
-      case 'number': return Number.isFinite(v) ? v : String(v);
+      case 'bigint': return $.String(v) + 'n';
+      case 'symbol': return $.String(v);
+      case 'number': return isFiniteNumber(v) ? v : $.String(v);
       case 'object': break;
       default: return v;
     }
-    if (v instanceof Error) return host.errorInfo(v).message;
-    if (v instanceof ArrayBuffer) return '[ArrayBuffer ' + v.byteLength + ' bytes]';
-    if (ArrayBuffer.isView(v)) return '[' + v.constructor.name + ' ' + v.byteLength + ' bytes]';
-    if (v instanceof Date) return isNaN(v) ? 'Invalid Date' : v.toISOString();
-    if (ancestors.indexOf(v) >= 0) return '[Circular]';
-    if (depth > 20) return Array.isArray(v) ? '[Array]' : '[Object]';
-    ancestors.push(v);
+    if (v instanceof $.Error) return host.errorInfo(v).message;
+    if (v instanceof $.ArrayBuffer) return '[ArrayBuffer ' + v.byteLength + ' bytes]';
+    if ($.isView(v)) return '[' + v.constructor.name + ' ' + v.byteLength + ' bytes]';
+    if (v instanceof DateCtor) { try { return dateIso(v); } catch (e) { return 'Invalid Date'; } }
+    if ($.indexOf(ancestors, v) >= 0) return '[Circular]';
+    if (depth > 20) return $.isArray(v) ? '[Array]' : '[Object]';
+    $.push(ancestors, v);
     let out;
-    if (Array.isArray(v)) {
-      out = v.map(function (x) { const d = describe(x, ancestors, depth + 1); return d === undefined ? null : d; });
-    } else if (v instanceof Map) {
-      out = { '[Map]': describe(Array.from(v.entries()), ancestors, depth + 1) };
-    } else if (v instanceof Set) {
-      out = { '[Set]': describe(Array.from(v.values()), ancestors, depth + 1) };
+    if ($.isArray(v)) {
+      out = [];
+      for (let i = 0; i < v.length; i++) {
+        const d = describe(v[i], ancestors, depth + 1);
+        $.push(out, d === undefined ? null : d);
+      }
+    } else if (v instanceof MapCtor) {
+      out = { '[Map]': describe(arrayFrom(mapEntries(v)), ancestors, depth + 1) };
+    } else if (v instanceof SetCtor) {
+      out = { '[Set]': describe(arrayFrom(setValues(v)), ancestors, depth + 1) };
     } else {
       out = {};
-      for (const k of Object.keys(v)) {
-        const d = describe(v[k], ancestors, depth + 1);
-        if (d !== undefined) out[k] = d;
+      const keys = $.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const d = describe(v[keys[i]], ancestors, depth + 1);
+        if (d !== undefined) out[keys[i]] = d;
       }
     }
-    ancestors.pop();
+    ancestors.length -= 1;
     return out;
   }
 
   // How the devtools console prints one argument: strings bare, objects as compact JSON.
   host.formatValue = function (v) {
-    if (typeof v === 'string') return [v].join('');  // a flat copy: Python cannot take ropes
+    if (typeof v === 'string') return $.join([v], '');  // a flat copy: Python cannot take ropes
     if (v === undefined) return 'undefined';
-    if (v instanceof Error) return host.errorInfo(v).message + (v.stack ? '\n' + String(v.stack).replace(/\n$/, '') : '');
+    if (v instanceof $.Error) return host.errorInfo(v).message + (v.stack ? '\n' + $.replace($.String(v.stack), /\n$/, '') : '');
     const d = describe(v, [], 0);
-    return typeof d === 'string' ? d : JSON.stringify(d);
+    return typeof d === 'string' ? d : host.stringify(d);
   };
 
   function formatArgs(args) {
-    args = Array.prototype.slice.call(args);
+    args = $.slice(args);
     const parts = [];
-    if (typeof args[0] === 'string' && args.length > 1 && args[0].indexOf('%') >= 0) {
-      let rest = args.slice(1);
-      const head = args[0].replace(/%([sdifoOjc%])/g, function (m, c) {
+    if (typeof args[0] === 'string' && args.length > 1 && $.strIndexOf(args[0], '%') >= 0) {
+      const rest = $.slice(args, 1);
+      const head = $.replace(args[0], /%([sdifoOjc%])/g, function (m, c) {
         if (c === '%') return '%';
         if (rest.length === 0) return m;
-        const v = rest.shift();
+        const v = $.shift(rest);
         switch (c) {
           case 's': return typeof v === 'string' ? v : host.formatValue(v);
-          case 'd': case 'i': return String(parseInt(v, 10));
-          case 'f': return String(parseFloat(v));
+          case 'd': case 'i': return $.String(parseInt(v, 10));
+          case 'f': return $.String(parseFloat(v));
           case 'c': return '';
           default: return host.formatValue(v);
         }
       });
-      parts.push(head);
+      $.push(parts, head);
       args = rest;
     }
-    for (const a of args) parts.push(host.formatValue(a));
-    return parts.join(' ');
+    for (let i = 0; i < args.length; i++) $.push(parts, host.formatValue(args[i]));
+    return $.join(parts, ' ');
   }
 
-  function emitConsole(level, args, withStack) {
-    const msg = { level: level, text: formatArgs(args) };
-    if (withStack) msg.stack = String(new Error().stack || '');
+  function emitConsole(level, text, withStack) {
+    if (text.length > MAX_CONSOLE_CHARS) {
+      text = $.join([$.strSlice(text, 0, MAX_CONSOLE_CHARS), '… [', $.String(text.length - MAX_CONSOLE_CHARS),
+        ' more characters cut: the emulator keeps ', $.String(MAX_CONSOLE_CHARS), ' per message]'], '');
+    }
+    const msg = { level: level, text: text };
+    if (withStack) msg.stack = $.String(new $.Error().stack || '');
     host.post('console', 0, msg);
   }
 
-  const counters = Object.create(null);
-  const timersByLabel = Object.create(null);
+  const counters = $.create(null);
+  const timersByLabel = $.create(null);
   let groupIndent = '';
   const console_ = {
-    log: function () { emitConsole('log', [groupIndent + formatArgs(arguments)]); },
-    info: function () { emitConsole('info', [groupIndent + formatArgs(arguments)]); },
-    debug: function () { emitConsole('debug', [groupIndent + formatArgs(arguments)]); },
-    warn: function () { emitConsole('warn', [groupIndent + formatArgs(arguments)], true); },
-    error: function () { emitConsole('error', [groupIndent + formatArgs(arguments)], true); },
-    trace: function () { emitConsole('debug', ['Trace: ' + formatArgs(arguments)], true); },
+    log: function () { emitConsole('log', groupIndent + formatArgs(arguments)); },
+    info: function () { emitConsole('info', groupIndent + formatArgs(arguments)); },
+    debug: function () { emitConsole('debug', groupIndent + formatArgs(arguments)); },
+    warn: function () { emitConsole('warn', groupIndent + formatArgs(arguments), true); },
+    error: function () { emitConsole('error', groupIndent + formatArgs(arguments), true); },
+    trace: function () { emitConsole('debug', 'Trace: ' + formatArgs(arguments), true); },
     assert: function (cond) {
-      if (!cond) emitConsole('error', ['Assertion failed: ' + formatArgs(Array.prototype.slice.call(arguments, 1))], true);
+      if (!cond) emitConsole('error', 'Assertion failed: ' + formatArgs($.slice(arguments, 1)), true);
     },
-    table: function (data) { emitConsole('log', [groupIndent + host.formatValue(data)]); },
-    dir: function (v) { emitConsole('log', [groupIndent + host.formatValue(v)]); },
-    group: function () { if (arguments.length) console_.log.apply(null, arguments); groupIndent += '  '; },
-    groupEnd: function () { groupIndent = groupIndent.slice(2); },
+    table: function (data) { emitConsole('log', groupIndent + host.formatValue(data)); },
+    dir: function (v) { emitConsole('log', groupIndent + host.formatValue(v)); },
+    group: function () { if (arguments.length) $.apply(console_.log, null, arguments); groupIndent += '  '; },
+    groupEnd: function () { groupIndent = $.strSlice(groupIndent, 2); },
     count: function (label) {
-      label = label === undefined ? 'default' : String(label);
+      label = label === undefined ? 'default' : $.String(label);
       counters[label] = (counters[label] || 0) + 1;
       console_.log(label + ': ' + counters[label]);
     },
-    time: function (label) { timersByLabel[label === undefined ? 'default' : String(label)] = Date.now(); },
+    time: function (label) { timersByLabel[label === undefined ? 'default' : $.String(label)] = $.now(); },
     timeEnd: function (label) {
-      label = label === undefined ? 'default' : String(label);
+      label = label === undefined ? 'default' : $.String(label);
       if (!(label in timersByLabel)) return;
-      console_.log(label + ': ' + (Date.now() - timersByLabel[label]) + 'ms');
+      console_.log(label + ': ' + ($.now() - timersByLabel[label]) + 'ms');
       delete timersByLabel[label];
     },
   };
   console_.groupCollapsed = console_.group;
   global.console = console_;
+  // The host's own warnings go here even if the app replaces `console`.
+  host.console = console_;
 
   // ---- timers: scheduled on the asyncio loop by Python ------------------------------
-  const timers = new Map();
+  const timers = new Map();  // used through $.map*
   let nextTimerId = 1;
 
   function addTimer(fn, ms, args, repeat) {
@@ -376,26 +466,26 @@
       throw new TypeError('setTimeout/setInterval expects a function');
     }
     const id = nextTimerId++;
-    timers.set(id, { fn: fn, args: args, repeat: repeat });
-    let delay = Number(ms);
+    $.mapSet(timers, id, { fn: fn, args: args, repeat: repeat });
+    let delay = $.Number(ms);
     if (!(delay >= 0)) delay = 0;
     host.post('timer.set', id, { delay: delay, repeat: repeat });
     return id;
   }
 
   function clearTimer(id) {
-    if (timers.delete(id)) host.post('timer.clear', id, null);
+    if ($.mapDelete(timers, id)) host.post('timer.clear', id, null);
   }
 
-  global.setTimeout = function (fn, ms) { return addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), false); };
-  global.setInterval = function (fn, ms) { return addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), true); };
+  global.setTimeout = function (fn, ms) { return addTimer(fn, ms, $.slice(arguments, 2), false); };
+  global.setInterval = function (fn, ms) { return addTimer(fn, ms, $.slice(arguments, 2), true); };
   global.clearTimeout = clearTimer;
   global.clearInterval = clearTimer;
 
   entries.timer = function (id) {
-    const t = timers.get(id);
+    const t = $.mapGet(timers, id);
     if (!t) return;
-    if (!t.repeat) timers.delete(id);
+    if (!t.repeat) $.mapDelete(timers, id);
     host.callUser(t.fn, undefined, t.args, t.repeat ? 'setInterval callback' : 'setTimeout callback');
   };
 

@@ -37,7 +37,7 @@
   function warnOnce(label) {
     if (warned.has(label)) return;
     warned.add(label);
-    console.warn(label + ' is not supported by the emulator');
+    host.console.warn(label + ' is not supported by the emulator');
   }
   host.warnUnsupported = warnOnce;
 

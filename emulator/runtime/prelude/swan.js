@@ -41,11 +41,11 @@
   host.onInit = [];
 
   function clone(v) {
-    return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+    return v === undefined ? undefined : host.intrinsic.parse(host.stringify(v));
   }
 
   function entrySize(key, value) {
-    const text = JSON.stringify(value);
+    const text = host.stringify(value);
     return key.length + (text === undefined ? 0 : text.length);
   }
 
@@ -106,7 +106,7 @@
 
   function storageInfo() {
     return {
-      keys: Object.keys(state.storage),
+      keys: host.intrinsic.keys(state.storage),
       currentSize: Math.ceil(state.storageBytes / 1024),
       limitSize: Math.ceil(state.storageLimitBytes / 1024),
     };
@@ -118,7 +118,7 @@
   const SYNC_ERROR_SINCE = '3.140.1';
   host.syncFail = function (api, reason) {
     const err = new Error(api + ':fail ' + reason);
-    console.warn('swan.' + api + ' failed: ' + err.message);
+    host.console.warn('swan.' + api + ' failed: ' + err.message);
     return host.compareVersions(state.baseVersion, SYNC_ERROR_SINCE) >= 0 ? err : undefined;
   };
 
@@ -177,8 +177,9 @@
       const err = validate ? validate(o) : null;
       if (err) return host.fail(api, o, ERR_ARGS, err);
       const args = {};
-      for (const k of Object.keys(o)) {
-        if (typeof o[k] !== 'function') args[k] = o[k];
+      const keys = host.intrinsic.keys(o);
+      for (let i = 0; i < keys.length; i++) {
+        if (typeof o[keys[i]] !== 'function') args[keys[i]] = o[keys[i]];
       }
       host.invoke(api, o, 'ui', { kind: api, options: args });
     };
