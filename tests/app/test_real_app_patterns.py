@@ -1,5 +1,6 @@
 """Fixture apps that imitate what real builds do (tests/fixtures/apps/*/README.md): a
-uni-app mp-baidu build, a Taro 3 build, and a native app with real apps' habits."""
+uni-app mp-baidu build, a Taro 3 build, a nanachi (React) build, and a native app with
+real apps' habits."""
 
 from __future__ import annotations
 
@@ -66,6 +67,17 @@ async def test_taro_style_build_renders(tmp_path: Path) -> None:
             "[taro] onLoad {} isLogin=true transport=swan.request",
             '[taro] rendered {"nn":"view","cn":[{"nn":"#text","v":"hello"}]}',
         ]
+        assert run.errors == []
+    finally:
+        await run.host.close()
+
+
+async def test_react_style_components_bind_after_the_page_renders(tmp_path: Path) -> None:
+    """A component binding to its instance in a promise job from `attached` finds it: the
+    page's onLoad rendered first (nanachi's runtime relies on this order)."""
+    run = await start("react-style", tmp_path)
+    try:
+        assert run.logs == ['[Counter] bound, state {"n":10}']
         assert run.errors == []
     finally:
         await run.host.close()
