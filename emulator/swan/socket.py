@@ -1,22 +1,38 @@
 """``swan.connectSocket`` and SocketTask: the Python half (JS half: prelude/socket.js).
 
-Each socket is one ``websockets`` client connection. Events for the app (open, message,
-error, close) are queued per socket and delivered in one entry into JS per loop turn, in
-order; frames the app sends go out in the order it sent them.
+Each socket is one ``websockets`` client connection. Events for the app (the connect call's
+answer, open, message, error, close) are queued per socket and delivered in one entry into
+JS per loop turn, in order; frames the app sends go out in the order it sent them.
+
+What the library would otherwise decide on its own is ours:
+
+- Redirects: websockets follows a 3xx handshake answer by itself (to any host, port or IP,
+  none of it checked by the domain policy). We follow none: a 3xx fails the handshake, as
+  it does on the platform (RFC 6455 §4.1: any status other than 101 is a failed
+  handshake); the flow keeps the answer's headers and the status is in its error.
+- Frames: each message from the server is counted against :data:`MAX_FRAME_BYTES` as its
+  frames arrive (websockets checks every frame header against what is left), so a
+  too-large message is refused before its payload is read. A message over the cap, a text
+  message that is not UTF-8, or a frame that breaks the protocol fails the connection
+  (RFC 6455 §7.1.7, close codes §7.4.1: 1009, 1007, 1002): the app gets onError and then
+  onClose with that code and a reason in our words, and the TCP connection is closed at
+  once rather than left to a server that may never close it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 import time
 from collections.abc import Callable
 from typing import Any
 
-import websockets
+import websockets.exceptions as wse
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.protocol import State
 
 from emulator import __version__
@@ -34,6 +50,7 @@ from emulator.net.errors import (
     ERR_FAILED,
     Aborted,
     NetError,
+    ProtocolFailed,
     from_websockets,
 )
 from emulator.net.hosts import HostMap
@@ -46,8 +63,20 @@ log = logging.getLogger(__name__)
 
 MAX_SOCKETS = 5
 WRITE_BUFFER_HIGH = 64 * 1024
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# The largest message either way (choice): 16 MiB, the most Android's OkHttp queues for one
+# WebSocket (RealWebSocket.MAX_QUEUE_SIZE); it also leaves room in the JS heap (256 MB by
+# default) for the message's string or ArrayBuffer. Keep in step with prelude/socket.js.
+MAX_FRAME_BYTES = 16 * 1024 * 1024
+FRAME_LIMIT_TEXT = "16 MiB"
 ABNORMAL_CLOSURE = 1006
+# Received bytes queued for JS before they are delivered even in the middle of a burst.
+FLUSH_BYTES = 1024 * 1024
+# How long a connection we failed waits for the close frame to leave before it is cut.
+HANGUP_GRACE_S = 1.0
+
+R_TOO_BIG = f"message too big (limit {FRAME_LIMIT_TEXT})"
+R_NOT_UTF8 = "invalid UTF-8 in a text message"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _more_buffered(ws: ClientConnection) -> bool:
@@ -75,13 +104,92 @@ def _write_now(ws: ClientConnection, data: str | bytes) -> bool:
     return True
 
 
+def usv_text(text: str) -> str:
+    """``text`` as a WebSocket text frame can carry it: a lone surrogate (a JS string may
+    hold one) becomes U+FFFD, as a browser's ``send`` makes it (WebIDL USVString)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def too_big(payload: str | bytes) -> bool:
+    """Whether the payload is over :data:`MAX_FRAME_BYTES` on the wire (UTF-8 for text)."""
+    if isinstance(payload, bytes):
+        return len(payload) > MAX_FRAME_BYTES
+    # n code units are at most 3n bytes of UTF-8: encode only when that could be too many.
+    return 3 * len(payload) > MAX_FRAME_BYTES and len(payload.encode()) > MAX_FRAME_BYTES
+
+
+def _failure(ws: ClientConnection) -> BaseException | None:
+    """Why websockets failed the connection (RFC 6455 §7.1.7) on what it received: a
+    message over the cap, a text message that is not UTF-8, a frame breaking the protocol.
+    None for a clean close, a network drop or the app's own close."""
+    exc = getattr(ws.protocol, "parser_exc", None)
+    if exc is None or isinstance(exc, EOFError):
+        exc = ws.connection_exc
+    if isinstance(exc, (UnicodeDecodeError, wse.WebSocketException)):
+        return exc
+    return None
+
+
+def _failure_reason(exc: BaseException) -> str:
+    """The reason the app reads for a connection failed by :func:`_failure`."""
+    if isinstance(exc, UnicodeDecodeError):
+        return R_NOT_UTF8
+    if isinstance(exc, wse.PayloadTooBig) or type(exc).__name__ == "TooManyFragments":
+        return R_TOO_BIG
+    return from_websockets(exc).reason
+
+
+class _Connection(ClientConnection):
+    """websockets' client connection, hanging up as soon as it has failed the connection.
+
+    websockets sends the close frame and then waits up to ``close_timeout`` for the server
+    to close TCP (or forever, when nothing is reading or writing); RFC 6455 §7.1.7 lets the
+    endpoint that fails the connection close it itself, and a hostile server never will.
+    """
+
+    _hangup: asyncio.TimerHandle | None = None
+
+    def send_data(self) -> None:
+        """Write what the protocol has to send; after a failure, close the transport."""
+        super().send_data()
+        if self._hangup is None and _failure(self) is not None:
+            self.transport.close()  # after the close frame just written
+            self._hangup = self.loop.call_later(HANGUP_GRACE_S, self.transport.abort)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The transport is gone: no hang-up is needed any more."""
+        if self._hangup is not None:
+            self._hangup.cancel()
+        super().connection_lost(exc)
+
+
+class _NoRedirectConnect(ws_connect):
+    """websockets' ``connect`` that follows no redirect: a 3xx answer to the handshake is
+    raised as the InvalidStatus it is (websockets would otherwise connect to its Location
+    itself, past the domain policy and the network log)."""
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        """Never a redirect to follow: the exception itself."""
+        return exc
+
+
+def handshake_error(exc: BaseException) -> NetError:
+    """Our error for a failed opening handshake."""
+    if isinstance(exc, InvalidStatus) and 300 <= exc.response.status_code < 400:
+        return ProtocolFailed(f"handshake refused: HTTP {exc.response.status_code} "
+                              "(redirects are not followed)")
+    return from_websockets(exc)
+
+
 class SocketConnection:
     """One app socket: the websockets connection, its flow and its queue of app events."""
 
-    def __init__(self, service: SocketService, task_id: int, flow: SocketFlow) -> None:
+    def __init__(self, service: SocketService, task_id: int, flow: SocketFlow,
+                 call_id: int = 0) -> None:
         self.service = service
         self.task_id = task_id
         self.flow = flow
+        self.call_id = call_id  # the connectSocket call, answered once the handshake ends
         self.ws: ClientConnection | None = None
         self.closing_by_app = False
         self._sends: asyncio.Queue[tuple[int, str | bytes]] = asyncio.Queue()
@@ -101,6 +209,31 @@ class SocketConnection:
     def _event(self, kind: str, res: dict[str, Any]) -> None:
         self.service.queue_event(self.task_id, kind, res)
 
+    def _answer(self, error: NetError | None) -> None:
+        """Answer the connectSocket call (once), in line with the socket's other events."""
+        call_id, self.call_id = self.call_id, 0
+        if call_id:
+            self.service.queue_answer(self.task_id, call_id, error)
+
+    def _handshake_failed(self, exc: BaseException) -> None:
+        flow = self.flow
+        if isinstance(exc, asyncio.CancelledError):
+            error: NetError = Aborted()
+        else:
+            error = handshake_error(exc)
+            if isinstance(exc, InvalidStatus):
+                # The answer that refused the upgrade (a 3xx's Location too) stays on record.
+                flow.response_headers = list(exc.response.headers.raw_items())
+                log.info("socket %s: handshake answered HTTP %d, not followed", flow.url,
+                         exc.response.status_code)
+        flow.error = error
+        flow.state = SocketState.FAILED
+        flow.timings.done = time.time()
+        self.service.bus.publish(SocketFailed(flow=flow))
+        self._answer(error)
+        self._event("error", {"errMsg": error.reason})
+        self._event("close", {"code": ABNORMAL_CLOSURE, "reason": ""})
+
     async def _run(self, connect: Callable[[], Any]) -> None:
         flow = self.flow
         bus = self.service.bus
@@ -108,14 +241,7 @@ class SocketConnection:
             try:
                 self.ws = await connect()
             except BaseException as exc:  # everything a handshake can throw, translated
-                error = Aborted() if isinstance(exc, asyncio.CancelledError) else \
-                    from_websockets(exc)
-                flow.error = error
-                flow.state = SocketState.FAILED
-                flow.timings.done = time.time()
-                bus.publish(SocketFailed(flow=flow))
-                self._event("error", {"errMsg": error.reason})
-                self._event("close", {"code": ABNORMAL_CLOSURE, "reason": ""})
+                self._handshake_failed(exc)
                 return
             ws = self.ws
             flow.timings.first_byte = time.time()
@@ -127,17 +253,13 @@ class SocketConnection:
             header = {}
             for k, v in flow.response_headers:
                 header[k] = f"{header[k]}, {v}" if k in header else v
+            self._answer(None)
             self._event("open", {"header": header})
             writer = asyncio.create_task(self._write(ws), name=f"socket-{self.task_id}-send")
             try:
                 async for message in ws:
-                    frame = flow.add_frame("receive", message)
-                    bus.publish(SocketFrameEvent(flow=flow, frame=frame))
-                    data = message if isinstance(message, str) else wire_bytes(message)
-                    self._event("message", {"data": data})
-                    if not _more_buffered(ws):
-                        # The burst is over: deliver now rather than a loop turn later.
-                        self.service.flush()
+                    self._received(ws, message)
+                    del message  # not kept while the next one arrives (up to 16 MiB each)
             except ConnectionClosed:
                 pass
             finally:
@@ -148,11 +270,30 @@ class SocketConnection:
             if self._token is not None:
                 self._token.release()
 
+    def _received(self, ws: ClientConnection, message: str | bytes) -> None:
+        flow = self.flow
+        frame = flow.add_frame("receive", message)
+        self.service.bus.publish(SocketFrameEvent(flow=flow, frame=frame))
+        data = message if isinstance(message, str) else wire_bytes(message)
+        self.service.pending_bytes += frame.size
+        self._event("message", {"data": data})
+        if not _more_buffered(ws) or self.service.pending_bytes >= FLUSH_BYTES:
+            # The burst is over (or big): deliver now, not a loop turn later.
+            self.service.flush()
+
     def _closed(self, ws: ClientConnection) -> None:
         flow = self.flow
         protocol = ws.protocol
-        rcvd = protocol.close_rcvd
-        if rcvd is not None:
+        rcvd, sent = protocol.close_rcvd, protocol.close_sent
+        failure = _failure(ws)
+        if failure is not None and sent is not None:
+            # We failed the connection on what the server sent: the code we closed with
+            # (1009, 1007, 1002...) and a reason the app can act on, after an onError.
+            reason = _failure_reason(failure)
+            flow.close_code, flow.close_reason, flow.closed_by = sent.code, reason, "client"
+            log.info("socket %s: failed the connection (%d): %s", flow.url, sent.code, reason)
+            self._event("error", {"errMsg": reason})
+        elif rcvd is not None:
             # The code and reason the server's close frame carried.
             flow.close_code, flow.close_reason = rcvd.code, rcvd.reason
             flow.closed_by = "server" if protocol.close_rcvd_then_sent else "client"
@@ -227,6 +368,7 @@ class SocketService:
         self.app_key = app_key
         self.connections: dict[int, SocketConnection] = {}
         self._events: list[dict[str, Any]] = []
+        self.pending_bytes = 0  # bytes of received messages among the queued events
         self._flush_scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
         runtime.register("socket.connect", guarded(runtime, "connectSocket", self._on_connect))
@@ -236,11 +378,24 @@ class SocketService:
     # ---- app events, batched ------------------------------------------------------------
     def queue_event(self, task_id: int, kind: str, res: dict[str, Any]) -> None:
         """Queue an event for the app; one entry into JS per loop turn carries them all."""
-        self._events.append({"task": task_id, "type": kind, "res": res})
+        self._queue({"task": task_id, "type": kind, "res": res})
+
+    def _queue(self, event: dict[str, Any]) -> None:
+        self._events.append(event)
         if not self._flush_scheduled:
             self._flush_scheduled = True
             token = self.runtime.hold()
             self.runtime.loop.call_soon(self._flush, token)
+
+    def queue_answer(self, task_id: int, call_id: int, error: NetError | None) -> None:
+        """Queue the answer to connectSocket call ``call_id`` (success, or fail with
+        ``error``) among the socket's events, so the app hears it in order: success before
+        onOpen, fail before onError and onClose."""
+        event: dict[str, Any] = {"task": task_id, "type": "answer", "call": call_id,
+                                 "ok": error is None, "res": {}}
+        if error is not None:
+            event["res"] = {"errCode": error.code, "errMsg": f"connectSocket:fail {error.reason}"}
+        self._queue(event)
 
     def _flush(self, token: WorkToken) -> None:
         try:
@@ -252,6 +407,7 @@ class SocketService:
         """Deliver the queued events now (one entry into JS)."""
         self._flush_scheduled = False
         events, self._events = self._events, []
+        self.pending_bytes = 0
         if events:
             self.runtime.enter("socketEvents", events)
 
@@ -284,12 +440,12 @@ class SocketService:
             flow.state = SocketState.FAILED
             flow.timings.done = time.time()
             self.bus.publish(SocketFailed(flow=flow))
-            self.fail(call_id, "connectSocket", error.reason, error.code)
+            self.queue_answer(task_id, call_id, error)
             self.queue_event(task_id, "close", {"code": ABNORMAL_CLOSURE, "reason": ""})
             return
         target = self.hosts.target(verdict.host, "ws")
         flow.connected_to = str(target) if target else None
-        conn = SocketConnection(self, task_id, flow)
+        conn = SocketConnection(self, task_id, flow, call_id)
         self.connections[task_id] = conn
         protocols = [str(p) for p in args.get("protocols") or []]
         secure = url.lower().startswith("wss:")
@@ -302,23 +458,28 @@ class SocketService:
 
         def connect() -> Any:
             flow.timings.sent = time.time()
-            return websockets.connect(
+            return _NoRedirectConnect(
                 url, additional_headers=headers, subprotocols=protocols or None,  # type: ignore[arg-type]
-                open_timeout=self.timeout_s, max_size=MAX_MESSAGE_BYTES, proxy=None,
+                open_timeout=self.timeout_s, max_size=MAX_FRAME_BYTES, proxy=None,
+                create_connection=_Connection,
                 user_agent_header=f"swan-emulator/{__version__}", **kwargs)
 
+        # The call is answered when the handshake ends: success with the socket open, or
+        # fail (1001) with the reason, before onError and onClose.
         conn.start(connect)
-        self.runtime.settle(call_id, True, {})
 
     def _on_send(self, call_id: int, args: dict[str, Any]) -> None:
         conn = self.connections.get(int(args["task"]))
         data = args.get("data")
         payload: str | bytes | None = unwire_bytes(data)
         if payload is None and isinstance(data, str):
-            payload = data
+            payload = usv_text(data)
         if payload is None:
             self.fail(call_id, "send", "parameter error: data must be a string or an ArrayBuffer",
                       ERR_ARGS)
+            return
+        if too_big(payload):  # the JS side checks first; this is the safety net
+            self.fail(call_id, "send", R_TOO_BIG)
             return
         if conn is None or not conn.send(call_id, payload):
             self.fail(call_id, "send", "SocketTask.readyState is not OPEN")

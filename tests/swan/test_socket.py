@@ -50,7 +50,8 @@ def page(js: str) -> dict[str, Any]:
 
 
 async def test_task_methods_events_and_states(run_app: Any, demo_server: DemoServer) -> None:
-    """connect -> onOpen(header) -> send text/binary -> onMessage -> close -> onClose."""
+    """connect -> success (OPEN) -> onOpen(header) -> send text/binary -> onMessage -> close
+    -> onClose."""
     run = await run_app(page(f"""
         var t = swan.connectSocket({{url: '{WS}/echo', success: function (r) {{
             log('connect', r.errMsg, r.socketTaskId, t.readyState); }}}});
@@ -71,7 +72,7 @@ async def test_task_methods_events_and_states(run_app: Any, demo_server: DemoSer
     """), demo_server.settings())
     seq = lines(run)
     assert ["sync", "number", 0, 0, 1, 2, 3] in seq
-    assert ["connect", "connectSocket:ok", 1, 0] in seq
+    assert ["connect", "connectSocket:ok", 1, 1] in seq  # success once the socket is open
     assert ["open", 1, "object"] in seq
     assert ["sent", "send:ok"] in seq
     assert [s for s in seq if s[0] == "message"] == [["message", "hi"], ["message", [1, 2, 3]]]

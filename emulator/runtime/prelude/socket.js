@@ -9,6 +9,9 @@
   const FAILED = host.ERR_FAILED;
   const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
   const MULTIPLE_SINCE = '1.9.4';
+  // The largest message either way: 16 MiB (swan/socket.py MAX_FRAME_BYTES, keep in step).
+  const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+  const TOO_BIG = 'message too big (limit 16 MiB)';
   const tasks = [];  // in creation order
   const byId = new Map();
   let nextTaskId = 1;
@@ -87,9 +90,21 @@
   const TASK_WHERE = { open: 'SocketTask.onOpen', message: 'SocketTask.onMessage', error: 'SocketTask.onError', close: 'SocketTask.onClose' };
   const GLOBAL_WHERE = { open: 'swan.onSocketOpen', message: 'swan.onSocketMessage', error: 'swan.onSocketError', close: 'swan.onSocketClose' };
 
+  // The connectSocket call's answer, in line with the socket's events: success once the
+  // handshake is done (the socket OPEN, before onOpen), or fail before onError and onClose.
+  function answer(task, e) {
+    if (e.ok) {
+      if (task.readyState === CONNECTING) task.readyState = OPEN;
+    } else {
+      task.readyState = CLOSED;
+    }
+    host.entries.settle({ id: e.call, ok: e.ok, res: e.res });
+  }
+
   function dispatch(task, type, payload) {
     const isCurrent = current === task;
-    if (type === 'open') task.readyState = OPEN;
+    // (An app that closed the socket in connectSocket's success is CLOSING by now.)
+    if (type === 'open' && task.readyState === CONNECTING) task.readyState = OPEN;
     else if (type === 'close') finishClose(task);
     const own = task.__listeners__[type];
     if (own.length) emit(own, payload, TASK_WHERE[type]);
@@ -100,6 +115,7 @@
     for (const e of events) {
       const task = byId.get(e.task);
       if (!task) continue;
+      if (e.type === 'answer') { answer(task, e); continue; }
       if (e.type === 'close') byId.delete(e.task);
       dispatch(task, e.type, e.res);
     }
@@ -144,6 +160,13 @@
     const data = o.data;
     if (typeof data !== 'string' && !isBinary(data)) {
       host.fail(api, o, ARGS, 'parameter error: data must be a string or an ArrayBuffer');
+      return;
+    }
+    // n UTF-16 code units are at most 3n bytes of UTF-8: count only when that is too many.
+    const size = typeof data === 'string' ? (3 * data.length > MAX_FRAME_BYTES ? utf8Length(data) : 0)
+      : data.byteLength;
+    if (size > MAX_FRAME_BYTES) {
+      host.fail(api, o, FAILED, TOO_BIG);
       return;
     }
     const args = { task: task.socketTaskId, data: data };
