@@ -1,9 +1,16 @@
 """The network side of request/uploadFile/downloadFile: policy, caps, host mapping, TLS,
 redirects, timeouts and error mapping, every step recorded on a flow.
 
-:meth:`Network.exchange` is the one path an HTTP API call takes. It publishes
-``FlowStarted`` at once (a refused call is a flow too), then ``FlowResponse`` and
-``FlowFinished``, or ``FlowFailed``. Cancelling the calling task is an abort.
+:meth:`Network.start` then :meth:`Network.run` is the one path an HTTP API call takes.
+``start`` publishes ``FlowStarted`` at once (a refused call is a flow too); ``run`` then
+publishes ``FlowResponse`` and ``FlowFinished``, or ``FlowFailed``. Cancelling the calling
+task is an abort.
+
+Contract (the safety net under every step): a started flow ends exactly once, in
+``FlowFinished`` or ``FlowFailed``, whatever is raised on the way -- a library error, an
+``OSError`` of a file being written, ``MemoryError``, a bug. What nobody foresaw becomes
+the generic ``execution failed`` (its traceback in the emulator's log only); no exception
+text, host path or class name reaches the app.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import http.cookiejar
 import json
+import logging
 import ssl
 import sys
 import time
@@ -22,6 +30,7 @@ from typing import TypeVar
 import httpcore
 import httpx
 
+from emulator.errors import ConfigError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import FlowFailed, FlowFinished, FlowResponse, FlowStarted
 from emulator.flows.flow import (
@@ -32,19 +41,30 @@ from emulator.flows.flow import (
     HttpResponse,
     TransferFlow,
 )
+from emulator.net.bodies import (
+    ACCEPT_ENCODING,
+    RESPONSE_LIMIT,
+    BodyBudget,
+    read_body,
+    size_error,
+)
 from emulator.net.errors import (
     Aborted,
     BadRequest,
     NetError,
     PolicyRefused,
+    ProtocolFailed,
     Timeout,
+    TLSFailed,
     from_httpx,
     from_os_error,
     unexpected,
 )
 from emulator.net.hosts import HostMap, MappedNetworkBackend
 from emulator.net.limits import ConcurrencyLimiter
-from emulator.net.policy import DomainPolicy, ListName, Verdict, refusal
+from emulator.net.policy import DomainPolicy, ListName, Verdict, canonical_url, refusal
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -100,6 +120,7 @@ class Outgoing:
     stream: AsyncIterable[bytes] | None = None  # a streamed body (uploads)
     timeout: float = 60.0
     transfer: bool = False  # record as a TransferFlow (uploadFile, downloadFile)
+    max_body: int = RESPONSE_LIMIT  # the cap on a redirect hop's body (raw and decoded)
 
 
 Consumer = Callable[[HttpFlow, httpx.Response], Awaitable[T]]
@@ -132,6 +153,7 @@ class Network:
         self.policy = policy
         self.hosts = hosts
         self.limiter = limiter or ConcurrencyLimiter()
+        self.buffers = BodyBudget()  # response bodies held in memory, all calls together
         self._ssl_context = ssl_context
         self._default_headers = default_headers or {}
         self._clients: dict[bool, httpx.AsyncClient] = {}
@@ -141,7 +163,7 @@ class Network:
         """The httpx client (certificates checked or not), made on first use."""
         client = self._clients.get(verify)
         if client is None:
-            ctx = self._ssl_context(verify)
+            ctx = self._trust(verify)
             limits = httpx.Limits(max_connections=self.limiter.total,
                                   max_keepalive_connections=self.limiter.total)
             transport = httpx.AsyncHTTPTransport(verify=ctx, limits=limits)
@@ -156,11 +178,21 @@ class Network:
             )
             client = httpx.AsyncClient(
                 transport=transport, trust_env=False, follow_redirects=False, timeout=None,
-                headers=self._default_headers,
+                headers={"Accept-Encoding": ACCEPT_ENCODING, **self._default_headers},
                 cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
             )
             self._clients[verify] = client
         return client
+
+    def _trust(self, verify: bool) -> ssl.SSLContext:
+        """The TLS context; a CA file that cannot be loaded fails the call (1001), naming
+        the setting, not the host path (that goes to the emulator's log)."""
+        try:
+            return self._ssl_context(verify)
+        except (ConfigError, OSError, ssl.SSLError, ValueError) as exc:
+            log.warning("TLS trust store not usable: %s", exc)
+            raise TLSFailed("ssl handshake failed: the CA file (caFile) cannot be loaded"
+                            ) from None
 
     def reset_clients(self) -> None:
         """Forget the clients (their TLS trust may have changed); open connections of
@@ -179,7 +211,11 @@ class Network:
 
     # ---- one API call ---------------------------------------------------------------------
     def start(self, out: Outgoing) -> HttpFlow:
-        """Record the call: check the policy and publish FlowStarted (refused calls too)."""
+        """Record the call: check the policy and publish FlowStarted (refused calls too).
+
+        The URL is made canonical first (a host's trailing dot dropped), for the check and
+        the connection alike."""
+        out.url = canonical_url(out.url)
         verdict = self.policy.check(out.list_name, out.url)
         flow = self._new_flow(out, out.method, out.url, out.body, verdict)
         self.bus.publish(FlowStarted(flow=flow))
@@ -218,19 +254,21 @@ class Network:
         except Exception as exc:  # a bug: the flow still ends, the app still gets its fail
             raise self._fail(holder[0], unexpected(exc, out.api)) from None
         final = holder[0]
-        final.state = FlowState.DONE
-        final.timings.done = time.time()
-        self.bus.publish(FlowFinished(flow=final))
+        self._finish(final)
         return final, result
 
     def reject(self, flow: HttpFlow, error: NetError) -> None:
         """End a started call that will not be sent (a local check failed)."""
         self._fail(flow, error)
 
+    def end(self, flow: HttpFlow, error: NetError) -> None:
+        """End a flow with ``error`` unless it has ended already (the safety net: whatever
+        stopped a call, its flow ends once)."""
+        self._fail(flow, error)
+
     def abort_unstarted(self, flow: HttpFlow) -> None:
         """A call cancelled before it ran: its flow ends as aborted (if it has not ended)."""
-        if not flow.state.ended:
-            self._fail(flow, Aborted())
+        self._fail(flow, Aborted())
 
     def _new_flow(self, out: Outgoing, method: str, url: str, body: bytes | None,
                   verdict: Verdict, parent: HttpFlow | None = None) -> HttpFlow:
@@ -243,8 +281,17 @@ class Network:
         flow.connected_to = str(target) if target else None
         return flow
 
+    def _finish(self, flow: HttpFlow) -> None:
+        if flow.state.ended:
+            return  # exactly once
+        flow.state = FlowState.DONE
+        flow.timings.done = time.time()
+        self.bus.publish(FlowFinished(flow=flow))
+
     def _fail(self, flow: HttpFlow, error: NetError) -> NetError:
-        flow.error = error
+        if flow.state.ended:
+            return error  # exactly once: a flow that ended keeps how it ended
+        flow.error = error.detached()
         flow.state = FlowState.ABORTED if isinstance(error, Aborted) else FlowState.FAILED
         flow.timings.done = time.time()
         self.bus.publish(FlowFailed(flow=flow))
@@ -273,19 +320,19 @@ class Network:
                 location = response.headers.get("location")
                 if response.status_code not in _REDIRECT_CODES or not location:
                     return await consume(flow, response)
-                async for chunk in response.aiter_bytes():
+                # A hop's body is read (and logged) under the call's cap, as any body.
+                async for chunk in read_body(response, out.max_body, size_error(
+                        f"redirect response body exceeds {out.max_body // (1024 * 1024)} MB")):
                     flow.response.body.append(chunk)
             finally:
                 await response.aclose()
             # A redirect: this hop is done; the next one must pass the same policy.
-            next_url = url = str(response.url.join(location))
+            next_url = url = canonical_url(redirect_target(response.url, location))
             if response.status_code == 303 or (response.status_code in (301, 302)
                                                and method == "POST"):
                 method = "GET" if method != "HEAD" else method
                 body, stream = None, None
-            flow.state = FlowState.DONE
-            flow.timings.done = time.time()
-            self.bus.publish(FlowFinished(flow=flow))
+            self._finish(flow)
             verdict = self.policy.check(out.list_name, next_url)
             holder[0] = self._new_flow(out, method, next_url, body, verdict, parent=flow)
             holder[0].timings.sent = time.time()
@@ -296,3 +343,22 @@ class Network:
             if stream is not None:
                 raise NetError("cannot repeat a streamed body after a redirect")
         raise from_httpx(httpx.TooManyRedirects("too many redirects"))
+
+
+def redirect_target(base: httpx.URL, location: str) -> str:
+    """The absolute URL a redirect's ``Location`` names (RFC 9110 §10.2.2: a reference,
+    resolved against the request's URL).
+
+    A Location no URL can be made of is the server's fault, not the app's: a 1001
+    :class:`ProtocolFailed` that says so, never the 904 "parameter error" that blames the
+    app's arguments.
+    """
+    try:
+        target = base.join(location)
+        if not target.is_absolute_url or not target.host:
+            raise httpx.InvalidURL("no host")
+        return str(target)
+    except (httpx.InvalidURL, ValueError, UnicodeError, TypeError):
+        quoted = json.dumps(location[:200], ensure_ascii=False)
+        raise ProtocolFailed(f"bad redirect: the server sent an unusable Location {quoted}"
+                             ) from None

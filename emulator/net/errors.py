@@ -20,6 +20,7 @@ reaches it (the detail of an unforeseen exception goes to the emulator's log)::
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import ssl
@@ -45,6 +46,17 @@ class NetError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+    def detached(self) -> NetError:
+        """This error without its traceback or chained exceptions, to keep on a flow: a
+        traceback holds the frames it passed through and their locals -- a failed call's
+        body chunks, say -- alive for as long as the flow is kept (the network log keeps
+        100,000)."""
+        clone = copy.copy(self)
+        clone.__traceback__ = None
+        clone.__context__ = None
+        clone.__cause__ = None
+        return clone
 
 
 class BadRequest(NetError):

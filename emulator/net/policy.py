@@ -56,8 +56,36 @@ def _is_ip(host: str) -> bool:
 
 
 def normalize_host(host: str) -> str:
-    """Lower case, no trailing dot: the form hosts are compared in."""
-    return host.lower().rstrip(".")
+    """Lower case, without the one trailing dot of a fully qualified name: the form hosts
+    are compared in (``Good.Test.`` is ``good.test``; ``good.test..`` keeps a dot and is
+    no valid name)."""
+    host = host.lower()
+    return host[:-1] if host.endswith(".") else host
+
+
+_AUTHORITY = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)")
+_FQDN_DOT = re.compile(r"(?<=[^.])\.(?=(:[0-9]*)?$)")
+
+
+def canonical_url(url: str) -> str:
+    """The URL with its host's one trailing dot dropped (``https://good.test./`` is
+    ``https://good.test/``), and nothing else changed.
+
+    The policy ignores that dot (it compares :func:`normalize_host` forms), so the
+    connection must too: with the dot left in, the Host header, SNI and the certificate
+    check (RFC 6125 §6.4.1 names carry no trailing dot) would all see ``good.test.`` and
+    TLS would fail for a URL the policy let through. Used before both, for every hop.
+    """
+    if not isinstance(url, str):
+        return url
+    m = _AUTHORITY.match(url)
+    if not m or m.group(2).rpartition("@")[2].startswith("["):
+        return url
+    userinfo, at, hostport = m.group(2).rpartition("@")
+    fixed = _FQDN_DOT.sub("", hostport, count=1)
+    if fixed == hostport:
+        return url
+    return m.group(1) + userinfo + at + fixed + url[m.end():]
 
 
 @dataclass(frozen=True)
@@ -128,8 +156,9 @@ def host_problem(parsed: ParsedUrl) -> str | None:
         return R_LOCALHOST
     if parsed.host == FORBIDDEN_HOST:
         return R_OPENAPI
-    if not _HOST_CHARS.match(parsed.host):
-        return R_INVALID
+    if not _HOST_CHARS.match(parsed.host) or ".." in parsed.host \
+            or parsed.host.startswith(".") or parsed.host.endswith("."):
+        return R_INVALID  # RFC 1035 §2.3.1: no empty label
     return None
 
 

@@ -9,13 +9,21 @@ The app sees only virtual paths:
 Any other path, or one that escapes its folder (``..`` raw or percent-encoded, absolute
 host paths, backslashes, NUL, symlinks pointing out), is refused before anything is
 touched. Only the user folder is writable by the file system API.
+
+The user folder and the saved files share one budget, :data:`USER_SPACE_LIMIT` (10 MB):
+Baidu's "本地文件" page (smartprogram.baidu.com/docs/develop/function/file_system_local)
+gives 本地用户文件 10 MB per user and appId, counted together with 本地缓存文件 (saved
+files), and ``swan.saveFile`` says 本地文件存储的大小限制为 10M. Every write is checked
+before it is made (a download as its bytes arrive); over the budget the call fails with
+:data:`R_STORAGE_FULL` (choice: the wording WeChat's FileSystemManager documents for the
+same limit; Baidu documents none).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -26,7 +34,11 @@ from emulator.net.errors import ERR_ARGS, ERR_FAILED
 
 SCHEME = "bdfile://"
 USER_DATA_PATH = "bdfile://usr"
-MAX_PATH = 1024
+MAX_PATH = 1024  # characters of a virtual path
+NAME_MAX = 255  # bytes of one file name (Linux NAME_MAX; ENAMETOOLONG past it)
+HOST_PATH_MAX = 4000  # bytes of the host path (Linux PATH_MAX is 4096 with the NUL)
+USER_SPACE_LIMIT = 10 * 1024 * 1024
+R_STORAGE_FULL = "the maximum size of the file storage limit is exceeded"
 
 
 class Area(str, Enum):
@@ -45,6 +57,90 @@ class FileAccessError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.code = code
+
+
+class StorageFull(FileAccessError):
+    """A write would take the user folder and saved files past :data:`USER_SPACE_LIMIT`."""
+
+    def __init__(self) -> None:
+        super().__init__(R_STORAGE_FULL, ERR_FAILED)
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError as the app may read it: its errno's words in lower case ("no such file
+    or directory", "file name too long"), never the file names it carries (host paths)."""
+    if exc.errno is not None:
+        try:
+            return os.strerror(exc.errno).lower()
+        except ValueError:
+            pass
+    return "execution failed"
+
+
+def file_size(path: Path) -> int:
+    """The size of a regular file at ``path`` (not following a symlink), else 0."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return 0
+    return st.st_size if (st.st_mode & 0o170000) == 0o100000 else 0
+
+
+class UserSpace:
+    """Bytes used in the user folder and the saved files, against one limit.
+
+    Counted once by a walk, then kept up to date by each operation's change; a refusal is
+    confirmed by a fresh walk first (the folder may have changed behind the app's back),
+    so the count never refuses what fits. Downloads reserve what they have received so
+    far, so two at once cannot overrun it together.
+    """
+
+    def __init__(self, roots: Iterable[Path], limit: int = USER_SPACE_LIMIT) -> None:
+        self.roots = tuple(roots)
+        self.limit = limit
+        self._used: int | None = None
+        self._reserved = 0
+
+    def _walk(self) -> int:
+        total = 0
+        for root in self.roots:
+            for folder, _dirs, names in os.walk(root):
+                for name in names:
+                    total += file_size(Path(folder) / name)
+        return total
+
+    @property
+    def used(self) -> int:
+        """Bytes in regular files now (reservations not included)."""
+        if self._used is None:
+            self._used = self._walk()
+        return self._used
+
+    def check(self, grow: int) -> None:
+        """Raise :class:`StorageFull` unless ``grow`` more bytes fit."""
+        if grow <= 0 or self.used + self._reserved + grow <= self.limit:
+            return
+        self._used = self._walk()
+        if self._used + self._reserved + grow > self.limit:
+            raise StorageFull()
+
+    def changed(self, delta: int) -> None:
+        """An operation added (or removed) ``delta`` bytes."""
+        if self._used is not None:
+            self._used = max(0, self._used + delta)
+
+    def recount(self) -> None:
+        """Count again at the next check (after an operation whose change is not known)."""
+        self._used = None
+
+    def reserve(self, n: int) -> None:
+        """Hold ``n`` more bytes for a write under way; StorageFull when they do not fit."""
+        self.check(n)
+        self._reserved += n
+
+    def release(self, n: int) -> None:
+        """Give back a reservation (the write ended, either way)."""
+        self._reserved = max(0, self._reserved - n)
 
 
 @dataclass(frozen=True)
@@ -68,6 +164,7 @@ class AppFiles:
         self.sandbox = sandbox
         self._roots = {Area.TMP: sandbox.tmp, Area.USR: sandbox.usr, Area.STORE: sandbox.store}
         self._listeners: list[Callable[[tuple[str, ...]], None]] = []
+        self.space = UserSpace((sandbox.usr, sandbox.store))
 
     def on_change(self, listener: Callable[[tuple[str, ...]], None]) -> None:
         """Call ``listener(virtual_paths)`` after the host changes files."""
@@ -108,8 +205,13 @@ class AppFiles:
             if part in ("", ".", "..") or decoded in (".", "..") or "/" in decoded \
                     or "\\" in decoded or "\x00" in decoded or part in ("tmp_", "store_"):
                 raise _refuse(path, "path escapes the app folder")
+        for part in parts:
+            if len(part.encode("utf-8", "surrogatepass")) > NAME_MAX:
+                raise FileAccessError(f"file name too long {path!r}")
         base = self._roots[area]
         host = base.joinpath(*parts)
+        if len(os.fsencode(host)) > HOST_PATH_MAX:
+            raise FileAccessError(f"file name too long {path!r}")
         # Symlinks (made by hand or by an older tool) may not lead out of the folder.
         real_base = os.path.realpath(base)
         real = os.path.realpath(host)
@@ -148,6 +250,10 @@ class AppFiles:
         if not f.host.is_file():
             raise FileAccessError(f"no such file or directory {f.virtual!r}")
         return f
+
+    def counted(self, f: AppFile) -> bool:
+        """Whether the file's bytes count against the user space (user folder, saved)."""
+        return f.area is not Area.TMP
 
 
 def open_for_write(path: Path, append: bool = False) -> int:

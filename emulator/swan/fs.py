@@ -1,5 +1,12 @@
 """``swan.saveFile``, ``getSavedFileList``, ``removeSavedFile``, ``getFileInfo`` and the file
-system manager, inside the app's sandbox (paths checked by :class:`AppFiles`)."""
+system manager, inside the app's sandbox (paths checked by :class:`AppFiles`).
+
+Every write is checked against the user space (:class:`~emulator.swan.files.UserSpace`,
+10 MB for the user folder and saved files) before it is made. Whatever an operation
+raises, the call gets exactly one answer: a FileAccessError its reason, an OSError its
+errno's words with the virtual path (never a host path), anything else ``execution
+failed`` (traceback in the emulator's log).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +23,16 @@ from emulator.flows.bus import EventBus
 from emulator.flows.events import ConsoleMessage
 from emulator.net.errors import ERR_ARGS
 from emulator.runtime.bridge import Runtime, unwire_bytes, wire_bytes
-from emulator.swan.files import AppFiles, Area, FileAccessError, open_for_write
+from emulator.swan.calls import app_error, guarded
+from emulator.swan.files import (
+    USER_DATA_PATH,
+    AppFile,
+    AppFiles,
+    Area,
+    FileAccessError,
+    file_size,
+    open_for_write,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +86,14 @@ def _stats(path: Path) -> dict[str, Any]:
             "isFile": path.is_file()}
 
 
+def _parent(virtual: str) -> str | None:
+    """The folder above a user-folder path, up to ``bdfile://usr`` itself; None elsewhere."""
+    v = virtual.rstrip("/")
+    if not v.startswith(USER_DATA_PATH + "/"):
+        return None
+    return v.rsplit("/", 1)[0]
+
+
 class FileService:
     """Handles the file messages of one app."""
 
@@ -83,9 +107,10 @@ class FileService:
             "getFileInfo": self.file_info,
         }
         for op, fn in ops.items():
-            runtime.register(op, self._handler(op, fn))
-        runtime.register("fs", self._on_fs)
-        runtime.register("fs.sync", self._on_sync_write)
+            runtime.register(op, guarded(runtime, op, self._handler(op, fn)))
+        runtime.register("fs", guarded(runtime, "fs", self._on_fs,
+                                       name=lambda a: str((a or {}).get("method", "fs"))))
+        runtime.register("fs.sync", guarded(runtime, "fs.sync", self._on_sync_write))
         files.on_change(self.push)
         self._bus = bus
 
@@ -108,34 +133,54 @@ class FileService:
         entry: dict[str, Any] = {"path": virtual, "dir": path.is_dir(), "size": st.st_size,
                                  "mtime": int(st.st_mtime), "mode": st.st_mode}
         if path.is_file() and st.st_size <= MIRROR_FILE and st.st_size <= budget[0]:
-            budget[0] -= st.st_size
-            entry["data"] = base64.b64encode(path.read_bytes()).decode("ascii")
+            data = path.read_bytes()
+            budget[0] -= len(data)
+            entry["data"] = base64.b64encode(data).decode("ascii")
+            entry["size"] = len(data)
         return entry
 
+    def _state(self, virtual: str, entries: list[dict[str, Any]], removed: list[str],
+               budget: list[int]) -> AppFile | None:
+        """Add what the host has at ``virtual`` (or that it has nothing there)."""
+        try:
+            f = self.files.resolve(virtual)
+            if f.host.is_symlink() or not f.host.exists():
+                removed.append(f.virtual)
+                return None
+            entries.append(self._entry(f.virtual, f.host, budget))
+            return f
+        except (FileAccessError, OSError):
+            # Not a path the host can have: the mirror must not have it either.
+            removed.append(virtual)
+            return None
+
     def push(self, virtual: tuple[str, ...]) -> None:
-        """Send the current state of changed paths (with their folders) to the mirror."""
+        """Send the current state of changed paths (with their folders, up to the user
+        folder, and what is inside them) to the mirror: after this, the mirror has
+        exactly what the host has there, whatever the JS side had assumed."""
         entries: list[dict[str, Any]] = []
         removed: list[str] = []
         budget = [MIRROR_TOTAL]
+        seen: set[str] = set()
         for v in virtual:
-            try:
-                f = self.files.resolve(v)
-            except FileAccessError:
+            if not isinstance(v, str) or v in seen:
                 continue
-            if not f.host.exists():
-                removed.append(f.virtual)
-                continue
-            entries.append(self._entry(f.virtual, f.host, budget))
-            if f.host.is_dir():
-                for path in sorted(f.host.rglob("*")):
-                    if not path.is_symlink():
-                        entries.append(self._entry(self.files.virtual(f.area, path), path,
-                                                   budget))
-            parent = f.host.parent
-            while f.area is Area.USR and parent != self.files.root(Area.USR) and \
-                    self.files.root(Area.USR) in parent.parents:
-                entries.append(self._entry(self.files.virtual(Area.USR, parent), parent, budget))
-                parent = parent.parent
+            seen.add(v)
+            f = self._state(v, entries, removed, budget)
+            if f is not None and f.host.is_dir():
+                try:
+                    for path in sorted(f.host.rglob("*")):
+                        if not path.is_symlink():
+                            entries.append(self._entry(self.files.virtual(f.area, path), path,
+                                                       budget))
+                except OSError:
+                    log.warning("cannot list %s for the mirror", f.virtual)
+            # The folders above it (the JS side may have made them for a sync write).
+            parent = _parent(v)
+            while parent is not None and parent not in seen:
+                seen.add(parent)
+                self._state(parent, entries, removed, budget)
+                parent = _parent(parent)
         self.runtime.enter("fsSync", {"set": entries, "remove": removed})
 
     def _on_sync_write(self, _id: int, args: dict[str, Any]) -> None:
@@ -147,8 +192,8 @@ class FileService:
             if fn is None:
                 raise FileAccessError(f"{method} is not supported")
             fn(args)
-        except (FileAccessError, OSError) as exc:
-            reason = exc.reason if isinstance(exc, FileAccessError) else (exc.strerror or str(exc))
+        except Exception as exc:
+            reason = app_error(exc, f"{method}Sync").reason
             paths = [str(args[k]) for k in ("filePath", "dirPath", "destPath", "newPath",
                                             "oldPath") if isinstance(args.get(k), str)]
             self.push(tuple(paths))
@@ -164,13 +209,10 @@ class FileService:
     def _answer(self, api: str, call_id: int, fn: Callable[[], dict[str, Any]]) -> None:
         try:
             result = fn()
-        except FileAccessError as exc:
-            self.runtime.settle(call_id, False, {"errCode": exc.code,
-                                                 "errMsg": f"{api}:fail {exc.reason}"})
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.runtime.settle(call_id, False, {"errCode": 1001,
-                                                 "errMsg": f"{api}:fail {reason.lower()}"})
+        except Exception as exc:
+            error = app_error(exc, api).detached()  # no cycle through the traceback
+            self.runtime.settle(call_id, False, {"errCode": error.code,
+                                                 "errMsg": f"{api}:fail {error.reason}"})
         else:
             self.runtime.settle(call_id, True, result)
 
@@ -191,10 +233,25 @@ class FileService:
             raise FileAccessError(f"not a temp file {src.virtual!r}")
         name = "store_" + src.host.name.removeprefix("tmp_")
         dest = self.files.root(Area.STORE) / name
-        shutil.move(src.host, dest)
         saved = self.files.virtual(Area.STORE, dest)
-        self.files.changed(src.virtual, saved)
+        self._move(src, AppFile(saved, Area.STORE, dest))
         return {"savedFilePath": saved}
+
+    def _move(self, src: AppFile, dest: AppFile) -> None:
+        """Move a file into the user space (counted against it), replacing ``dest``."""
+        if dest.host.is_dir():
+            raise FileAccessError(f"illegal operation on a directory {dest.virtual!r}")
+        size = file_size(src.host)
+        old = file_size(dest.host)
+        grow = (0 if self.files.counted(src) else size) - old
+        self.files.space.check(grow)
+        try:
+            shutil.move(src.host, dest.host)
+        except OSError:
+            self.files.space.recount()
+            raise
+        self.files.space.changed(grow)
+        self.files.changed(src.virtual, dest.virtual)
 
     def saved_file_list(self, _args: dict[str, Any]) -> dict[str, Any]:
         """Every saved file with its size and creation time (seconds)."""
@@ -210,7 +267,9 @@ class FileService:
         f = self.files.existing_file(args.get("filePath"))
         if f.area is not Area.STORE:
             raise FileAccessError(f"not a saved file {f.virtual!r}")
+        size = file_size(f.host)
         f.host.unlink()
+        self.files.space.changed(-size)
         self.files.changed(f.virtual)
         return {}
 
@@ -257,11 +316,20 @@ class FileService:
             raise FileAccessError(f"no such file or directory, open {f.virtual!r}")
         if f.host.is_dir():
             raise FileAccessError(f"illegal operation on a directory, open {f.virtual!r}")
-        fd = open_for_write(f.host, append=append)
+        grow = len(data) if append else len(data) - file_size(f.host)
+        self.files.space.check(grow)
         try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
+            fd = open_for_write(f.host, append=append)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+        except OSError:
+            self.files.space.recount()
+            raise
+        self.files.space.changed(grow)
         self.files.changed(f.virtual)
         return {}
 
@@ -275,7 +343,18 @@ class FileService:
     def fs_copyFile(self, args: dict[str, Any]) -> dict[str, Any]:
         src = self.files.existing_file(args.get("srcPath"))
         dest = self.files.writable(args.get("destPath"))
-        shutil.copyfile(src.host, dest.host, follow_symlinks=False)
+        if dest.host.is_dir():
+            raise FileAccessError(f"illegal operation on a directory {dest.virtual!r}")
+        if dest.host == src.host:
+            return {}
+        grow = file_size(src.host) - file_size(dest.host)
+        self.files.space.check(grow)
+        try:
+            shutil.copyfile(src.host, dest.host, follow_symlinks=False)
+        except OSError:
+            self.files.space.recount()
+            raise
+        self.files.space.changed(grow)
         self.files.changed(dest.virtual)
         return {}
 
@@ -284,7 +363,13 @@ class FileService:
         dest = self.files.writable(args.get("newPath"))
         if not src.host.exists():
             raise FileAccessError(f"no such file or directory {src.virtual!r}")
-        os.replace(src.host, dest.host)
+        replaced = file_size(dest.host)
+        try:
+            os.replace(src.host, dest.host)
+        except OSError:
+            self.files.space.recount()
+            raise
+        self.files.space.changed(-replaced)
         self.files.changed(src.virtual, dest.virtual)
         return {}
 
@@ -307,10 +392,13 @@ class FileService:
         f = self.files.writable(args.get("dirPath"))
         if not f.host.is_dir():
             raise FileAccessError(f"no such directory {f.virtual!r}")
-        if args.get("recursive"):
-            shutil.rmtree(f.host)
-        else:
-            f.host.rmdir()
+        try:
+            if args.get("recursive"):
+                shutil.rmtree(f.host)
+            else:
+                f.host.rmdir()
+        finally:
+            self.files.space.recount()
         self.files.changed(f.virtual)
         return {}
 
@@ -320,7 +408,9 @@ class FileService:
             raise FileAccessError(f"operation not permitted, unlink a directory {f.virtual!r}")
         if not f.host.exists() and not f.host.is_symlink():
             raise FileAccessError(f"no such file or directory {f.virtual!r}")
+        size = file_size(f.host)
         f.host.unlink()
+        self.files.space.changed(-size)
         self.files.changed(f.virtual)
         return {}
 
@@ -344,8 +434,7 @@ class FileService:
         if args.get("filePath"):
             src = self.files.existing_file(args.get("tempFilePath"))
             dest = self.files.writable(args["filePath"])
-            shutil.move(src.host, dest.host)
-            self.files.changed(src.virtual, dest.virtual)
+            self._move(src, dest)
             return {"savedFilePath": dest.virtual}
         return self.save_file(args)
 

@@ -1,4 +1,9 @@
-"""``swan.request``: the Python half (the JS half is runtime/prelude/network.js)."""
+"""``swan.request``: the Python half (the JS half is runtime/prelude/network.js).
+
+The response body is read under :data:`MAX_RESPONSE_BYTES`, raw and decoded bytes each
+counted as they arrive (:func:`emulator.net.bodies.read_body`), and the whole answer is
+built inside the exchange: whatever fails, the flow and the app's fail say the same.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,16 @@ from typing import Any
 import httpx
 
 from emulator.flows.flow import HttpFlow
+from emulator.net import bodies
+from emulator.net.bodies import RESPONSE_LIMIT, size_error
 from emulator.net.client import Network, Outgoing
-from emulator.net.errors import SizeLimitExceeded
 from emulator.runtime.bridge import Runtime, unwire_bytes, wire_bytes
-from emulator.swan.calls import TaskCalls, guarded
+from emulator.swan.calls import TaskCalls, app_error, guarded
 
 log = logging.getLogger(__name__)
 
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+MAX_RESPONSE_BYTES = RESPONSE_LIMIT
+R_TOO_LARGE = f"response body exceeds {MAX_RESPONSE_BYTES // (1024 * 1024)} MB"
 
 
 def referer(app_key: str | None) -> str:
@@ -67,38 +74,58 @@ class RequestService:
             url=str(args["url"]), headers=request_headers(args.get("header") or {}, self.app_key),
             body=body, timeout=self.timeout_s,
         )
-        flow = self.network.start(out)
         as_bytes = args.get("responseType") == "arraybuffer"
-        self.calls.start("request", call_id, self._run(flow, out, as_bytes),
-                         on_cancel=lambda: self.network.abort_unstarted(flow))
+        flow = self.network.start(out)
+        try:
+            self.calls.start("request", call_id, self._run(flow, out, as_bytes),
+                             on_cancel=lambda: self.network.abort_unstarted(flow),
+                             on_error=lambda error: self.network.end(flow, error))
+        except BaseException as exc:  # the flow exists: it ends, whatever happened
+            self.network.end(flow, app_error(exc, "request"))
+            raise
 
     async def _run(self, flow: HttpFlow, out: Outgoing, as_bytes: bool) -> dict[str, Any]:
-        async def read(flow: HttpFlow, response: httpx.Response) -> bytes:
-            assert flow.response is not None
-            data = bytearray()
-            async for chunk in response.aiter_bytes():
-                flow.response.body.append(chunk)
-                data += chunk
-                if len(data) > MAX_RESPONSE_BYTES:
-                    raise SizeLimitExceeded(
-                        f"response body exceeds {MAX_RESPONSE_BYTES // (1024 * 1024)} MB")
-            return bytes(data)
-
-        final, data = await self.network.run(flow, out, read)
-        header, cookies = response_header(final)
-        assert final.response is not None
-        payload: Any
-        if as_bytes:
-            payload = wire_bytes(data)
-        else:
-            encoding = _charset(header) or "utf-8"
+        async def read(final: HttpFlow, response: httpx.Response) -> dict[str, Any]:
+            assert final.response is not None
+            # Chunks in a list, joined once: a growing bytearray over-allocates and
+            # copies as it grows, holding up to twice the body while it is read.
+            chunks: list[bytes] = []
+            held = 0
+            budget = self.network.buffers
             try:
-                payload = data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8")
-                                      else encoding, errors="replace")
-            except LookupError:
-                payload = data.decode("utf-8", errors="replace")
-        return {"statusCode": final.response.status, "header": header, "cookies": cookies,
-                "data": payload}
+                async for chunk in bodies.read_body(response, MAX_RESPONSE_BYTES,
+                                                    size_error(R_TOO_LARGE)):
+                    budget.take(len(chunk))
+                    held += len(chunk)
+                    chunks.append(chunk)
+                    final.response.body.append(chunk)
+                data = b"".join(chunks)
+                chunks.clear()
+                return answer(final, data, as_bytes)
+            finally:
+                budget.give(held)
+
+        _final, result = await self.network.run(flow, out, read)
+        return result
+
+
+def answer(final: HttpFlow, data: bytes, as_bytes: bool) -> dict[str, Any]:
+    """The success object for the app: status, headers, cookies and the body (a string in
+    the response's charset, or bytes for ``responseType: 'arraybuffer'``)."""
+    header, cookies = response_header(final)
+    assert final.response is not None
+    payload: Any
+    if as_bytes:
+        payload = wire_bytes(data)
+    else:
+        encoding = _charset(header) or "utf-8"
+        try:
+            payload = data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8")
+                                  else encoding, errors="replace")
+        except LookupError:
+            payload = data.decode("utf-8", errors="replace")
+    return {"statusCode": final.response.status, "header": header, "cookies": cookies,
+            "data": payload}
 
 
 def _charset(header: dict[str, str]) -> str | None:

@@ -1,13 +1,21 @@
 """``swan.uploadFile`` and ``swan.downloadFile``: streamed from and to the sandbox, with
-progress for the app (one callback per percent at most) and for observers (coalesced)."""
+progress for the app (one callback per percent at most) and for observers (coalesced).
+
+Caps as the bytes flow: a download's body (raw and decoded, each) stops at
+``limits.downloadBytes`` (10 MB), and under the user folder also at the user space
+(10 MB shared with saved files); an upload's file at ``limits.uploadBytes`` before a byte
+is sent, and the server's answer to it at :data:`UPLOAD_RESPONSE_LIMIT`. Once its flow is
+started, whatever a transfer raises ends that flow once and fails the call once.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import os
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,17 +27,29 @@ from emulator.config import Limits
 from emulator.flows.bus import EventBus
 from emulator.flows.events import TransferProgress
 from emulator.flows.flow import TransferFlow
+from emulator.net import bodies
+from emulator.net.bodies import RESPONSE_LIMIT, size_error
 from emulator.net.client import Network, Outgoing
-from emulator.net.errors import ERR_FAILED, SizeLimitExceeded
+from emulator.net.errors import NetError, SizeLimitExceeded
 from emulator.runtime.bridge import Runtime
-from emulator.swan.calls import TaskCalls, guarded
-from emulator.swan.files import AppFiles, FileAccessError, open_for_write
+from emulator.swan.calls import TaskCalls, app_error, guarded
+from emulator.swan.files import (
+    AppFile,
+    AppFiles,
+    FileAccessError,
+    file_size,
+    open_for_write,
+    os_reason,
+)
 from emulator.swan.request import request_headers
 
 EVENT_INTERVAL = 0.05  # observers get at most ~20 progress events per second per transfer
 UNKNOWN_LENGTH_INTERVAL = 0.1  # app callbacks while the size is unknown
 MAX_CHUNK = 64 * 1024
 MIN_CHUNK = 1024
+# Choice: uploadFile's response (the server's answer to the upload) has request's cap.
+UPLOAD_RESPONSE_LIMIT = RESPONSE_LIMIT
+R_UPLOAD_RESPONSE = f"response body exceeds {UPLOAD_RESPONSE_LIMIT // (1024 * 1024)} MB"
 
 
 def _mb(n: int) -> str:
@@ -175,17 +195,35 @@ class TransferService:
         return Progress(self.runtime, self.network.bus, call_id, flow,
                         "totalBytesWritten", "totalBytesExpectedToWrite")
 
-    def _refuse(self, api: str, call_id: int, exc: FileAccessError) -> None:
-        self.runtime.settle(call_id, False, {"errCode": exc.code,
-                                             "errMsg": f"{api}:fail {exc.reason}"})
+    def _begin(self, api: str, call_id: int, flow: TransferFlow,
+               work: Callable[[], Coroutine[Any, Any, dict[str, Any]]]) -> None:
+        """Run a started transfer; whatever goes wrong from here on ends its flow once."""
+        try:
+            self._call_of_flow[flow.id] = call_id
+
+            def ended(error: NetError) -> None:
+                self._call_of_flow.pop(flow.id, None)
+                self.network.end(flow, error)
+
+            self.calls.start(api, call_id, self._forget_after(flow, work),
+                             on_cancel=lambda: self.network.abort_unstarted(flow),
+                             on_error=ended)
+        except BaseException as exc:
+            self._call_of_flow.pop(flow.id, None)
+            self.network.end(flow, app_error(exc, api))
+            raise
+
+    async def _forget_after(self, flow: TransferFlow,
+                            work: Callable[[], Coroutine[Any, Any, dict[str, Any]]]
+                            ) -> dict[str, Any]:
+        try:
+            return await work()
+        finally:
+            self._call_of_flow.pop(flow.id, None)
 
     # ---- upload ---------------------------------------------------------------------------
     def _on_upload(self, call_id: int, args: dict[str, Any]) -> None:
-        try:
-            source = self.files.existing_file(args.get("filePath"))
-        except FileAccessError as exc:
-            self._refuse("uploadFile", call_id, exc)
-            return
+        source = self.files.existing_file(args.get("filePath"))
         body = Multipart.build(dict(args.get("formData") or {}), str(args["name"]),
                                source.host, source.host.name)
         headers = request_headers(args.get("header") or {}, self.app_key)
@@ -195,107 +233,207 @@ class TransferService:
                        url=str(args["url"]), headers=headers, body=body.head,
                        timeout=self.timeouts_ms["uploadFile"] / 1000, transfer=True)
         flow = self.network.start(out)
-        assert isinstance(flow, TransferFlow)
-        flow.file = source.virtual
-        flow.bytes_expected = body.length
-        if body.file_size > self.limits.upload_bytes:
-            # Refused before a byte is sent.
-            self.network.reject(flow, SizeLimitExceeded(
-                f"file size exceeds limit ({_mb(body.file_size)} > "
-                f"{_mb(self.limits.upload_bytes)})"))
-            self.runtime.settle(call_id, False, {
-                "errCode": ERR_FAILED, "errMsg": f"uploadFile:fail {flow.error_message}"})
-            return
-        progress = self._progress(call_id, flow, upload=True)
-        out.stream = body.stream(progress)
-        self._call_of_flow[flow.id] = call_id
-        self.calls.start("uploadFile", call_id, self._upload(flow, out, progress),
-                         on_cancel=lambda: self.network.abort_unstarted(flow))
+        try:
+            assert isinstance(flow, TransferFlow)
+            flow.file = source.virtual
+            flow.bytes_expected = body.length
+            if body.file_size > self.limits.upload_bytes:
+                # Refused before a byte is sent.
+                raise SizeLimitExceeded(f"file size exceeds limit ({_mb(body.file_size)} > "
+                                        f"{_mb(self.limits.upload_bytes)})")
+            progress = self._progress(call_id, flow, upload=True)
+            out.stream = body.stream(progress)
+        except BaseException as exc:
+            self.network.end(flow, app_error(exc, "uploadFile"))
+            raise
+        self._begin("uploadFile", call_id, flow, lambda: self._upload(flow, out, progress))
 
     async def _upload(self, flow: TransferFlow, out: Outgoing,
                       progress: Progress) -> dict[str, Any]:
-        async def read(final: Any, response: httpx.Response) -> bytes:
-            data = bytearray()
-            async for chunk in response.aiter_bytes():
-                final.response.body.append(chunk)
-                data += chunk
-            return bytes(data)
+        async def read(final: Any, response: httpx.Response) -> dict[str, Any]:
+            chunks: list[bytes] = []  # joined once (see request.py)
+            held = 0
+            budget = self.network.buffers
+            try:
+                async for chunk in bodies.read_body(response, UPLOAD_RESPONSE_LIMIT,
+                                                    size_error(R_UPLOAD_RESPONSE)):
+                    budget.take(len(chunk))
+                    held += len(chunk)
+                    chunks.append(chunk)
+                    final.response.body.append(chunk)
+                data = b"".join(chunks)
+                chunks.clear()
+                progress.finish()
+                return {"statusCode": final.response.status,
+                        "data": data.decode("utf-8", errors="replace")}
+            finally:
+                budget.give(held)
 
-        final, data = await self.network.run(flow, out, read)
-        progress.finish()
-        assert final.response is not None
-        return {"statusCode": final.response.status,
-                "data": data.decode("utf-8", errors="replace")}
+        _final, result = await self.network.run(flow, out, read)
+        return result
 
     # ---- download -------------------------------------------------------------------------
     def _on_download(self, call_id: int, args: dict[str, Any]) -> None:
         target = None
-        try:
-            if args.get("filePath") is not None:
-                target = self.files.writable(args["filePath"])
-        except FileAccessError as exc:
-            self._refuse("downloadFile", call_id, exc)
-            return
+        if args.get("filePath") is not None:
+            target = self.files.writable(args["filePath"])
+            if target.host.is_dir():
+                raise FileAccessError(f"illegal operation on a directory {target.virtual!r}")
         headers = request_headers(args.get("header") or {}, self.app_key)
         out = Outgoing(api="downloadFile", list_name="downloadFile", method="GET",
                        url=str(args["url"]), headers=headers,
-                       timeout=self.timeouts_ms["downloadFile"] / 1000, transfer=True)
+                       timeout=self.timeouts_ms["downloadFile"] / 1000, transfer=True,
+                       max_body=self.limits.download_bytes)
         flow = self.network.start(out)
-        assert isinstance(flow, TransferFlow)
-        progress = self._progress(call_id, flow, upload=False)
-        self._call_of_flow[flow.id] = call_id
-        self.calls.start("downloadFile", call_id,
-                         self._download(flow, out, progress, target, str(args["url"])),
-                         on_cancel=lambda: self.network.abort_unstarted(flow))
+        try:
+            assert isinstance(flow, TransferFlow)
+            progress = self._progress(call_id, flow, upload=False)
+            download = Download(self.files, target, self.limits.download_bytes,
+                                str(args["url"]))
+        except BaseException as exc:
+            self.network.end(flow, app_error(exc, "downloadFile"))
+            raise
+        self._begin("downloadFile", call_id, flow,
+                    lambda: self._download(flow, out, progress, download))
 
     async def _download(self, flow: TransferFlow, out: Outgoing, progress: Progress,
-                        target: Any, url: str) -> dict[str, Any]:
-        limit = self.limits.download_bytes
-        partial: list[Path] = []
-
-        async def save(final: Any, response: httpx.Response) -> str:
+                        download: Download) -> dict[str, Any]:
+        async def save(final: Any, response: httpx.Response) -> dict[str, Any]:
             length = response.headers.get("content-length")
-            encoded = response.headers.get("content-encoding", "identity") != "identity"
+            encoded = bool(bodies.codings(response)) and \
+                bodies.codings(response) != ["identity"]
             expected = int(length) if length and length.isdigit() and not encoded else 0
-            if expected > limit:
-                raise SizeLimitExceeded(f"file size exceeds limit ({_mb(expected)} > {_mb(limit)})")
-            if target is not None:
-                dest = target
-                dest.host.parent.mkdir(parents=True, exist_ok=True)
-                self.files.resolve(dest.virtual)  # folders made: still inside the sandbox
-            else:
-                dest = self.files.new_temp(_suffix(url, response.headers.get("content-type")))
+            dest = download.open(response, expected)
             final.file = dest.virtual
-            part = dest.host.with_name(f".{dest.host.name}.part-{secrets.token_hex(4)}")
-            partial.append(part)
-            fd = open_for_write(part)
-            written = 0
             progress.update(0, expected)
-            try:
-                async for chunk in response.aiter_bytes():
-                    written += len(chunk)
-                    if written > limit:
-                        raise SizeLimitExceeded(
-                            f"file size exceeds limit (more than {_mb(limit)} received)")
-                    os.write(fd, chunk)
-                    final.response.body.append(chunk)
-                    progress.update(written, expected)
-            finally:
-                os.close(fd)
-            os.replace(part, dest.host)
-            partial.clear()
-            self.files.changed(dest.virtual)
-            return dest.virtual
+            written = 0
+            async for chunk in bodies.read_body(response, download.limit, download.too_large):
+                written += len(chunk)
+                download.write(chunk)
+                final.response.body.append(chunk)
+                progress.update(written, expected)
+            download.commit()
+            progress.finish()
+            key = "filePath" if download.target is not None else "tempFilePath"
+            return {key: dest.virtual, "statusCode": final.response.status}
 
         try:
-            final, virtual = await self.network.run(flow, out, save)
+            _final, result = await self.network.run(flow, out, save)
         finally:
-            for part in partial:  # failed, aborted or timed out: no half file is left
-                part.unlink(missing_ok=True)
-        progress.finish()
-        assert final.response is not None
-        key = "filePath" if target is not None else "tempFilePath"
-        return {key: virtual, "statusCode": final.response.status}
+            download.discard()  # failed, aborted or timed out: no half file is left
+        return result
+
+
+class Download:
+    """Where a download goes, step by step: :meth:`open` a partial file next to the
+    destination, :meth:`write` each chunk (counted against the user space when the
+    destination is under the user folder), :meth:`commit` it into place, or
+    :meth:`discard` it. File errors come out as NetError naming the virtual path only."""
+
+    def __init__(self, files: AppFiles, target: AppFile | None, limit: int, url: str) -> None:
+        self.files = files
+        self.target = target
+        self.limit = limit
+        self.url = url
+        self.dest: AppFile | None = None
+        self._part: Path | None = None
+        self._fd: int | None = None
+        self._written = 0
+        self._old = 0  # bytes of the file being replaced (freed when this one lands)
+        self._held = 0  # user space reserved so far
+
+    def too_large(self, what: str) -> NetError:
+        """The error for a body over the limit (``what`` as :func:`bodies.read_body`)."""
+        if what == "declared":
+            return SizeLimitExceeded(f"file size exceeds limit (more than {_mb(self.limit)})")
+        return SizeLimitExceeded(f"file size exceeds limit (more than {_mb(self.limit)} "
+                                 "received)")
+
+    def open(self, response: httpx.Response, expected: int) -> AppFile:
+        """Pick the destination and open its partial file."""
+        if expected > self.limit:
+            raise SizeLimitExceeded(f"file size exceeds limit ({_mb(expected)} > "
+                                    f"{_mb(self.limit)})")
+        try:
+            if self.target is not None:
+                dest = self.target
+                dest.host.parent.mkdir(parents=True, exist_ok=True)
+                self.files.resolve(dest.virtual)  # folders made: still inside the sandbox
+                if dest.host.is_dir():
+                    raise FileAccessError(f"illegal operation on a directory {dest.virtual!r}")
+                self._old = file_size(dest.host)
+                self._grow(expected)
+            else:
+                dest = self.files.new_temp(_suffix(self.url,
+                                                   response.headers.get("content-type")))
+            self.dest = dest
+            # A name of our own, short whatever the destination's length (NAME_MAX).
+            self._part = dest.host.parent / f".download-{secrets.token_hex(8)}.part"
+            self._fd = open_for_write(self._part)
+        except (FileAccessError, OSError) as exc:
+            raise self._error(exc) from None
+        return dest
+
+    def write(self, chunk: bytes) -> None:
+        """Write one chunk to the partial file."""
+        assert self._fd is not None
+        try:
+            self._grow(self._written + len(chunk))
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(self._fd, view):]
+        except (FileAccessError, OSError) as exc:
+            raise self._error(exc) from None
+        self._written += len(chunk)
+
+    def commit(self) -> None:
+        """Move the complete file into place; the mirror hears of it."""
+        assert self._fd is not None and self._part is not None and self.dest is not None
+        try:
+            os.close(self._fd)
+            self._fd = None
+            os.replace(self._part, self.dest.host)
+        except OSError as exc:
+            raise self._error(exc) from None
+        self._part = None
+        if self.target is not None:
+            self.files.space.release(self._held)
+            self._held = 0
+            self.files.space.changed(self._written - self._old)
+        self.files.changed(self.dest.virtual)
+
+    def discard(self) -> None:
+        """Remove what a download that did not complete left (nothing after a commit)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        if self._part is not None:
+            with contextlib.suppress(OSError):
+                self._part.unlink(missing_ok=True)
+            self._part = None
+        if self._held:
+            self.files.space.release(self._held)
+            self._held = 0
+
+    def _grow(self, total: int) -> None:
+        """Reserve user space for ``total`` bytes of the destination (less what the file
+        it replaces frees); StorageFull when they do not fit."""
+        if self.target is None:
+            return
+        want = max(0, total - self._old)
+        if want > self._held:
+            self.files.space.reserve(want - self._held)
+            self._held = want
+
+    def _error(self, exc: FileAccessError | OSError) -> NetError:
+        if isinstance(exc, FileAccessError):
+            error = NetError(exc.reason)
+            error.code = exc.code
+            return error
+        where = self.dest.virtual if self.dest is not None else (
+            self.target.virtual if self.target is not None else "")
+        return NetError(f"{os_reason(exc)} {where!r}" if where else os_reason(exc))
 
 
 def _suffix(url: str, content_type: str | None) -> str:

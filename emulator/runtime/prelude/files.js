@@ -73,13 +73,27 @@
   let mirrorTotal = 0;
   const MIRROR_FILE = 1024 * 1024;
   const MIRROR_TOTAL = 32 * 1024 * 1024;
+  // The user folder and saved files share 10 MB (emulator/swan/files.py USER_SPACE_LIMIT,
+  // where the platform's page is cited): sync writes are checked here, against the
+  // mirror's sizes, so one over it fails at once instead of "succeeding" for the host to
+  // refuse.
+  const USER_SPACE_LIMIT = 10 * 1024 * 1024;
+  const STORAGE_FULL = 'the maximum size of the file storage limit is exceeded';
+  let userBytes = 0;
+
+  function counted(path, e) {
+    return !!e && !e.dir && (path.startsWith('bdfile://usr/') || path.startsWith('bdfile://store_'));
+  }
 
   function mirrorSet(e) {
     const old = mirror.get(e.path);
     if (old && old.data) mirrorTotal -= old.data.length;
+    if (counted(e.path, old)) userBytes -= old.size;
     const data = typeof e.data === 'string' ? Uint8Array.fromBase64(e.data) : (e.bytes || null);
     if (data) mirrorTotal += data.length;
-    mirror.set(e.path, { dir: !!e.dir, size: e.size, mtime: e.mtime, mode: e.mode || 0, data: data });
+    const entry = { dir: !!e.dir, size: e.size, mtime: e.mtime, mode: e.mode || 0, data: data };
+    mirror.set(e.path, entry);
+    if (counted(e.path, entry)) userBytes += entry.size;
   }
 
   function mirrorRemove(path) {
@@ -87,6 +101,7 @@
       if (key === path || key.startsWith(path + '/')) {
         const e = mirror.get(key);
         if (e.data) mirrorTotal -= e.data.length;
+        if (counted(key, e)) userBytes -= e.size;
         mirror.delete(key);
       }
     }
@@ -95,6 +110,7 @@
   host.onInit.push(function (p) {
     mirror.clear();
     mirrorTotal = 0;
+    userBytes = 0;
     for (const e of p.files || []) mirrorSet(e);
   });
   host.entries.fsSync = function (p) {
@@ -104,8 +120,12 @@
 
   // The same rules as the host's (emulator/swan/files.py): only the app's own paths, no
   // way out. Symlinks are the host's to check; it puts the mirror right if it refuses.
+  const MAX_PATH = 1024;  // characters of a virtual path (files.py MAX_PATH)
+  const NAME_MAX = 255;  // UTF-8 bytes of one name (files.py NAME_MAX)
+
   function pathError(path, write) {
     if (typeof path !== 'string' || path === '') return 'parameter error: invalid path ' + JSON.stringify(path);
+    if (path.length > MAX_PATH) return 'permission denied, path too long';
     if (/[\x00-\x1f\\]/.test(path)) return 'permission denied, invalid character in path';
     if (!path.startsWith('bdfile://')) return 'permission denied, not an app path (expected bdfile://...)';
     const rest = path.slice(9);
@@ -125,6 +145,9 @@
           decoded.indexOf('/') >= 0 || decoded.indexOf('\\') >= 0 || part === 'tmp_' || part === 'store_') {
         return 'permission denied, path escapes the app folder';
       }
+    }
+    for (const part of parts) {
+      if (part.length > NAME_MAX / 3 && utf8Encode(part).length > NAME_MAX) return 'file name too long ' + JSON.stringify(path);
     }
     if (write && !(rest.startsWith('usr/') && parts.length)) {
       return 'permission denied, only bdfile://usr is writable: ' + JSON.stringify(path);
@@ -224,6 +247,10 @@
 
   function fail(api, reason) { throw new Error(api + 'Sync:fail ' + reason); }
 
+  function needSpace(api, grow) {
+    if (grow > 0 && userBytes + grow > USER_SPACE_LIMIT) fail(api, STORAGE_FULL);
+  }
+
   function need(api, path, write) {
     const err = pathError(path, write);
     if (err) fail(api, err);
@@ -287,6 +314,8 @@
       if (mirror.has(p) && mirror.get(p).dir) fail('writeFile', 'illegal operation on a directory, open ' + JSON.stringify(filePath));
       let bytes;
       try { bytes = toBytes(data, encoding); } catch (e) { fail('writeFile', e.message); }
+      const old = mirror.get(p);
+      needSpace('writeFile', bytes.length - (old ? old.size : 0));
       putFile(p, bytes);
       writeThrough('writeFile', { filePath: p }, bytes);
     },
@@ -295,6 +324,8 @@
       need('appendFile', filePath, true);
       let bytes;
       try { bytes = toBytes(data, encoding); } catch (e) { fail('appendFile', e.message); }
+      if (f.entry.dir) fail('appendFile', 'illegal operation on a directory ' + JSON.stringify(filePath));
+      needSpace('appendFile', bytes.length);
       if (f.entry.data) {
         const joined = new Uint8Array(f.entry.data.length + bytes.length);
         joined.set(f.entry.data);
@@ -339,6 +370,10 @@
       const src = existing('copyFile', srcPath);
       const dest = need('copyFile', destPath, true);
       if (src.entry.dir) fail('copyFile', 'illegal operation on a directory');
+      const old = mirror.get(dest);
+      if (old && old.dir) fail('copyFile', 'illegal operation on a directory ' + JSON.stringify(destPath));
+      if (dest === src.path) return;
+      needSpace('copyFile', src.entry.size - (old ? old.size : 0));
       mirrorSet({ path: dest, dir: false, size: src.entry.size, mtime: Math.floor(Date.now() / 1000), mode: src.entry.mode,
                   bytes: src.entry.data ? src.entry.data.slice() : null });
       writeThrough('copyFile', { srcPath: src.path, destPath: dest });
@@ -347,6 +382,9 @@
       const src = existing('rename', oldPath);
       need('rename', oldPath, true);
       const dest = need('rename', newPath, true);
+      if (dest === src.path) return;
+      const old = mirror.get(dest);
+      if (old && !old.dir) mirrorRemove(dest);  // replaced, as the host's rename replaces it
       for (const key of Array.from(mirror.keys())) {
         if (key === src.path || key.startsWith(src.path + '/')) {
           const e = mirror.get(key);
