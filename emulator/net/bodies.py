@@ -41,7 +41,7 @@ class _Inflate:
     def __init__(self, gzip: bool) -> None:
         self._gzip = gzip
         self._raw = False  # deflate sent without its zlib header (RFC 1950), as some do
-        self._started = False
+        self._head: bytes | None = None if gzip else b""  # deflate: its first two bytes
         self._between = False  # a gzip member ended; another may follow
         self._pending = b""  # the first byte of what may be the next member's magic
         self._done = False
@@ -56,6 +56,17 @@ class _Inflate:
         """Decoded bytes for ``data``, in pieces of at most STEP bytes, lazily."""
         if self._pending:
             data, self._pending = self._pending + data, b""
+        if self._head is not None:
+            data = self._head + data
+            if len(data) < 2:
+                self._head = data  # RFC 1950's header is two bytes: wait for the second
+                return
+            self._head = None
+            cmf, flg = data[0], data[1]
+            # A zlib header: method 8 (deflate) and CMF*256+FLG a multiple of 31. Anything
+            # else is raw deflate (RFC 1951), which servers send as "deflate" too.
+            self._raw = not ((cmf & 0x0F) == 8 and (cmf * 256 + flg) % 31 == 0)
+            self._d = self._new()
         while data and not self._done:
             if self._between:
                 if len(data) < 2 and data == _GZIP_MAGIC[:1]:
@@ -66,15 +77,7 @@ class _Inflate:
                     return
                 self._between = False
                 self._d = self._new()  # the next member
-            try:
-                out = self._d.decompress(data, STEP)
-            except zlib.error:
-                if self._gzip or self._started or self._raw:
-                    raise
-                self._raw = True  # "deflate" that is raw deflate: try again from the start
-                self._d = self._new()
-                continue
-            self._started = True
+            out = self._d.decompress(data, STEP)
             data = self._d.unconsumed_tail
             if out:
                 yield out
