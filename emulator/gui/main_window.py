@@ -55,6 +55,7 @@ from emulator.flows.events import (
 )
 from emulator.flows.flow import SocketFlow, TransferFlow
 from emulator.flows.har import write_har
+from emulator.gui.bigtext import cell
 from emulator.gui.intake import EventIntake
 from emulator.gui.models.flow_table import FlowTableModel
 from emulator.gui.panels.console import ConsolePanel
@@ -255,7 +256,7 @@ class MainWindow(QMainWindow):
         if not count:
             return
         self.status_problems.setText(f"{count} load problem{'s' if count != 1 else ''}")
-        lines = [f"{p.file}: {p.message}" for p in self.problems[:MAX_PROBLEMS_LISTED]]
+        lines = [cell(f"{p.file}: {p.message}") for p in self.problems[:MAX_PROBLEMS_LISTED]]
         if count > MAX_PROBLEMS_LISTED:
             lines.append(f"… and {count - MAX_PROBLEMS_LISTED} more (see the console)")
         self.status_problems.setToolTip(

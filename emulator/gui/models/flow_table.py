@@ -9,6 +9,7 @@ from PyQt6.QtCore import QModelIndex, QObject, Qt
 from PyQt6.QtGui import QBrush, QColor
 
 from emulator.flows.flow import FlowState, HttpFlow, SocketFlow, SocketState, TransferFlow
+from emulator.gui.bigtext import CELL_CHARS, cell
 from emulator.gui.models.rows import RowsTableModel
 
 Flow = HttpFlow | SocketFlow
@@ -45,12 +46,12 @@ def flow_status(flow: Flow) -> str:
     """What the Status column says."""
     if isinstance(flow, SocketFlow):
         if flow.state is SocketState.FAILED:
-            return f"failed: {flow.error_message}"
+            return f"failed: {cell(flow.error_message)}"
         if flow.close_code is not None:
             return f"closed {flow.close_code}"
         return "101 open" if flow.state is SocketState.OPEN else flow.state.value
     if flow.error is not None:
-        return f"({flow.error_message})"
+        return f"({cell(flow.error_message)})"
     if flow.response is not None:
         return str(flow.response.status)
     return flow.state.value
@@ -181,7 +182,7 @@ class FlowTableModel(RowsTableModel):
             if not isinstance(flow, SocketFlow) and flow.state is FlowState.QUEUED:
                 return QBrush(_GREY)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_URL:
-            return flow_url(flow)
+            return cell(flow_url(flow), 2000)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 7, 8):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -194,7 +195,10 @@ class FlowTableModel(RowsTableModel):
         if col == 2:
             return flow_method(flow)
         if col == 3:
-            return flow_url(flow)
+            # A cell shows a few hundred characters; a delegate measuring a 1 MB URL on
+            # every paint would stall the table.
+            url = flow_url(flow)
+            return url if len(url) <= CELL_CHARS else cell(url)
         if col == 4:
             return flow_status(flow)
         if col == 5:

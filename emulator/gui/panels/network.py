@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shlex
 from typing import Any
@@ -19,7 +20,6 @@ from PyQt6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -27,14 +27,20 @@ from PyQt6.QtWidgets import (
     QStyleOptionViewItem,
     QTableView,
     QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from emulator.flows.flow import Body, HttpFlow, SocketFlow, header
 from emulator.flows.har import as_text
+from emulator.gui.bigtext import (
+    HEX_PREVIEW_BYTES,
+    cell,
+    decoded_head,
+    hexdump,
+    hexdump_rows,
+)
+from emulator.gui.json_tree import JsonTree
 from emulator.gui.models.flow_table import (
     COL_URL,
     COL_WATERFALL,
@@ -43,8 +49,13 @@ from emulator.gui.models.flow_table import (
     SortRole,
     flow_url,
 )
+from emulator.gui.viewer import PreviewText
 
 ROW_HEIGHT = 22
+# Bodies up to this many characters are parsed into a JSON tree (json.loads takes about
+# 10 ms per MB, at once); bigger ones are shown as text.
+JSON_TREE_CHARS = 2 * 1024 * 1024
+FRAMES_LISTED = 500  # a socket's last frames in the Frames tab
 STATUS_CLASSES = ("all statuses", "2xx", "3xx", "4xx", "5xx", "failed")
 APIS = ("all APIs", "request", "uploadFile", "downloadFile", "connectSocket")
 
@@ -164,19 +175,6 @@ def _headers_text(headers: list[tuple[str, str]]) -> str:
     return "\n".join(f"{k}: {v}" for k, v in headers) or "(none)"
 
 
-def hexdump(data: bytes, limit: int = 64 * 1024) -> str:
-    """A classic hex dump of the first ``limit`` bytes."""
-    lines = []
-    for off in range(0, min(len(data), limit), 16):
-        chunk = data[off:off + 16]
-        hexes = " ".join(f"{b:02x}" for b in chunk)
-        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
-        lines.append(f"{off:08x}  {hexes:<48}  {text}")
-    if len(data) > limit:
-        lines.append(f"… {len(data) - limit} more bytes")
-    return "\n".join(lines)
-
-
 def curl_command(flow: HttpFlow) -> str:
     """The request as a cURL command line."""
     parts = ["curl", "-X", flow.request.method, shlex.quote(flow.request.url)]
@@ -191,25 +189,25 @@ def curl_command(flow: HttpFlow) -> str:
 
 
 class BodyView(QStackedWidget):
-    """A body as JSON tree, image, text or hex, whichever fits."""
+    """A body as JSON tree, image, text or hex, whichever fits; text and hex as a bounded
+    preview with *Show all*."""
 
-    def __init__(self) -> None:
+    def __init__(self, title: str) -> None:
         super().__init__()
-        self.text = QPlainTextEdit(readOnly=True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["key", "value"])
+        self.title = title
+        self.text = PreviewText(title, wrap=False)
+        self.tree = JsonTree()
         self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         for w in (self.text, self.tree, self.image):
             self.addWidget(w)
 
     def show_body(self, body: Body | None, mime: str) -> None:
         if body is None or body.size == 0:
-            self.text.setPlainText("(empty)")
+            self.text.set_text("(empty)")
             self.setCurrentWidget(self.text)
             return
         data = bytes(body.data)
-        note = f"\n\n[{len(data)} of {body.size} bytes kept]" if body.truncated else ""
+        kept = f"{len(data):,} of {body.size:,} bytes kept" if body.truncated else ""
         if mime.startswith("image/"):
             pix = QPixmap()
             if pix.loadFromData(data):
@@ -217,32 +215,33 @@ class BodyView(QStackedWidget):
                 self.setCurrentWidget(self.image)
                 return
         text = as_text(data, mime)
-        if text is not None:
+        if text is None:
+            cut = len(data) > HEX_PREVIEW_BYTES
+            self.text.set_text(hexdump(data, HEX_PREVIEW_BYTES), title=f"{self.title} (hex)",
+                               full=(lambda: hexdump_rows(data)) if cut else None,
+                               note=_note(kept, f"first {HEX_PREVIEW_BYTES:,} of "
+                                                f"{len(data):,} bytes shown" if cut else ""))
+            self.setCurrentWidget(self.text)
+            return
+        looks_json = text.lstrip()[:1] in ("{", "[")
+        if looks_json and len(text) <= JSON_TREE_CHARS:
             try:
                 parsed = json.loads(text)
             except ValueError:
                 parsed = None
             if isinstance(parsed, (dict, list)):
-                self.tree.clear()
-                _fill_tree(self.tree.invisibleRootItem(), parsed)
-                self.tree.expandToDepth(1)
+                self.tree.load(parsed, expand_depth=2)  # the top level and the next open
                 self.setCurrentWidget(self.tree)
                 return
-            self.text.setPlainText(text + note)
-        else:
-            self.text.setPlainText(hexdump(data) + note)
+        self.text.set_text(text, title=self.title, note=_note(
+            kept, "too big for a JSON tree" if looks_json and len(text) > JSON_TREE_CHARS
+            else ""))
         self.setCurrentWidget(self.text)
 
 
-def _fill_tree(parent: QTreeWidgetItem, value: Any) -> None:
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    for key, child in items:
-        node = QTreeWidgetItem(parent, [str(key), ""])
-        if isinstance(child, (dict, list)):
-            node.setText(1, f"{{{len(child)}}}" if isinstance(child, dict) else f"[{len(child)}]")
-            _fill_tree(node, child)
-        else:
-            node.setText(1, json.dumps(child, ensure_ascii=False))
+def _note(*parts: str) -> str:
+    """What a body pane leaves out (the capture's cut, the preview's), in one line."""
+    return " · ".join(p for p in parts if p)
 
 
 class FlowDetails(QTabWidget):
@@ -250,18 +249,18 @@ class FlowDetails(QTabWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.headers = QPlainTextEdit(readOnly=True)
+        self.headers = PreviewText("Headers")
         self.query = QLabel(wordWrap=True)
         self.query.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.payload = BodyView()
+        self.payload = BodyView("Request body")
         payload = QWidget()
         payload_layout = QVBoxLayout(payload)
         payload_layout.setContentsMargins(0, 0, 0, 0)
         payload_layout.addWidget(self.query)
         payload_layout.addWidget(self.payload, 1)
-        self.response = BodyView()
-        self.timing = QPlainTextEdit(readOnly=True)
-        self.frames = QPlainTextEdit(readOnly=True)
+        self.response = BodyView("Response body")
+        self.timing = PreviewText("Timing")
+        self.frames = PreviewText("Frames", wrap=False)
         self.addTab(self.headers, "Headers")
         self.addTab(payload, "Payload")
         self.addTab(self.response, "Response")
@@ -284,41 +283,43 @@ class FlowDetails(QTabWidget):
         if t.total_s is not None:
             timing.append(f"total     {t.total_s * 1000:.1f} ms")
         timing.append(f"policy    {flow.verdict.label}"
-                      + (f" ({flow.verdict.reason})" if flow.verdict.reason else ""))
+                      + (f" ({cell(flow.verdict.reason, 1000)})" if flow.verdict.reason else ""))
         if flow.connected_to:
-            timing.append(f"connected {flow.connected_to} (host mapping)")
+            timing.append(f"connected {cell(flow.connected_to)} (host mapping)")
         if flow.error is not None:
-            timing.append(f"error     {flow.error_message}")
-        self.timing.setPlainText("\n".join(timing))
+            timing.append(f"error     {cell(flow.error_message, 1000)}")
+        self.timing.set_text("\n".join(timing))
         if isinstance(flow, SocketFlow):
-            self.headers.setPlainText(
+            self.headers.set_text(
                 f"GET {flow.url}\n\n── request ──\n{_headers_text(flow.request_headers)}"
                 f"\n\n── response ──\n{_headers_text(flow.response_headers)}"
                 + (f"\n\nclosed {flow.close_code} {flow.close_reason!r} by {flow.closed_by}"
                    if flow.close_code is not None else ""))
+            frames = list(itertools.islice(reversed(flow.frames), FRAMES_LISTED))[::-1]
             lines = [f"{'↑' if f.direction == 'send' else '↓'} {f.size:>7} B  "
-                     + (f.text[:200] if f.opcode == 1 else hexdump(f.data[:16]).split("\n")[0])
-                     for f in list(flow.frames)[-500:]]
+                     + (cell(decoded_head(f.data, 200), 200) if f.opcode == 1
+                        else hexdump(f.data[:16]).split("\n")[0])
+                     for f in frames]
             if flow.frames_dropped:
                 lines.insert(0, f"({flow.frames_dropped} older frames dropped)")
-            self.frames.setPlainText("\n".join(lines) or "(no frames)")
+            self.frames.set_text("\n".join(lines) or "(no frames)")
             self.payload.show_body(None, "")
             self.response.show_body(None, "")
             return
         resp = flow.response
-        self.headers.setPlainText(
+        self.headers.set_text(
             f"{flow.request.method} {flow.request.url}\n\n── request ──\n"
             f"{_headers_text(flow.request.headers)}\n\n── response ──\n"
             + (f"{resp.http_version} {resp.status} {resp.reason}\n{_headers_text(resp.headers)}"
                if resp else "(no response)"))
         params = parse_qsl(urlsplit(flow.request.url).query, keep_blank_values=True)
-        self.query.setText("query: " + ("  ".join(f"{k} = {v}" for k, v in params)
+        self.query.setText("query: " + (cell("  ".join(f"{k} = {v}" for k, v in params), 1000)
                                          if params else "(none)"))
         self.payload.show_body(flow.request.body,
                                header(flow.request.headers, "content-type") or "")
         self.response.show_body(resp.body if resp else None,
                                 header(resp.headers, "content-type") or "" if resp else "")
-        self.frames.setPlainText("(not a socket)")
+        self.frames.set_text("(not a socket)")
 
 
 class NetworkPanel(QWidget):
@@ -414,11 +415,11 @@ class NetworkPanel(QWidget):
     def _select(self, index: QModelIndex) -> None:
         self.details.show_flow(index.data(FlowRole) if index.isValid() else None)
 
-    def _menu(self, pos: QPoint) -> None:
-        index = self.table.indexAt(pos)
+    def menu_for(self, index: QModelIndex) -> QMenu | None:
+        """The context menu of a row (copies take the whole text, not what a cell shows)."""
         flow = index.data(FlowRole) if index.isValid() else None
         if flow is None:
-            return
+            return None
         clipboard = QGuiApplication.clipboard()
         assert clipboard is not None
         menu = QMenu(self)
@@ -428,7 +429,10 @@ class NetworkPanel(QWidget):
             if flow.response is not None:
                 menu.addAction("Copy response",
                                lambda: clipboard.setText(flow.response.body.text()))
-        viewport = self.table.viewport()
-        assert viewport is not None
-        menu.exec(viewport.mapToGlobal(pos))
+        return menu
 
+    def _menu(self, pos: QPoint) -> None:
+        menu = self.menu_for(self.table.indexAt(pos))
+        viewport = self.table.viewport()
+        if menu is not None and viewport is not None:
+            menu.exec(viewport.mapToGlobal(pos))

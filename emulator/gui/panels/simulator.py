@@ -4,7 +4,6 @@ live page data, the page's methods as buttons, and its toasts, loading and modal
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +20,6 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -35,15 +32,24 @@ from emulator.flows.events import (
     PageStackChanged,
     UiRequest,
 )
+from emulator.gui.bigtext import CELL_CHARS, cell, preview
+from emulator.gui.json_tree import JsonTree
 from emulator.gui.panels.tab_bar import TabBar
 
 HIGHLIGHT = QColor("#fff8c5")
 HIGHLIGHT_MS = 1200
+TITLE_CHARS = 100  # a navigation bar title or a toast (a phone shows a few words)
+MODAL_CHARS = 2000  # of a showModal's content
 _PATH = re.compile(r"([^.[\]]+)|\[(\d+)\]")
 
 
-def set_path(root: dict[str, Any], path: str, value: Any) -> None:
-    """Apply a setData key ('a.b[0].c') to a data copy, as the app's side does."""
+def set_path(root: dict[str, Any], path: str, value: Any,
+             owned: dict[int, Any] | None = None) -> None:
+    """Apply a setData key ('a.b[0].c') to ``root``, as the app's side does.
+
+    With ``owned`` (containers by id), a container below the root that is not in it is
+    copied (one level) before it changes, and the copy added: the values came in events,
+    which other observers hold too, and a deep copy of a 10 MB setData takes seconds."""
     keys: list[Any] = [int(m.group(2)) if m.group(2) is not None else m.group(1)
                        for m in _PATH.finditer(path)]
     if not keys:
@@ -54,6 +60,12 @@ def set_path(root: dict[str, Any], path: str, value: Any) -> None:
         child = node[key] if _has(node, key) else None
         if not isinstance(child, (dict, list)):
             child = [] if isinstance(nxt, int) else {}
+            _put(node, key, child)
+            if owned is not None:
+                owned[id(child)] = child
+        elif owned is not None and id(child) not in owned:
+            child = dict(child) if isinstance(child, dict) else list(child)
+            owned[id(child)] = child
             _put(node, key, child)
         node = child
     _put(node, keys[-1], value)
@@ -120,8 +132,7 @@ class Simulator(QWidget):
 
         self.route = QLabel(wordWrap=True)
         self.route.setStyleSheet("color:#57606a; padding: 4px 8px;")
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["data", "value"])
+        self.tree = JsonTree(("data", "value"))
         self.tree.setColumnWidth(0, 150)
         self.methods = QWidget()
         self.methods_layout = QGridLayout(self.methods)
@@ -199,15 +210,18 @@ class Simulator(QWidget):
         """Apply a batch of page and UI events; repaint once."""
         changed: dict[int, set[str]] = {}
         stack_changed = False
+        # Containers this batch copied (by id): changed in place by the next keys; the
+        # references keep the ids from being reused while the batch is applied.
+        owned: dict[int, Any] = {}
         for e in events:
             if isinstance(e, PageCreated):
                 self.pages[e.page_id] = e
-                self.data[e.page_id] = json.loads(json.dumps(e.data))
+                self.data[e.page_id] = dict(e.data) if isinstance(e.data, dict) else {}
             elif isinstance(e, PageDataChanged):
                 data = self.data.get(e.page_id)
                 if data is not None:
                     for key, value in e.changes.items():
-                        set_path(data, key, value)
+                        set_path(data, key, value, owned)
                         changed.setdefault(e.page_id, set()).add(re.split(r"[.[]", key)[0])
             elif isinstance(e, PageStackChanged):
                 self.stack = list(e.pages)
@@ -222,10 +236,11 @@ class Simulator(QWidget):
 
     def _show_page(self, ref: Any, changed_keys: set[str], new_page: bool) -> None:
         created = self.pages.get(ref.page_id)
-        self.title.setText(self.titles.get(ref.route)
-                           or str(self.window_config.get("navigationBarTitleText", "")))
+        self.title.setText(cell(self.titles.get(ref.route)
+                                or str(self.window_config.get("navigationBarTitleText", "")),
+                                TITLE_CHARS))
         query = "&".join(f"{k}={v}" for k, v in ref.query.items())
-        self.route.setText(f"/{ref.route}" + (f"?{query}" if query else "")
+        self.route.setText(cell(f"/{ref.route}" + (f"?{query}" if query else ""), CELL_CHARS)
                            + f"   · stack {len(self.stack)}")
         self.back.setVisible(len(self.stack) > 1)
         self._fill_tree(self.data.get(ref.page_id, {}), changed_keys)
@@ -234,19 +249,15 @@ class Simulator(QWidget):
             self._set_methods(ref.page_id, created.methods if created else [])
 
     def _fill_tree(self, data: Any, changed: set[str]) -> None:
-        expanded = {self.tree.topLevelItem(i).text(0) for i in range(self.tree.topLevelItemCount())
-                    if self.tree.topLevelItem(i).isExpanded()}
-        self.tree.clear()
-        items = data.items() if isinstance(data, dict) else []
-        marked = []
-        for key, value in items:
-            item = _item(self.tree.invisibleRootItem(), str(key), value)
-            if key in changed:
+        # Built lazily and bounded (JsonTree): a 10 MB setData costs its top level only.
+        self.tree.load(data if isinstance(data, dict) else {}, keep_expanded=True)
+        marked = False
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.text(0) in changed:
                 for col in (0, 1):
                     item.setBackground(col, QBrush(HIGHLIGHT))
-                marked.append(item)
-            if key in expanded:
-                item.setExpanded(True)
+                marked = True
         if marked:
             self._marked |= set(changed)
             self._unmark_timer.start(HIGHLIGHT_MS)
@@ -282,7 +293,7 @@ class Simulator(QWidget):
             icon = {"success": "✓ ", "loading": "⏳ ", "error": "✕ "}.get(str(o.get("icon")), "")
             if e.kind == "showLoading":
                 icon = "⏳ "
-            self.toast.setText(icon + str(o.get("title", "")))
+            self.toast.setText(icon + cell(str(o.get("title", "")), TITLE_CHARS))
             self.toast.adjustSize()
             self.toast.move((self.phone.width() - self.toast.width()) // 2,
                             self.phone.height() // 2 - self.toast.height())
@@ -295,22 +306,7 @@ class Simulator(QWidget):
         elif e.kind in ("hideToast", "hideLoading"):
             self.toast.hide()
         elif e.kind == "setNavigationBarTitle":
-            self.title.setText(str(o.get("title", "")))
-
-
-def _item(parent: QTreeWidgetItem, key: str, value: Any) -> QTreeWidgetItem:
-    item = QTreeWidgetItem(parent, [key, ""])
-    if isinstance(value, dict):
-        item.setText(1, f"{{{len(value)}}}")
-        for k, v in value.items():
-            _item(item, str(k), v)
-    elif isinstance(value, list):
-        item.setText(1, f"[{len(value)}]")
-        for i, v in enumerate(value):
-            _item(item, str(i), v)
-    else:
-        item.setText(1, json.dumps(value, ensure_ascii=False))
-    return item
+            self.title.setText(cell(str(o.get("title", "")), TITLE_CHARS))
 
 
 async def ask_modal(parent: QWidget, kind: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -319,20 +315,22 @@ async def ask_modal(parent: QWidget, kind: str, options: dict[str, Any]) -> dict
     box = QMessageBox(parent)
     box.setWindowTitle("swan.showModal" if kind == "showModal" else "swan.showActionSheet")
     if kind == "showModal":
-        box.setText(str(options.get("title", "")))
-        box.setInformativeText(str(options.get("content", "")))
-        ok = box.addButton(str(options.get("confirmText", "确定")),
+        box.setText(cell(str(options.get("title", "")), TITLE_CHARS))
+        content = preview(str(options.get("content", "")), MODAL_CHARS)
+        box.setInformativeText(content.text + (f"\n{content.more}" if content.cut else ""))
+        ok = box.addButton(cell(str(options.get("confirmText", "确定")), TITLE_CHARS),
                            QMessageBox.ButtonRole.AcceptRole)
         buttons = {ok: {"confirm": True, "cancel": False}}
         if options.get("showCancel", True):
-            cancel = box.addButton(str(options.get("cancelText", "取消")),
+            cancel = box.addButton(cell(str(options.get("cancelText", "取消")), TITLE_CHARS),
                                    QMessageBox.ButtonRole.RejectRole)
             buttons[cancel] = {"confirm": False, "cancel": True}
     else:
         box.setText("Choose an item")
         buttons = {}
         for i, label in enumerate(options.get("itemList", [])):
-            buttons[box.addButton(str(label), QMessageBox.ButtonRole.ActionRole)] = {"tapIndex": i}
+            buttons[box.addButton(cell(str(label), TITLE_CHARS),
+                                  QMessageBox.ButtonRole.ActionRole)] = {"tapIndex": i}
         cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
 
     def answered(_result: int) -> None:

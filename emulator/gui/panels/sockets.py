@@ -14,7 +14,6 @@ from PyQt6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -24,9 +23,16 @@ from PyQt6.QtWidgets import (
 )
 
 from emulator.flows.flow import TEXT, SocketFlow, SocketFrame
+from emulator.gui.bigtext import (
+    HEX_PREVIEW_BYTES,
+    cell,
+    decoded_head,
+    hexdump,
+    hexdump_rows,
+)
 from emulator.gui.models.flow_table import FlowRole, size_text
 from emulator.gui.models.rows import RowsTableModel
-from emulator.gui.panels.network import hexdump
+from emulator.gui.viewer import PreviewText, Source
 
 SOCKET_COLUMNS = ("#", "URL", "State", "Close", "Frames ↑/↓", "Bytes")
 FRAME_COLUMNS = ("", "Time", "Opcode", "Size", "Data")
@@ -56,7 +62,7 @@ class SocketTableModel(RowsTableModel):
             return None
         close = (f"{f.close_code} {f.close_reason!r} by {f.closed_by}"
                  if f.close_code is not None else (f.error_message or ""))
-        return [str(f.id), f.url, f.state.value, close,
+        return [str(f.id), cell(f.url), f.state.value, cell(close),
                 f"{f.frames_sent}/{f.frames_received}",
                 size_text(f.bytes_sent + f.bytes_received)][index.column()]
 
@@ -113,10 +119,12 @@ class FrameTableModel(RowsTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         t0 = self.flow.timings.created if self.flow else fr.timestamp
-        preview = fr.text[:200] if fr.opcode == TEXT else fr.data[:24].hex(" ")
+        # Only the bytes a cell can show are decoded: a frame keeps up to 64 KB.
+        shown = cell(decoded_head(fr.data, 200), 200) if fr.opcode == TEXT \
+            else fr.data[:24].hex(" ")
         return ["↑" if fr.direction == "send" else "↓", f"{fr.timestamp - t0:.3f}s",
                 "text" if fr.opcode == TEXT else "binary", size_text(fr.size),
-                preview.replace("\n", "⏎")][index.column()]
+                shown][index.column()]
 
 
 class FrameFilter(QSortFilterProxyModel):
@@ -132,13 +140,31 @@ class FrameFilter(QSortFilterProxyModel):
 
 
 def frame_detail(frame: SocketFrame) -> str:
-    """A frame's payload: JSON pretty-printed, text, or hex."""
+    """A frame's payload: JSON pretty-printed, text, or hex (all of it)."""
     if frame.opcode == TEXT:
         try:
             return json.dumps(json.loads(frame.text), ensure_ascii=False, indent=2)
         except ValueError:
             return frame.text
-    return hexdump(frame.data)
+    return hexdump(frame.data, len(frame.data))
+
+
+def show_frame(pane: PreviewText, frame: SocketFrame) -> None:
+    """A frame in a details pane: its start, and all of it on *Show all*."""
+    title = f"{'Sent' if frame.direction == 'send' else 'Received'} frame, {frame.size:,} B"
+    kept = (f"{len(frame.data):,} of {frame.size:,} bytes kept"
+            if frame.size > len(frame.data) else "")
+    if frame.opcode == TEXT:
+        # Pretty-printed JSON is at most a few times the frame (64 KB kept): fine at once.
+        pane.set_text(frame_detail(frame), title=title, note=kept)
+        return
+    data = frame.data
+    full: Callable[[], Source] = lambda: hexdump_rows(data)  # noqa: E731
+    shown = (f"first {HEX_PREVIEW_BYTES:,} of {len(data):,} bytes shown"
+             if len(data) > HEX_PREVIEW_BYTES else "")
+    pane.set_text(hexdump(data, HEX_PREVIEW_BYTES), title=title + " (hex)",
+                  full=full if shown else None,
+                  note=" · ".join(x for x in (kept, shown) if x))
 
 
 class SocketsPanel(QWidget):
@@ -178,7 +204,7 @@ class SocketsPanel(QWidget):
         fsel = self.frame_view.selectionModel()
         assert fsel is not None
         fsel.currentRowChanged.connect(self._frame_selected)
-        self.detail = QPlainTextEdit(readOnly=True)
+        self.detail = PreviewText("Frame")
 
         self.search = QLineEdit(placeholderText="Filter frames…", clearButtonEnabled=True)
         self.search.textChanged.connect(self._filter)
@@ -213,7 +239,10 @@ class SocketsPanel(QWidget):
 
     def _frame_selected(self, index: QModelIndex) -> None:
         frame = index.data(FrameRole) if index.isValid() else None
-        self.detail.setPlainText(frame_detail(frame) if frame else "")
+        if frame is None:
+            self.detail.set_text("")
+        else:
+            show_frame(self.detail, frame)
 
     def refresh(self) -> None:
         self.frames.refresh()

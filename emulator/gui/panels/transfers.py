@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 )
 
 from emulator.flows.flow import TransferFlow
+from emulator.gui.bigtext import cell
 from emulator.gui.models.flow_table import FlowRole, size_text
 from emulator.gui.models.rows import RowsTableModel
 
@@ -48,12 +49,12 @@ class TransferTableModel(RowsTableModel):
         return [
             str(flow.id),
             "upload" if flow.api == "uploadFile" else "download",
-            flow.request.url,
-            flow.file,
+            cell(flow.request.url),
+            cell(flow.file),
             flow.progress,
             f"{size_text(flow.bytes_done)} / {expected}",
             f"{size_text(int(flow.rate))}/s" if flow.bytes_done else "",
-            flow.state.value + (f": {flow.error_message}" if flow.error_message
+            flow.state.value + (f": {cell(flow.error_message)}" if flow.error_message
                                 and flow.error_message != "abort" else ""),
         ][col]
 
