@@ -23,6 +23,7 @@ import asyncio
 import copy
 import json
 import logging
+import os
 import ssl
 
 import httpx
@@ -120,6 +121,9 @@ def _tls_failed(exc: ssl.SSLError) -> TLSFailed:
 
 
 def _detail(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        # Never str(exc): it adds the file names the error carries (host paths).
+        return (exc.strerror or os.strerror(exc.errno)).strip()
     return str(exc).strip()
 
 

@@ -76,11 +76,13 @@ class RequestService:
         )
         as_bytes = args.get("responseType") == "arraybuffer"
         flow = self.network.start(out)
+        work = self._run(flow, out, as_bytes)
         try:
-            self.calls.start("request", call_id, self._run(flow, out, as_bytes),
+            self.calls.start("request", call_id, work,
                              on_cancel=lambda: self.network.abort_unstarted(flow),
                              on_error=lambda error: self.network.end(flow, error))
         except BaseException as exc:  # the flow exists: it ends, whatever happened
+            work.close()
             self.network.end(flow, app_error(exc, "request"))
             raise
 

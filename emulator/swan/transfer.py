@@ -197,20 +197,22 @@ class TransferService:
 
     def _begin(self, api: str, call_id: int, flow: TransferFlow,
                work: Callable[[], Coroutine[Any, Any, dict[str, Any]]]) -> None:
-        """Run a started transfer; whatever goes wrong from here on ends its flow once."""
+        """Run a started transfer; however it ends, its flow ends once (the caller ends
+        it if this raises)."""
+        self._call_of_flow[flow.id] = call_id
+
+        def ended(error: NetError) -> None:
+            self._call_of_flow.pop(flow.id, None)
+            self.network.end(flow, error)
+
+        task = self._forget_after(flow, work)
         try:
-            self._call_of_flow[flow.id] = call_id
-
-            def ended(error: NetError) -> None:
-                self._call_of_flow.pop(flow.id, None)
-                self.network.end(flow, error)
-
-            self.calls.start(api, call_id, self._forget_after(flow, work),
+            self.calls.start(api, call_id, task,
                              on_cancel=lambda: self.network.abort_unstarted(flow),
                              on_error=ended)
-        except BaseException as exc:
+        except BaseException:
+            task.close()
             self._call_of_flow.pop(flow.id, None)
-            self.network.end(flow, app_error(exc, api))
             raise
 
     async def _forget_after(self, flow: TransferFlow,
@@ -243,10 +245,11 @@ class TransferService:
                                         f"{_mb(self.limits.upload_bytes)})")
             progress = self._progress(call_id, flow, upload=True)
             out.stream = body.stream(progress)
-        except BaseException as exc:
+            self._begin("uploadFile", call_id, flow,
+                        lambda: self._upload(flow, out, progress))
+        except BaseException as exc:  # the flow exists: it ends, whatever happened
             self.network.end(flow, app_error(exc, "uploadFile"))
             raise
-        self._begin("uploadFile", call_id, flow, lambda: self._upload(flow, out, progress))
 
     async def _upload(self, flow: TransferFlow, out: Outgoing,
                       progress: Progress) -> dict[str, Any]:
@@ -290,11 +293,11 @@ class TransferService:
             progress = self._progress(call_id, flow, upload=False)
             download = Download(self.files, target, self.limits.download_bytes,
                                 str(args["url"]))
-        except BaseException as exc:
+            self._begin("downloadFile", call_id, flow,
+                        lambda: self._download(flow, out, progress, download))
+        except BaseException as exc:  # the flow exists: it ends, whatever happened
             self.network.end(flow, app_error(exc, "downloadFile"))
             raise
-        self._begin("downloadFile", call_id, flow,
-                    lambda: self._download(flow, out, progress, download))
 
     async def _download(self, flow: TransferFlow, out: Outgoing, progress: Progress,
                         download: Download) -> dict[str, Any]:
