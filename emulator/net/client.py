@@ -157,6 +157,7 @@ class Network:
         self._ssl_context = ssl_context
         self._default_headers = default_headers or {}
         self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._transports: dict[bool, httpx.AsyncHTTPTransport] = {}
         self._closing: set[asyncio.Future[None]] = set()
 
     def client(self, verify: bool) -> httpx.AsyncClient:
@@ -182,7 +183,18 @@ class Network:
                 cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
             )
             self._clients[verify] = client
+            self._transports[verify] = transport
         return client
+
+    async def _send(self, verify: bool, request: httpx.Request) -> httpx.Response:
+        """One request on the wire, and nothing else: straight to the transport, so no
+        library looks at the answer on its own -- httpx's client would parse a redirect's
+        Location even with redirects off, and fail the exchange with its own words when it
+        cannot. Redirects are ours alone (:meth:`_follow`)."""
+        self.client(verify)
+        response = await self._transports[verify].handle_async_request(request)
+        response.request = request
+        return response
 
     def _trust(self, verify: bool) -> ssl.SSLContext:
         """The TLS context; a CA file that cannot be loaded fails the call (1001), naming
@@ -198,6 +210,7 @@ class Network:
         """Forget the clients (their TLS trust may have changed); open connections of
         running calls finish on the old ones, which are closed in the background."""
         old, self._clients = list(self._clients.values()), {}
+        self._transports = {}
         for client in old:
             task = asyncio.ensure_future(client.aclose())
             self._closing.add(task)
@@ -208,6 +221,7 @@ class Network:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+        self._transports.clear()
 
     # ---- one API call ---------------------------------------------------------------------
     def start(self, out: Outgoing) -> HttpFlow:
@@ -299,14 +313,21 @@ class Network:
 
     async def _follow(self, out: Outgoing, holder: list[HttpFlow], consume: Consumer[T]) -> T:
         method, url, body, stream = out.method, out.url, out.body, out.stream
-        client = self.client(verify=self.policy.enabled)
+        verify = self.policy.enabled
+        client = self.client(verify)
+        location: str | None = None  # the Location that led to this hop
         for _hop in range(MAX_REDIRECTS + 1):
             flow = holder[0]
-            request = client.build_request(method, url, headers=wire_headers(out.headers),
-                                           content=stream if stream is not None else body)
+            try:
+                request = client.build_request(method, url, headers=wire_headers(out.headers),
+                                               content=stream if stream is not None else body)
+            except httpx.InvalidURL:
+                if location is None:
+                    raise  # the app's URL: its bad argument
+                raise unusable_location(location) from None
             flow.request.headers = [(k.decode("latin-1"), v.decode("latin-1"))
                                     for k, v in request.headers.raw]
-            response = await client.send(request, stream=True)
+            response = await self._send(verify, request)
             try:
                 flow.timings.first_byte = time.time()
                 flow.response = HttpResponse(
@@ -359,6 +380,10 @@ def redirect_target(base: httpx.URL, location: str) -> str:
             raise httpx.InvalidURL("no host")
         return str(target)
     except (httpx.InvalidURL, ValueError, UnicodeError, TypeError):
-        quoted = json.dumps(location[:200], ensure_ascii=False)
-        raise ProtocolFailed(f"bad redirect: the server sent an unusable Location {quoted}"
-                             ) from None
+        raise unusable_location(location) from None
+
+
+def unusable_location(location: str) -> ProtocolFailed:
+    """The error for a redirect whose Location cannot be used (the server's fault)."""
+    quoted = json.dumps(location[:200], ensure_ascii=False)
+    return ProtocolFailed(f"bad redirect: the server sent an unusable Location {quoted}")
