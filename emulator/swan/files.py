@@ -77,6 +77,20 @@ def os_reason(exc: OSError) -> str:
     return "execution failed"
 
 
+PARTIAL_PREFIX = ".download-"
+PARTIAL_SUFFIX = ".part"
+
+
+def partial_name(token: str) -> str:
+    """The name of a download's file while it arrives (short, whatever the target's)."""
+    return f"{PARTIAL_PREFIX}{token}{PARTIAL_SUFFIX}"
+
+
+def is_partial(name: str) -> bool:
+    """Whether a name is a download's partial file."""
+    return name.startswith(PARTIAL_PREFIX) and name.endswith(PARTIAL_SUFFIX)
+
+
 def file_size(path: Path) -> int:
     """The size of a regular file at ``path`` (not following a symlink), else 0."""
     try:
@@ -106,7 +120,8 @@ class UserSpace:
         for root in self.roots:
             for folder, _dirs, names in os.walk(root):
                 for name in names:
-                    total += file_size(Path(folder) / name)
+                    if not is_partial(name):  # a download under way counts by reservation
+                        total += file_size(Path(folder) / name)
         return total
 
     @property

@@ -40,6 +40,7 @@ from emulator.swan.files import (
     file_size,
     open_for_write,
     os_reason,
+    partial_name,
 )
 from emulator.swan.request import request_headers
 
@@ -371,7 +372,7 @@ class Download:
                                                    response.headers.get("content-type")))
             self.dest = dest
             # A name of our own, short whatever the destination's length (NAME_MAX).
-            self._part = dest.host.parent / f".download-{secrets.token_hex(8)}.part"
+            self._part = dest.host.parent / partial_name(secrets.token_hex(8))
             self._fd = open_for_write(self._part)
         except (FileAccessError, OSError) as exc:
             raise self._error(exc) from None
