@@ -81,6 +81,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                      help="stop with status 3 if the app is still busy after this long")
     run.add_argument("-v", "--verbose", action="store_true",
                      help="also print page lifecycle, page stack and setData")
+    run.add_argument("--dump-page", action="store_true",
+                     help="print the rendered page on screen as markup at the end")
     return gui, run
 
 
@@ -151,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[error] failed to load {args.app_dir}: {exc}", file=sys.stderr)
         return EXIT_APP_ERROR
     return asyncio.run(run_app(package, settings, timeout=args.timeout, verbose=args.verbose,
-                               page=page))
+                               page=page, dump_page=args.dump_page))
 
 
 if __name__ == "__main__":

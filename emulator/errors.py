@@ -6,6 +6,7 @@ neither the CLI, the GUI nor the mini-program ever sees a raw traceback::
     EmulatorError
     ├── ConfigError        bad settings file or command-line value
     ├── PackageError       a broken mini-program folder (missing/invalid file, named)
+    │   └── TemplateError  a .swan template that cannot be parsed or compiled (file:line:col)
     └── ScriptError        an error raised by the app's JavaScript (file:line when known)
         ├── ScriptTimeout  a script ran past the time limit and was interrupted
         └── ScriptMemoryError  the context hit its memory limit or stack limit
@@ -29,6 +30,10 @@ class PackageError(EmulatorError):
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
         self.reason = message
+
+
+class TemplateError(PackageError):
+    """A ``.swan`` template is broken; ``path`` is ``file:line:col``."""
 
 
 class ScriptError(EmulatorError):

@@ -119,7 +119,7 @@ class HeadlessPrinter:
 
 
 async def run_app(package: AppPackage, settings: Settings, *, timeout: float | None = None,
-                  verbose: bool = False, page: str | None = None,
+                  verbose: bool = False, page: str | None = None, dump_page: bool = False,
                   out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the app until it is idle, ``timeout`` seconds (a hard wall clock: JS running at
     the deadline is interrupted) or Ctrl-C; return the exit status. The HAR is written
@@ -164,6 +164,9 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGINT)
+        if dump_page and host.started:
+            route = host.page_stack[-1].route if host.page_stack else "(no page)"
+            print(f"[page] {route}\n{host.page.markup()}", file=out, flush=True)
         await host.close()
         if settings.har is not None:
             flows = list(host.flows)

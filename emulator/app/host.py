@@ -44,7 +44,9 @@ from emulator.swan.surface import surface
 from emulator.swan.system import network_status, system_info
 from emulator.swan.transfer import TransferService
 from emulator.swan.ui import Responder, UiService, headless_responder
+from emulator.view.driver import PageDriver
 from emulator.view.outline import outline_of
+from emulator.view.renderer import Renderer
 
 if TYPE_CHECKING:
     from emulator.devserver.backend import DemoBackend
@@ -117,6 +119,8 @@ class AppHost:
                                       self.sandbox.account_file,
                                       app_key=package.project.key,
                                       base_version=settings.base_version, responder=prompt)
+        self.renderer = Renderer(package, self.bus, self.runtime.loop)
+        self.page = PageDriver(self)
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False

@@ -131,6 +131,16 @@ class PageStackChanged(Event):
 
 
 @dataclass(frozen=True)
+class PageRendered(Event):
+    """A page's view changed: ``patches`` as emulator/view/tree.py describes them (the
+    first render is one insert per top-level node)."""
+
+    page_id: int
+    route: str
+    patches: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class AppLaunched(Event):
     """The app's ``onLaunch`` ran and its first page is open."""
 

@@ -1,0 +1,95 @@
+"""Driving the rendered page from code: query, tap, input, trigger, text, markup.
+
+The same path a tap in the window takes: the node is found in the core's tree, the event
+object and the handler order come from emulator/view/events.py, and each handler runs in
+the logic layer as a page method. No Qt here: headless runs, tests and the automation API
+use it as they are.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from emulator.errors import EmulatorError, ScriptError
+from emulator.view.events import dispatch
+from emulator.view.select import select_all
+from emulator.view.tree import ViewNode, markup
+
+if TYPE_CHECKING:
+    from emulator.app.host import AppHost
+    from emulator.view.renderer import PageView
+
+
+class NoSuchNode(EmulatorError):
+    """No node on the current page matches the selector."""
+
+
+class PageDriver:
+    """Reads and acts on the page on top of the stack (or a given one)."""
+
+    def __init__(self, host: AppHost) -> None:
+        self.host = host
+
+    def view(self, page_id: int | None = None) -> PageView | None:
+        """The view of ``page_id`` (default: the page on screen), rendered up to date."""
+        if page_id is None:
+            if not self.host.page_stack:
+                return None
+            page_id = self.host.page_stack[-1].page_id
+        return self.host.renderer.view(page_id)
+
+    def query_all(self, selector: str, page_id: int | None = None) -> list[ViewNode]:
+        """Every node matching the CSS selector, in document order."""
+        view = self.view(page_id)
+        return select_all(view.root.children, selector) if view else []
+
+    def query(self, selector: str, page_id: int | None = None) -> ViewNode | None:
+        """The first node matching the CSS selector, or None."""
+        found = self.query_all(selector, page_id)
+        return found[0] if found else None
+
+    def _one(self, selector: str) -> ViewNode:
+        node = self.query(selector)
+        if node is None:
+            stack = self.host.page_stack
+            raise NoSuchNode(f"no node matches {selector!r} on "
+                             f"{stack[-1].route if stack else 'no page'}")
+        return node
+
+    def trigger(self, selector: str, event_type: str, detail: Any = None) -> int:
+        """Fire ``event_type`` on the node: capture, target and bubbling handlers run as
+        page methods; returns how many ran."""
+        node = self._one(selector)
+        view = self.view()
+        assert view is not None
+        calls = dispatch(node, event_type, detail, started=view.opened)
+        for call in calls:
+            self._run(view, call.handler, call.event, node)
+        return len(calls)
+
+    def tap(self, selector: str) -> int:
+        """A tap on the node (``detail`` {x, y} = 0, 0 until layout is known)."""
+        return self.trigger(selector, "tap", {"x": 0, "y": 0})
+
+    def _run(self, view: PageView, handler: str, event: dict[str, Any], node: ViewNode) -> None:
+        result = self.host.runtime.enter("callMethod", {"pageId": view.page_id,
+                                                        "name": handler, "event": event}) or {}
+        if "error" in result:
+            # The platform throws when the handler is not a method of the page.
+            where = f"{view.template}:{node.pos}" if view.template else view.route
+            self.host.runtime.report(ScriptError(
+                f"TypeError: {handler} is not a method of {view.route} (the {event['type']} "
+                f"binding at {where})"), f"{event['type']} on <{node.tag}>")
+
+    def text(self, selector: str) -> str:
+        """The text content of the first matching node."""
+        return self._one(selector).text_content()
+
+    def markup(self, page_id: int | None = None) -> str:
+        """The rendered page as indented SWAN-like markup."""
+        view = self.view(page_id)
+        if view is None:
+            return ""
+        if view.error:
+            return f"<!-- {view.error} -->"
+        return markup(view.root.children)
