@@ -54,7 +54,7 @@ from emulator.net.errors import (
     from_websockets,
 )
 from emulator.net.hosts import HostMap
-from emulator.net.policy import DomainPolicy, refusal
+from emulator.net.policy import DomainPolicy, canonical_url, refusal
 from emulator.runtime.bridge import Runtime, WorkToken, unwire_bytes, wire_bytes
 from emulator.swan.calls import guarded
 from emulator.swan.request import request_headers
@@ -108,6 +108,13 @@ def usv_text(text: str) -> str:
     """``text`` as a WebSocket text frame can carry it: a lone surrogate (a JS string may
     hold one) becomes U+FFFD, as a browser's ``send`` makes it (WebIDL USVString)."""
     return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def escape_lone_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate written as its JSON escape (``\\ud800``), as the JS
+    side's JSON.stringify quotes one: a reason that quotes the app's input (a URL) can then
+    cross the bridge, which carries well-formed Unicode only."""
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def too_big(payload: str | bytes) -> bool:
@@ -231,7 +238,7 @@ class SocketConnection:
         flow.timings.done = time.time()
         self.service.bus.publish(SocketFailed(flow=flow))
         self._answer(error)
-        self._event("error", {"errMsg": error.reason})
+        self._event("error", {"errMsg": escape_lone_surrogates(error.reason)})
         self._event("close", {"code": ABNORMAL_CLOSURE, "reason": ""})
 
     async def _run(self, connect: Callable[[], Any]) -> None:
@@ -394,7 +401,8 @@ class SocketService:
         event: dict[str, Any] = {"task": task_id, "type": "answer", "call": call_id,
                                  "ok": error is None, "res": {}}
         if error is not None:
-            event["res"] = {"errCode": error.code, "errMsg": f"connectSocket:fail {error.reason}"}
+            reason = escape_lone_surrogates(error.reason)
+            event["res"] = {"errCode": error.code, "errMsg": f"connectSocket:fail {reason}"}
         self._queue(event)
 
     def _flush(self, token: WorkToken) -> None:
@@ -424,7 +432,7 @@ class SocketService:
     # ---- messages from JS -----------------------------------------------------------------
     def _on_connect(self, call_id: int, args: dict[str, Any]) -> None:
         task_id = int(args["task"])
-        url = str(args["url"])
+        url = canonical_url(str(args["url"]))  # the policy and the connection see one host
         policy = self._policy()
         verdict = policy.check("socket", url)
         headers = request_headers(args.get("header") or {}, self.app_key)

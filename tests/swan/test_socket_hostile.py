@@ -338,6 +338,20 @@ def _first_redirects(peer: Peer, location: str) -> Behaviour:
     return behave
 
 
+async def test_a_trailing_dot_is_dropped_before_policy_and_connection(
+        run_app: Any, certs: tuple[ServerCertificates, Path]) -> None:
+    """wss://ws.demo.test./ is the whitelisted host: the handshake's Host and SNI carry no
+    dot (TLS would fail with it), and the flow shows the URL without it."""
+    server_certs, ca_file = certs
+    async with Peer(echo_close, ssl=server_certs.server_context) as peer:
+        run = await run_app(app(f"wss://{WS_DOMAIN}./chat", "t.onOpen(function () { t.close({}); });"),
+                            checked(peer.port, ca_file))
+    assert seq(run)[:3] == [["success", "connectSocket:ok", 1], ["complete"], ["open", 1]]
+    assert f"\r\nHost: {WS_DOMAIN}\r\n".encode() in peer.conns[0].head
+    [flow] = [f for f in run.host.flows if isinstance(f, SocketFlow)]
+    assert flow.url == f"wss://{WS_DOMAIN}/chat" and flow.state is SocketState.CLOSED
+
+
 @pytest.mark.parametrize("status", [300, 301, 302, 303, 307, 308])
 @pytest.mark.parametrize("where", ["other-port", "localhost"])
 async def test_unchecked_redirects_are_not_followed_either(run_app: Any, status: int,
