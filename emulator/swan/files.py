@@ -21,6 +21,7 @@ same limit; Baidu documents none).
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Callable, Iterable
@@ -197,7 +198,9 @@ class AppFiles:
     def resolve(self, path: object) -> AppFile:
         """The host path of a virtual path; FileAccessError when it is not one of the app's."""
         if not isinstance(path, str) or not path:
-            raise FileAccessError(f"parameter error: invalid path {path!r}", ERR_ARGS)
+            # Quoted as the JS side quotes it (JSON.stringify; an absent path: undefined).
+            shown = "undefined" if path is None else json.dumps(path, ensure_ascii=False)
+            raise FileAccessError(f"parameter error: invalid path {shown}", ERR_ARGS)
         if len(path) > MAX_PATH:
             raise _refuse(path, "path too long")
         if any(ch in path for ch in ("\x00", "\\")) or any(ord(ch) < 32 for ch in path):

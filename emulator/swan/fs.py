@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -46,12 +47,31 @@ ENCODINGS = {"utf8": "utf-8", "utf-8": "utf-8", "ascii": "ascii", "latin1": "lat
              "hex": "hex"}
 
 
-def _decode(data: bytes, encoding: str | None) -> Any:
+def _js(value: object) -> str:
+    """A value quoted as the JS side quotes it in errMsg (JSON.stringify)."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return json.dumps(str(value), ensure_ascii=False)
+
+
+def _codec(encoding: object, default: str | None) -> str | None:
+    """The Python codec of an encoding option (None: none given and no default); any
+    other type or an unknown name is the app's bad argument (904)."""
     if encoding is None:
-        return wire_bytes(data)
-    codec = ENCODINGS.get(encoding.lower())
+        encoding = default
+        if encoding is None:
+            return None
+    codec = ENCODINGS.get(encoding.lower()) if isinstance(encoding, str) else None
     if codec is None:
-        raise FileAccessError(f"parameter error: unknown encoding {encoding!r}", ERR_ARGS)
+        raise FileAccessError(f"parameter error: unknown encoding {_js(encoding)}", ERR_ARGS)
+    return codec
+
+
+def _decode(data: bytes, encoding: object) -> Any:
+    codec = _codec(encoding, None)
+    if codec is None:
+        return wire_bytes(data)
     if codec == "base64":
         return base64.b64encode(data).decode("ascii")
     if codec == "hex":
@@ -59,15 +79,13 @@ def _decode(data: bytes, encoding: str | None) -> Any:
     return data.decode(codec, errors="replace")
 
 
-def _encode(data: Any, encoding: str | None) -> bytes:
+def _encode(data: Any, encoding: object) -> bytes:
     raw = unwire_bytes(data)
     if raw is not None:
         return raw
     if not isinstance(data, str):
         raise FileAccessError("parameter error: data must be a string or an ArrayBuffer", ERR_ARGS)
-    codec = ENCODINGS.get((encoding or "utf8").lower())
-    if codec is None:
-        raise FileAccessError(f"parameter error: unknown encoding {encoding!r}", ERR_ARGS)
+    codec = _codec(encoding or None, "utf8")
     try:
         if codec == "base64":
             return base64.b64decode(data, validate=False)
@@ -92,6 +110,16 @@ def _parent(virtual: str) -> str | None:
     if not v.startswith(USER_DATA_PATH + "/"):
         return None
     return v.rsplit("/", 1)[0]
+
+
+def _whole(value: object, name: str, default: int) -> int:
+    """A whole-number option (position, length); 904 for anything else."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise FileAccessError(f"parameter error: {name} must be a whole number, not "
+                              f"{_js(value)}", ERR_ARGS)
+    return int(value)
 
 
 class FileService:
@@ -297,9 +325,8 @@ class FileService:
     def fs_readFile(self, args: dict[str, Any]) -> dict[str, Any]:
         f = self.files.existing_file(args.get("filePath"))
         size = f.host.stat().st_size
-        position = int(args.get("position") or 0)
-        length = args.get("length")
-        length = size - position if length is None else int(length)
+        position = _whole(args.get("position"), "position", 0)
+        length = _whole(args.get("length"), "length", size - position)
         if position < 0 or length < 0 or position + length > size:
             raise FileAccessError("parameter error: position/length out of range", ERR_ARGS)
         if length > MAX_READ:
