@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ScriptError
 from emulator.view.events import dispatch
-from emulator.view.select import select_all
 from emulator.view.tree import ViewNode, markup
 
 if TYPE_CHECKING:
@@ -40,6 +39,9 @@ class PageDriver:
 
     def query_all(self, selector: str, page_id: int | None = None) -> list[ViewNode]:
         """Every node matching the CSS selector, in document order."""
+        # Imported here: lxml and cssselect cost ~10 ms, and most runs never query.
+        from emulator.view.select import select_all
+
         view = self.view(page_id)
         return select_all(view.root.children, selector) if view else []
 
