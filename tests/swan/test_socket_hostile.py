@@ -352,6 +352,17 @@ async def test_a_trailing_dot_is_dropped_before_policy_and_connection(
     assert flow.url == f"wss://{WS_DOMAIN}/chat" and flow.state is SocketState.CLOSED
 
 
+async def test_a_lone_surrogate_in_the_url_is_quoted_as_json_quotes_it(run_app: Any) -> None:
+    """A URL holding a lone surrogate fails with its errMsg quoting it JSON-style (the raw
+    character cannot cross the bridge), then onClose; no uncaught error."""
+    run = await run_app(app(f"wss://{WS_DOMAIN}/echo\ud800"),
+                        Settings(domains={"socket": [f"wss://{WS_DOMAIN}"]}))
+    reason = f'parameter error: invalid url "wss://{WS_DOMAIN}/echo\\ud800"'
+    assert seq(run) == [["fail", 904, f"connectSocket:fail {reason}", 3], ["complete"],
+                        ["close", 1006, "", 3]]
+    assert run.errors == []
+
+
 @pytest.mark.parametrize("status", [300, 301, 302, 303, 307, 308])
 @pytest.mark.parametrize("where", ["other-port", "localhost"])
 async def test_unchecked_redirects_are_not_followed_either(run_app: Any, status: int,
