@@ -357,6 +357,10 @@ class AppHost:
         self.storage.flush()
         if self._warmup is not None:
             await asyncio.wait([self._warmup])
+            if not self._warmup.cancelled():
+                # A trust store that cannot load fails the requests that need it; the
+                # warm-up's own copy of that error is not news.
+                self._warmup.exception()
         await self.network.aclose()
         if self.backend is not None:
             await self.backend.close()
