@@ -43,6 +43,7 @@ from emulator.flows.events import (
     LoadProblem,
     PageCreated,
     PageDataChanged,
+    PageRendered,
     PageStackChanged,
     SocketClosed,
     SocketFailed,
@@ -60,6 +61,7 @@ from emulator.gui.intake import EventIntake
 from emulator.gui.models.flow_table import FlowTableModel
 from emulator.gui.panels.console import ConsolePanel
 from emulator.gui.panels.domains import DomainsPanel
+from emulator.gui.panels.elements import ElementsPanel
 from emulator.gui.panels.network import NetworkPanel
 from emulator.gui.panels.prompts import AccountPrompts
 from emulator.gui.panels.simulator import Simulator, ask_modal
@@ -122,13 +124,14 @@ class MainWindow(QMainWindow):
         self.transfers = TransfersPanel(self._abort_transfer)
         self.sockets = SocketsPanel(self._close_socket)
         self.console = ConsolePanel(self._evaluate)
+        self.elements = ElementsPanel(self._tap_node)
         self.domains = DomainsPanel(self._apply_network, self._show_refused)
         self.setCentralWidget(self.simulator)
         self.docks: dict[str, QDockWidget] = {}
         first = None
         for name, panel in (("Network", self.network), ("Transfers", self.transfers),
                             ("Sockets", self.sockets), ("Console", self.console),
-                            ("Domains", self.domains)):
+                            ("Elements", self.elements), ("Domains", self.domains)):
             dock = QDockWidget(name, self, objectName=f"dock-{name}")
             dock.setWidget(panel)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
@@ -497,6 +500,7 @@ class MainWindow(QMainWindow):
         for_simulator: list[Event] = []
         problems: list[LoadProblem] = []
         moved: set[int] = set()
+        rendered = False
         add, touch = self.flows.add, self.flows.touch
         for e in events:
             kind = type(e)
@@ -518,6 +522,9 @@ class MainWindow(QMainWindow):
                     problems.append(e)
             elif kind in _PAGE:
                 for_simulator.append(e)
+                rendered = rendered or kind is PageStackChanged
+            elif kind is PageRendered:
+                rendered = True
             elif kind is AppLaunched:
                 self._update_status()
         self.flows.commit()
@@ -534,8 +541,26 @@ class MainWindow(QMainWindow):
             self._show_problem_count()
         if for_simulator:
             self.simulator.take(for_simulator)
+        if rendered:
+            self._show_elements()
 
     # ---- actions on the running app ----------------------------------------------------------
+    def _show_elements(self) -> None:
+        """The page on screen's rendered tree, in the Elements panel (once per batch)."""
+        view = self.host.page.view() if self.host is not None else None
+        if view is None:
+            self.elements.show_tree("", [])
+        else:
+            self.elements.show_tree(view.route, view.root.children, view.error)
+
+    def _tap_node(self, node_id: int) -> None:
+        if self.host is None:
+            return
+        try:
+            self.host.page.tap(node_id)
+        except EmulatorError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+
     def _call_method(self, page_id: int, name: str) -> None:
         if self.host is not None:
             try:

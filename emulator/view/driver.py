@@ -61,7 +61,25 @@ class PageDriver:
     def trigger(self, selector: str, event_type: str, detail: Any = None) -> int:
         """Fire ``event_type`` on the node: capture, target and bubbling handlers run as
         page methods; returns how many ran."""
-        node = self._one(selector)
+        return self.trigger_node(self._one(selector), event_type, detail)
+
+    def node(self, node_id: int) -> ViewNode | None:
+        """The node with this id on the page on screen (the window sends ids)."""
+        view = self.view()
+        if view is None:
+            return None
+        for node in view.root.walk():
+            if node.id == node_id:
+                return node
+        return None
+
+    def trigger_node(self, node: ViewNode | int, event_type: str, detail: Any = None) -> int:
+        """Fire ``event_type`` on a node (or node id) of the page on screen."""
+        if isinstance(node, int):
+            found = self.node(node)
+            if found is None:
+                raise NoSuchNode(f"node {node} is not on the page on screen")
+            node = found
         view = self.view()
         assert view is not None
         calls = dispatch(node, event_type, detail, started=view.opened)
@@ -69,8 +87,11 @@ class PageDriver:
             self._run(view, call.handler, call.event, node)
         return len(calls)
 
-    def tap(self, selector: str) -> int:
-        """A tap on the node (``detail`` {x, y} = 0, 0 until layout is known)."""
+    def tap(self, selector: str | int) -> int:
+        """A tap on the node (a selector or a node id; ``detail`` {x, y} = 0, 0 until
+        layout is known)."""
+        if isinstance(selector, int):
+            return self.trigger_node(selector, "tap", {"x": 0, "y": 0})
         return self.trigger(selector, "tap", {"x": 0, "y": 0})
 
     def _run(self, view: PageView, handler: str, event: dict[str, Any], node: ViewNode) -> None:

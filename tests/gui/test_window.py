@@ -325,3 +325,26 @@ def test_a_repeated_uncaught_error_is_one_console_line(gui: Driver, tmp_path: Pa
         assert shown().count("cannot read property 'boom' of null") == 1
 
     gui.run(scenario())
+
+
+def test_elements_panel_shows_the_rendered_page_and_taps_it(gui: Driver, tmp_path: Path) -> None:
+    """The Elements panel lists the rendered nodes with their bindings; double-clicking a
+    node taps it in the core (its handler runs, the page re-renders, the panel follows)."""
+    async def scenario() -> None:
+        root = app_with(tmp_path, "Page({data: {n: 0}, add() { this.setData({n: this.data.n + 1}); }});",
+                        **{"pages/index/index.swan":
+                           '<view class="page"><text id="n">n={{n}}</text>'
+                           '<button id="add" bindtap="add">add</button></view>'})
+        w = gui.window
+        await gui.open(root)
+        tree = w.elements.tree
+        await gui.until(lambda: tree.topLevelItemCount() == 1)
+        page = tree.topLevelItem(0)
+        assert page.text(0) == "view.page"
+        button = page.child(1)
+        assert button.text(0) == "button#add" and button.text(2) == "tap→add"
+        tree.itemDoubleClicked.emit(button, 0)
+        await gui.until(lambda: w.host is not None and w.host.page.text("#n") == "n=1")
+        await gui.until(lambda: tree.topLevelItem(0).child(0).child(0).text(1) == "n=1")
+
+    gui.run(scenario())
