@@ -15,6 +15,7 @@ Patch shapes (what the window applies): ``{"op": "insert", "parent", "index", "n
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,7 +218,7 @@ def markup(nodes: list[ViewNode], indent: str = "") -> str:
             if value is True:
                 parts.append(name)
             else:
-                shown = value if isinstance(value, str) else repr(value)
+                shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
                 parts.append(f'{name}="{shown}"')
         for event, bindings in node.events.items():
             for b in bindings:
