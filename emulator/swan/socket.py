@@ -147,21 +147,27 @@ def _failure_reason(exc: BaseException) -> str:
 
 
 class _Connection(ClientConnection):
-    """websockets' client connection, hanging up as soon as it has failed the connection.
+    """websockets' client connection, hanging up soon after it has failed the connection.
 
     websockets sends the close frame and then waits up to ``close_timeout`` for the server
     to close TCP (or forever, when nothing is reading or writing); RFC 6455 §7.1.7 lets the
     endpoint that fails the connection close it itself, and a hostile server never will.
+    So: the close frame, then our half of TCP closed (FIN: the frame is not lost to a reset
+    while the server is still sending), then the connection cut after a short grace.
     """
 
     _hangup: asyncio.TimerHandle | None = None
 
     def send_data(self) -> None:
-        """Write what the protocol has to send; after a failure, close the transport."""
+        """Write what the protocol has to send; after a failure, start hanging up."""
         super().send_data()
         if self._hangup is None and _failure(self) is not None:
-            self.transport.close()  # after the close frame just written
-            self._hangup = self.loop.call_later(HANGUP_GRACE_S, self.transport.abort)
+            transport = self.transport
+            if transport.can_write_eof():
+                transport.write_eof()  # after the close frame just written
+            else:
+                transport.close()  # TLS: close_notify, after the close frame
+            self._hangup = self.loop.call_later(HANGUP_GRACE_S, transport.abort)
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport is gone: no hang-up is needed any more."""

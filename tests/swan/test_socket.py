@@ -50,8 +50,7 @@ def page(js: str) -> dict[str, Any]:
 
 
 async def test_task_methods_events_and_states(run_app: Any, demo_server: DemoServer) -> None:
-    """connect -> success (OPEN) -> onOpen(header) -> send text/binary -> onMessage -> close
-    -> onClose."""
+    """connect -> success (OPEN) -> onOpen -> send -> onMessage -> close -> onClose."""
     run = await run_app(page(f"""
         var t = swan.connectSocket({{url: '{WS}/echo', success: function (r) {{
             log('connect', r.errMsg, r.socketTaskId, t.readyState); }}}});

@@ -303,8 +303,7 @@ def failed_handshake(run: Run, reason: str) -> None:
 async def test_redirected_handshake_fails_and_nothing_follows(
         run_app: Any, certs: tuple[ServerCertificates, Path], where: str,
         caplog: pytest.LogCaptureFixture) -> None:
-    """A 302 from a whitelisted, mapped host (checking on): fail + onError + onClose, no
-    second connection anywhere, the flow and HAR keep the one URL, the status and Location."""
+    """A 302 (checking on): fail, onError, onClose; nothing followed; one URL, Location kept."""
     server_certs, ca_file = certs
     async with Peer(accept, ssl=server_certs.server_context) as target:
         location = {"other-host": f"wss://evil.test:{target.port}/",
@@ -340,8 +339,7 @@ def _first_redirects(peer: Peer, location: str) -> Behaviour:
 
 async def test_a_trailing_dot_is_dropped_before_policy_and_connection(
         run_app: Any, certs: tuple[ServerCertificates, Path]) -> None:
-    """wss://ws.demo.test./ is the whitelisted host: the handshake's Host and SNI carry no
-    dot (TLS would fail with it), and the flow shows the URL without it."""
+    """wss://ws.demo.test./ connects as ws.demo.test: no dot in Host, SNI or the flow's URL."""
     server_certs, ca_file = certs
     async with Peer(echo_close, ssl=server_certs.server_context) as peer:
         run = await run_app(app(f"wss://{WS_DOMAIN}./chat", "t.onOpen(function () { t.close({}); });"),
@@ -353,8 +351,7 @@ async def test_a_trailing_dot_is_dropped_before_policy_and_connection(
 
 
 async def test_a_lone_surrogate_in_the_url_is_quoted_as_json_quotes_it(run_app: Any) -> None:
-    """A URL holding a lone surrogate fails with its errMsg quoting it JSON-style (the raw
-    character cannot cross the bridge), then onClose; no uncaught error."""
+    """A lone surrogate in the URL: errMsg quotes it JSON-style, then onClose; nothing uncaught."""
     run = await run_app(app(f"wss://{WS_DOMAIN}/echo\ud800"),
                         Settings(domains={"socket": [f"wss://{WS_DOMAIN}"]}))
     reason = f'parameter error: invalid url "wss://{WS_DOMAIN}/echo\\ud800"'
@@ -386,8 +383,7 @@ async def test_other_refused_handshakes_keep_their_status(run_app: Any) -> None:
 
 
 async def test_success_comes_with_the_socket_open(run_app: Any) -> None:
-    """connectSocket's success fires once the handshake is done (readyState OPEN, before
-    onOpen), so the platform docs' closeSocket-in-success example works."""
+    """connectSocket's success comes OPEN, before onOpen: closeSocket in success works."""
     async with Peer(echo_close) as peer:
         run = await run_app({"pages/index/index.js": """
             function log() { console.log(JSON.stringify(Array.prototype.slice.call(arguments))); }
@@ -462,8 +458,7 @@ async def test_the_cap_is_16_mib_exactly(run_app: Any) -> None:
 @pytest.mark.parametrize("payload", [b"\xff\xfe", b"ok \xed\xa0\x80", b"\xe4\xb8"],
                          ids=["bad-byte", "surrogate", "truncated"])
 async def test_text_that_is_not_utf8_fails_the_connection(run_app: Any, payload: bytes) -> None:
-    """A text message that is not UTF-8: the one before it arrives, then onError and
-    onClose 1007 (RFC 6455 §8.1)."""
+    """A non-UTF-8 text message: earlier ones arrive, then onError and onClose 1007."""
     run, conn = await hostile_frames(then_frames(frame(TEXT, b"fine"),
                                                  frame(TEXT, payload)))(run_app)
     failed_connection(run, conn, 1007, R_NOT_UTF8)
@@ -490,8 +485,7 @@ async def test_a_frame_breaking_the_protocol_fails_the_connection(run_app: Any) 
 
 
 async def test_sends_over_the_cap_fail(run_app: Any) -> None:
-    """The app may not send more than 16 MiB in one message: send:fail (1001), the socket
-    stays open; exactly 16 MiB goes; a lone surrogate goes as U+FFFD."""
+    """Sends over 16 MiB fail and the socket stays open; 16 MiB goes; lone surrogate -> U+FFFD."""
     extra = """
     t.onOpen(function () {
         function cb(label) { return {success: function () { log(label, 'ok'); },
@@ -591,8 +585,7 @@ async def memory_peers() -> AsyncIterator[list[Peer]]:
 @pytest.mark.timeout(90)
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
 async def test_host_memory_stays_bounded(tmp_path: Path, memory_peers: list[Peer]) -> None:
-    """Whatever the server sends, the emulator's peak RSS stays under a fixed cap: frames
-    are refused on their header or as fragments add up, and accepted ones do not pile up."""
+    """Whatever the server sends, the emulator's peak RSS stays under a fixed cap."""
     baseline_dir = write_app(tmp_path / "idle", {"pages/index/index.js":
                                                  MEMORY_APP.replace("PORTS", "[]")})
     ports = json.dumps([p.port for p in memory_peers])
