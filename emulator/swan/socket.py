@@ -15,8 +15,9 @@ What the library would otherwise decide on its own is ours:
   too-large message is refused before its payload is read. A message over the cap, a text
   message that is not UTF-8, or a frame that breaks the protocol fails the connection
   (RFC 6455 §7.1.7, close codes §7.4.1: 1009, 1007, 1002): the app gets onError and then
-  onClose with that code and a reason in our words, and the TCP connection is closed at
-  once rather than left to a server that may never close it.
+  onClose with that code and a reason in our words, and our side of TCP is closed at once
+  (the whole connection after a short grace) rather than left to a server that may never
+  close it.
 """
 
 from __future__ import annotations
