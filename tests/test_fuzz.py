@@ -35,24 +35,17 @@ of one check) until it is fixed there, so that the rest keeps being checked:
    in request.py and files.py (traceback logged, "execution failed").
 2. File system manager options that JSON.stringify throws on (``10n``, a cyclic object, a
    throwing toJSON, getter or Proxy, ``{__proto__: new Date(0)}``), e.g.
-   ``fs.writeFile({filePath: USR + '/a', data: 10n})``: files.js posts them as they are, the outbox fails to drain after the entry, and
-   the failed message stays there: no console output, callback or API call ever again (at
-   the top level of a page, the app fails to launch).
-3. A path that is not a string, e.g. ``fs.writeFile({filePath: null})``: ``parameter error:
-   invalid path None`` (``True``, ``{'a': True}``, ``[1]``): Python's repr in the errMsg
-   (fs.py). Only the Python-words check is skipped for such calls. (String paths are
-   quoted with Python's repr too, ``'bdfile://usr/\\x7f\\U00082adf'``, where the network
-   APIs quote JSON-style, ``"bdfile://usr/\\u007f…"``; not checked.)
-4. An encoding that is not a string, e.g. ``fs.readFile({filePath, encoding: ['utf8']})``:
-   AttributeError in fs.py (``encoding.lower()``), traceback logged, 1001 "execution
-   failed" rather than a 904.
-5. An object that cannot be made a string (``Object.create(null)``, ``{__proto__: null}``,
+   ``fs.writeFile({filePath: USR + '/a', data: 10n})``: files.js posts them as they are,
+   the outbox fails to drain after the entry, and the failed message stays there: no
+   console output, callback or API call ever again (at the top level of a page, the app
+   fails to launch).
+3. An object that cannot be made a string (``Object.create(null)``, ``{__proto__: null}``,
    ``{toString: 7}``) where swan.request makes text of it: ``dataType``, ``responseType``
    (``swan.request({url, responseType: Object.create(null)})``) or a GET ``data`` value
    (``data: {a: {toString: 7}}``): swan.request throws ``TypeError: toPrimitive``
    (network.js), where a non-string ``method`` is a warning and GET. That exception is
    accepted as the app's own (like a throwing toString), not counted as a failure.
-6. The demo backend's ``/cookies/set`` with a non-ASCII query value
+4. The demo backend's ``/cookies/set`` with a non-ASCII query value
    (``https://api.demo.test/cookies/set?a=1?中=文``): the value goes into a Set-Cookie
    header, h11 raises UnicodeEncodeError, devserver/http.py logs "demo server connection
    failed" with a traceback and drops the connection (the app: ``request:fail bad
@@ -131,7 +124,7 @@ ODD_RAW = ["undefined", "null", "true", "false", "0", "-0", "NaN", "Infinity", "
 # What the deliberately hostile values above throw. Such an exception thrown by the app's
 # own code while an API reads its argument may come out of the call (choice: the platform's
 # JS layer reads arguments the same way); nothing else may. "toPrimitive": an object of the
-# app's that cannot be made a string at all (narrowed: NARROWED 5).
+# app's that cannot be made a string at all (narrowed: NARROWED 3).
 APP_THROWS = ("toString threw", "toJSON threw", "getter threw", "proxy threw", "toPrimitive")
 
 
@@ -239,7 +232,7 @@ def obj_of(values: st.SearchStrategy[JsValue]) -> st.SearchStrategy[JsValue]:
 
 SAFE_PATHS = ["/echo", "/json", "/text", "/status/404", "/status/500", "/download/16",
               "/download/0", "/upload", "/redirect", "/redirect/refused", "/drop",
-              "/binary?size=7", "/cookies", "/"]  # not /cookies/set: NARROWED 6
+              "/binary?size=7", "/cookies", "/"]  # not /cookies/set: NARROWED 4
 WS_PATHS = ["/echo", "/close?code=4001&reason=x", "/close?now=1", "/drop?now=1",
             "/binary?count=2&size=3", "/nowhere"]
 HOSTS = [DEMO_DOMAIN, WS_DOMAIN, DEMO_DOMAIN.upper(), f"{DEMO_DOMAIN}.", f"{WS_DOMAIN}.",
@@ -520,21 +513,18 @@ def outcomes(run: Run) -> dict[int, list[tuple[str, Any]]]:
     return out
 
 
-def leaks(text: str, host_paths: tuple[str, ...], call_js: str,
-          python_words: bool = True) -> list[str]:
+def leaks(text: str, host_paths: tuple[str, ...], call_js: str) -> list[str]:
     """Library, Python or host-path words in a text the app sees (those the call's own
     arguments hold aside: an errMsg may quote them)."""
     found = [w for w in LEAKS if w in text]
     found += [m.group(0) for m in CLASS_NAME.finditer(text)]
-    if python_words:
-        found += [m.group(0) for m in PYTHON_REPR.finditer(text)]
+    found += [m.group(0) for m in PYTHON_REPR.finditer(text)]
     found += [p for p in host_paths if p in text]
     return [w for w in found if w not in call_js]
 
 
 def check_callbacks(i: int, api: str, events: list[tuple[str, Any]],
-                    host_paths: tuple[str, ...], call_js: str,
-                    python_words: bool = True) -> list[str]:
+                    host_paths: tuple[str, ...], call_js: str) -> list[str]:
     """Exactly one of success/fail, then complete, never inside the call; a clean errMsg."""
     kinds = [k for k, _ in events if k not in ("socket-error", "socket-close")]
     if kinds in (["no-options"], ["sync-ok"]):
@@ -544,7 +534,7 @@ def check_callbacks(i: int, api: str, events: list[tuple[str, Any]],
     if kinds == ["sync-threw"]:
         message = events[0][1]["message"]
         return [f"#{i} {api}: sync threw {message!r}: {bad}"
-                for bad in leaks(message, host_paths, call_js, python_words)]
+                for bad in leaks(message, host_paths, call_js)]
     if kinds not in (["success", "complete"], ["fail", "complete"]):
         return [f"#{i} {api}: callbacks {events!r}"]
     out = []
@@ -556,7 +546,7 @@ def check_callbacks(i: int, api: str, events: list[tuple[str, Any]],
         msg = res.get("errMsg")
         if not isinstance(msg, str) or not msg.startswith(f"{api}:fail "):
             out.append(f"#{i} {api}: errMsg {msg!r}")
-        elif bad := leaks(msg, host_paths, call_js, python_words):
+        elif bad := leaks(msg, host_paths, call_js):
             out.append(f"#{i} {api}: errMsg {msg!r} leaks {bad}")
         if res.get("errCode") not in (904, 1001):
             out.append(f"#{i} {api}: errCode {res.get('errCode')!r}")
@@ -727,17 +717,15 @@ async def test_network_arguments_fuzz(batch: list[tuple[str, str]], demo_server:
 
 # ---- the file system manager ---------------------------------------------------------------
 
-# Narrowed (NARROWED 4): encodings are strings; another type makes the host raise.
 ENCODINGS = st.one_of(st.sampled_from(["utf8", "utf-8", "base64", "hex", "latin1", "ucs2",
                                        "binary", "ascii", "bogus", "UTF8"]).map(
                                            lambda s: ("str", s)),
-                      ODD_TEXT.map(lambda s: ("str", s)))
+                      ODD_TEXT.map(lambda s: ("str", s)), JS_WIRE)
 
 
 @st.composite
-def fs_call(draw: st.DrawFn, pool: list[JsValue]) -> tuple[str, str, bool]:
-    """(method, JS expression of its options or of a Sync form's argument list, whether the
-    path is a string)."""
+def fs_call(draw: st.DrawFn, pool: list[JsValue]) -> tuple[str, str]:
+    """(method, JS expression of its options, or of its argument list for a Sync form)."""
     method = draw(st.sampled_from(FS_ASYNC + FS_SYNC))
     path = draw(st.one_of(st.sampled_from(pool), file_paths(CANARY_DIR, JS_WIRE)))
     good_data = st.one_of(st.sampled_from(["data", "", "中文", "00ff"]).map(lambda s: ("str", s)),
@@ -757,14 +745,13 @@ def fs_call(draw: st.DrawFn, pool: list[JsValue]) -> tuple[str, str, bool]:
         values = [v for _, v in args[method[:-4]]]
         while values and values[-1] is None:
             values.pop()
-        return (method, "[" + ", ".join(render(v) if v else "undefined" for v in values) + "]",
-                path[0] == "str")
+        return method, "[" + ", ".join(render(v) if v else "undefined" for v in values) + "]"
     body = ", ".join(f"{json.dumps(k)}: {render(v)}" for k, v in args[method] if v is not None)
-    return method, "{" + body + "}", path[0] == "str"
+    return method, "{" + body + "}"
 
 
 @st.composite
-def fs_batch(draw: st.DrawFn) -> list[tuple[str, str, bool]]:
+def fs_batch(draw: st.DrawFn) -> list[tuple[str, str]]:
     """A batch of file calls over a small pool of paths (so they meet: mkdir then write...)."""
     pool = draw(st.lists(file_paths(CANARY_DIR, JS_WIRE), min_size=1, max_size=4))
     return draw(st.lists(fs_call(pool), min_size=1, max_size=25))
@@ -773,7 +760,7 @@ def fs_batch(draw: st.DrawFn) -> list[tuple[str, str, bool]]:
 @pytest.mark.timeout(120)
 @FUZZ
 @given(batch=fs_batch())
-async def test_file_paths_fuzz(batch: list[tuple[str, str, bool]], tmp_path: Path,
+async def test_file_paths_fuzz(batch: list[tuple[str, str]], tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch,
                                caplog: pytest.LogCaptureFixture,
                                capfd: pytest.CaptureFixture[str]) -> None:
@@ -781,16 +768,15 @@ async def test_file_paths_fuzz(batch: list[tuple[str, str, bool]], tmp_path: Pat
     caplog.clear()
     capfd.readouterr()
     b = Batch(tmp_path, "\n".join(f"file({i}, '{method}', function () {{ return {opts}; }});"
-                                  for i, (method, opts, _) in enumerate(batch)))
+                                  for i, (method, opts) in enumerate(batch)))
     guards = Guards(b.data_dir)
     run = await b.run(Settings(data_dir=b.data_dir), guards, monkeypatch)
     found = outcomes(run)
-    for i, (method, _, _) in enumerate(batch):
+    for i, (method, _) in enumerate(batch):
         event(f"{method}: {found.get(i, [('none', None)])[0][0]}")
-    # Narrowed (NARROWED 3): a path that is not a string is quoted as Python shows it.
-    problems = [p for i, (method, _, path_is_str) in enumerate(batch)
+    problems = [p for i, (method, _) in enumerate(batch)
                 for p in check_callbacks(i, method.removesuffix("Sync"), found.get(i, []),
-                                         b.host_paths, b.line(i), python_words=path_is_str)]
+                                         b.host_paths, b.line(i))]
     problems += [f"#{i}: the canary was read" for i, evts in found.items()
                  if CANARY in json.dumps(evts)]
     problems += check_host(run, guards, caplog, capfd)
