@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,7 +55,7 @@ def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
     start.add_argument("--page", metavar="ROUTE[?QUERY]", help="open this page first")
     start.add_argument("--condition", metavar="NAME",
                        help="start as the project file's compile mode NAME (its page and "
-                            "query; a number picks by position)")
+                            "query; a number picks by position, from 0)")
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -127,7 +128,8 @@ def start_page(package: AppPackage, args: argparse.Namespace) -> str | None:
         return args.page
     condition = package.project.condition(args.condition)
     if condition is None:
-        names = ", ".join(repr(c.name) for c in package.project.conditions) or "none"
+        names = ", ".join(f"{i}: {c.name!r}" for i, c in enumerate(package.project.conditions))
+        names = names or "none"
         raise ConfigError(f"--condition {args.condition!r}: no such compile mode in "
                           f"{package.project.file or 'project.swan.json'} (there are: {names})")
     return f"{condition.path}?{condition.query}" if condition.query else condition.path
@@ -136,6 +138,11 @@ def start_page(package: AppPackage, args: argparse.Namespace) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``swan-emulator`` command; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # An app's text may hold what the terminal's encoding cannot (a lone surrogate): it
+    # is shown escaped, never a crash of the printer.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     gui_parser, run_parser = build_parser()
     if not argv or argv[0] != "run":
         return _gui(gui_parser.parse_args(argv))
@@ -150,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"swan-emulator: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except PackageError as exc:
-        print(f"[error] failed to load {args.app_dir}: {exc}", file=sys.stderr)
+        detail = exc.reason if exc.path == str(Path(args.app_dir).resolve()) else str(exc)
+        print(f"[error] failed to load {args.app_dir}: {detail}", file=sys.stderr)
         return EXIT_APP_ERROR
     return asyncio.run(run_app(package, settings, timeout=args.timeout, verbose=args.verbose,
                                page=page, dump_page=args.dump_page))

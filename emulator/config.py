@@ -3,6 +3,7 @@ command-line flags (flags win, then the settings file, then the project file).""
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -20,6 +21,8 @@ SETTINGS_FILE = "swan-emulator.json"
 DOMAIN_LISTS = ("request", "uploadFile", "downloadFile", "socket")
 DEFAULT_BASE_VERSION = "3.200.0"
 NETWORK_TYPES = ("wifi", "2g", "3g", "4g", "5g", "unknown", "none")
+SETTINGS_KEYS = ("domains", "urlCheck", "hosts", "caFile", "baseVersion", "limits",
+                 "networkType", "account", "scriptTimeLimit", "memoryLimitMB", "chooseFiles")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
 
@@ -115,6 +118,12 @@ def parse_settings(data: Any, source: str) -> Settings:
     """Build Settings from the JSON of a settings file; errors name ``source`` and the key."""
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: must be a JSON object")
+    for key in data:
+        if key not in SETTINGS_KEYS:
+            close = difflib.get_close_matches(key, SETTINGS_KEYS, n=1, cutoff=0.6)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            raise ConfigError(f'{source}: unknown key "{key}"{hint}; the keys are '
+                              f"{', '.join(SETTINGS_KEYS)}")
     s = Settings()
     domains = _expect(data.get("domains", {}), dict, '"domains"', source)
     for key, entries in domains.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import sys
 import time
@@ -88,7 +89,8 @@ class HeadlessPrinter:
             routes = " > ".join(p.route for p in event.pages)
             print(f"[stack] {routes}", file=self.err, flush=True)
         elif self.verbose and isinstance(event, PageDataChanged):
-            print(f"[setData] {event.route} {event.changes}", file=self.err, flush=True)
+            changes = json.dumps(event.changes, ensure_ascii=False, default=str)
+            print(f"[setData] {event.route} {changes}", file=self.err, flush=True)
 
     def _uncaught(self, event: UncaughtError) -> None:
         error = event.error
@@ -138,10 +140,18 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGINT, interrupted.set)
+    path, _, query = (page or "").partition("?")
+    route = path.strip("/")
+    if route and route not in package.routes:
+        listed = ", ".join(package.routes[:12]) + (" …" if len(package.routes) > 12 else "")
+        print(f"swan-emulator: no page {route!r} in app.json (its pages: {listed})", file=err)
+        return EXIT_USAGE
+    if route in package.broken:
+        print(f"[warning] the start page {route} cannot open: {package.broken[route]}",
+              file=err)
     try:
-        path, _, query = (page or "").partition("?")
         try:
-            await host.start(path.strip("/") or None, _parse_query(query))
+            await host.start(route or None, _parse_query(query))
         except EmulatorError as exc:
             print(f"[error] failed to load {package.root}: {exc}", file=err, flush=True)
             return EXIT_APP_ERROR
@@ -159,7 +169,9 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
             return EXIT_INTERRUPTED
         if idle not in done:
             print(f"[timeout] the app was still busy after {timeout:g} s "
-                  f"({len(host.runtime.timers)} timer(s) armed)", file=err, flush=True)
+                  f"({len(host.runtime.timers)} timer(s) armed, "
+                  f"{host.runtime.work_in_flight} host call(s) in flight: requests, "
+                  "transfers, sockets, prompts…)", file=err, flush=True)
             return EXIT_TIMEOUT
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

@@ -52,7 +52,8 @@ def test_timeout_exit_status(tmp_path: Path) -> None:
     root = app(tmp_path, "setInterval(function () {}, 50); Page({});")
     result = cli("run", root, "--timeout", "0.5")
     assert result.returncode == 3
-    assert "[timeout] the app was still busy after 0.5 s (1 timer(s) armed)" in result.stderr
+    assert "[timeout] the app was still busy after 0.5 s (1 timer(s) armed, 0 host call(s)" \
+        in result.stderr
 
 
 def test_uncaught_error_exits_1_after_running_on(tmp_path: Path) -> None:

@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import qasync
-from PyQt6.QtCore import QTimer
+from PyQt6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PyQt6.QtWidgets import QApplication
 
 from emulator.config import Settings
 from emulator.gui.main_window import MainWindow
+
+
+def _no_display() -> bool:
+    """Linux without X or Wayland and without a chosen Qt platform: Qt would abort."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
+_QUIET = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_message(kind: QtMsgType, _context: object, message: str | None) -> None:
+    """Qt's own log, less what the offscreen platform says on every window."""
+    if message and not message.startswith(_QUIET):
+        print(message, file=sys.stderr)
 
 
 def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
@@ -25,6 +41,13 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
     With ``screenshot``, the window is saved as PNG after ``quit_after`` seconds (default 3)
     and the program exits; this works offscreen (QT_QPA_PLATFORM=offscreen).
     """
+    if _no_display():
+        print("swan-emulator: no display to open the window on. Run it under Xvfb "
+              "(xvfb-run -a swan-emulator …), offscreen with a screenshot "
+              "(QT_QPA_PLATFORM=offscreen swan-emulator APP --screenshot out.png), or "
+              "headless: swan-emulator run APP", file=sys.stderr)
+        return 2
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("swan-emulator")

@@ -124,6 +124,7 @@ class Runtime:
         self.register("error", self._on_error)
         self.register("timer.set", lambda i, a: self.timers.set(i, a["delay"], a["repeat"]))
         self.register("timer.clear", lambda i, a: self.timers.clear(i))
+        self.register("bridge.bad", self._on_bad_message)
         # JS asks for its next step (a lifecycle hook...) to run as an entry of its own.
         self.register("step", lambda i, a: self.enter("step"))
         self._check_idle()
@@ -186,6 +187,13 @@ class Runtime:
 
     def _call_entry(self, entry: str, text: str) -> Any:
         # JS answers "result\noutbox": both in one call (JSON text holds no raw newline).
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                # A lone surrogate (from the app, via a server…) cannot cross as UTF-8:
+                # the same JSON with \u escapes can, and JS gets the same string.
+                text = json.dumps(json.loads(text))
         raw = self.engine.call(self._enter_fn, entry, text)
         if not isinstance(raw, str):
             self._malformed(repr(raw)[:200])
@@ -196,6 +204,19 @@ class Runtime:
         except ValueError:
             self._malformed(result[:200])
             return None
+
+    def _on_bad_message(self, call_id: int, args: dict[str, Any]) -> None:
+        """A message JS could not serialise (a BigInt, a cycle in the app's options): its
+        call fails as a bad argument; nothing else is held up."""
+        op = str(args.get("op", "?"))
+        reason = str(args.get("reason", ""))
+        if call_id:
+            self.settle(call_id, False, {
+                "errCode": 904,
+                "errMsg": f"{op}:fail parameter error: the options cannot be sent ({reason})"})
+        else:
+            self.bus.publish(ConsoleMessage(level="warn", text=f"swan: a {op} message could "
+                                            f"not be sent ({reason})"))
 
     def _malformed(self, text: str) -> None:
         """What came out of JS is not what the bridge sent: say so once per run."""
@@ -438,6 +459,11 @@ class Runtime:
             not self._running and self._work == 0 and len(self.timers) == 0 and not self._queue
             and not self._jobs_pending and self._resume is None
         )
+
+    @property
+    def work_in_flight(self) -> int:
+        """Host calls under way (requests, transfers, sockets, prompts…)."""
+        return self._work
 
     @property
     def halted(self) -> bool:

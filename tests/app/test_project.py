@@ -131,4 +131,4 @@ def test_condition_flag_starts_the_compile_mode(tmp_path: Path) -> None:
     assert json.loads(result.stdout.splitlines()[0]) == {"id": "7", "from": "cond"}
     result = cli("run", root, "--condition", "nope")
     assert result.returncode == 2
-    assert "'detail 7', 'home'" in result.stderr
+    assert "0: 'detail 7', 1: 'home'" in result.stderr

@@ -85,3 +85,40 @@ async def test_a_malformed_outbox_is_reported_not_raised(run_app: Any, garbage: 
     rt._handle(garbage)
     assert [e.where for e in run.errors] == ["bridge"]
     assert rt.evaluate("1 + 1") == "2"
+
+
+async def test_options_json_cannot_carry_fail_that_call_only(run_app: Any) -> None:
+    """A BigInt or a cycle in an API's options fails that call (904) once; the bridge keeps
+    working for everything after it."""
+    run = await run_app({"pages/index/index.js": """
+        var fs = swan.getFileSystemManager();
+        var cyclic = {}; cyclic.self = cyclic;
+        setTimeout(function () {
+            fs.writeFile({filePath: swan.env.USER_DATA_PATH + '/a', data: 10n,
+                          fail: function (e) { console.log(e.errCode, e.errMsg); }});
+            fs.writeFile({filePath: swan.env.USER_DATA_PATH + '/b', data: cyclic,
+                          fail: function (e) { console.log(e.errCode, e.errMsg); }});
+            setTimeout(function () { console.log('still alive'); }, 1);
+        }, 1);
+        Page({});
+    """})
+    assert run.logs == [
+        "904 writeFile:fail parameter error: the options cannot be sent (TypeError: BigInt are "
+        "forbidden in JSON.stringify)",
+        "904 writeFile:fail parameter error: the options cannot be sent (TypeError: circular "
+        "reference)",
+        "still alive",
+    ]
+
+
+async def test_a_lone_surrogate_crosses_the_bridge(run_app: Any) -> None:
+    """A string with a lone surrogate (not valid UTF-8) reaches JS intact in an answer."""
+    run = await run_app({"pages/index/index.js": """
+        swan.request({url: 'https://api.demo.test/echo\\ud800',
+                      fail: function (e) { console.log(e.errCode, e.errMsg.length, e.errMsg.indexOf('echo\\ud800') >= 0); },
+                      complete: function () { console.log('complete'); }});
+        Page({});
+    """})
+    assert run.logs[1:] == ["complete"]
+    code, _length, tail = run.logs[0].split(" ")
+    assert code == "904" and tail == "true"

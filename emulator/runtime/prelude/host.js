@@ -118,12 +118,32 @@
     return $.join([result === undefined ? '' : host.stringify(result), host.drain()], '\n');
   };
 
+  // The outbox is emptied whatever happens: a message JSON cannot carry (a BigInt, a
+  // cycle, a throwing getter an app passed in its options) is replaced by a 'bridge.bad'
+  // message, so its call fails and the bridge keeps working.
   host.drain = function () {
     if (outbox.length === 0) return '';
-    const text = outboxHasBinary ? host.stringify(outbox, binaryReplacer) : host.stringify(outbox);
+    const replacer = outboxHasBinary ? binaryReplacer : undefined;
+    const messages = $.slice(outbox);
     outbox.length = 0;
     outboxHasBinary = false;
-    return text;
+    try {
+      return host.stringify(messages, replacer);
+    } catch (e) {
+      const parts = [];
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i];
+        let text;
+        try {
+          text = host.stringify(m, replacer);
+        } catch (err) {
+          const call = $.mapGet(calls, m[1]);
+          text = host.stringify(['bridge.bad', m[1], { op: call ? call.api : $.String(m[0]), reason: host.errorInfo(err).message }]);
+        }
+        $.push(parts, text);
+      }
+      return '[' + $.join(parts, ',') + ']';
+    }
   };
 
   // ---- errors and user callbacks --------------------------------------------------
