@@ -69,6 +69,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     _add_common(gui, app_required=False)
     gui.add_argument("--screenshot", type=Path, metavar="FILE.png",
                      help="save the window as PNG after --quit-after seconds, then exit")
+    gui.add_argument("--panel", choices=("Network", "Transfers", "Sockets", "Console",
+                                         "Elements", "Domains"),
+                     help="the panel in front (with --screenshot: Network by default)")
     gui.add_argument("--quit-after", type=float, metavar="SECONDS",
                      help="close the window after this long (default 3 with --screenshot)")
     run = argparse.ArgumentParser(
@@ -196,4 +199,4 @@ def _gui(args: argparse.Namespace) -> int:
     # The condition goes along with the page it resolved to, so the window's compile-mode
     # picker shows it selected (and a reload re-reads it from the project file).
     return run_gui(args.app_dir, settings_for, page=page, condition=args.condition,
-                   screenshot=args.screenshot, quit_after=args.quit_after)
+                   screenshot=args.screenshot, quit_after=args.quit_after, panel=args.panel)

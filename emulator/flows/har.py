@@ -116,8 +116,10 @@ def entry(flow: HttpFlow) -> dict[str, Any]:
     if flow.error is not None:
         response["_error"] = flow.error.reason
     blocked = round(t.queued_s * 1000, 3)
-    wait = _ms(t.sent, t.first_byte)
-    receive = _ms(t.first_byte, t.done)
+    # A call that failed before any response (a timeout, an abort, a refused connection)
+    # waited from leaving the queue until it ended: that is its time, not 0.
+    wait = _ms(t.sent, t.first_byte if t.first_byte is not None else t.done)
+    receive = _ms(t.first_byte, t.done) if t.first_byte is not None else 0
     timings = {"blocked": blocked, "dns": -1, "connect": -1, "ssl": -1, "send": 0,
                "wait": max(wait, 0), "receive": max(receive, 0)}
     out = {

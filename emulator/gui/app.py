@@ -33,7 +33,8 @@ def _qt_message(kind: QtMsgType, _context: object, message: str | None) -> None:
 
 def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
             page: str | None = None, condition: str | None = None,
-            screenshot: Path | None = None, quit_after: float | None = None) -> int:
+            screenshot: Path | None = None, quit_after: float | None = None,
+            panel: str | None = None) -> int:
     """Open the window (on ``app_dir`` if given, first on ``page``, ``ROUTE[?QUERY]``, or
     in the project's compile mode ``condition``, if given; reloads keep it) and run until
     it closes.
@@ -56,6 +57,10 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
     window = MainWindow(settings_for)
     if screenshot is not None:
         window.resize(1400, 900)  # documentation size, whatever the saved layout
+    if panel is not None or screenshot is not None:
+        # The panel in front: the one asked for, else Network (not whatever the last
+        # session left raised).
+        window.docks[panel or "Network"].raise_()
     window.show()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)

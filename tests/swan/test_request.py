@@ -330,3 +330,16 @@ async def test_cookies_are_visible_not_automatic(run_app: Any, demo_server: Demo
     assert set_res["header"]["Set-Cookie"] == "sid=abc; Path=/; HttpOnly, theme=dark; Path=/; HttpOnly"
     assert success(result, "auto")["data"] == {"cookie": None}
     assert success(result, "manual")["data"] == {"cookie": "sid=abc"}
+
+
+async def test_response_type_only_from_its_base_version(run_app: Any, demo_server: DemoServer) -> None:
+    """responseType: 'arraybuffer' gives bytes from 1.11.20; before, the option does not
+    exist and the body is text (canIUse agrees)."""
+    js = ("swan.request({url: '%s/binary?size=4', responseType: 'arraybuffer',"
+          " success: function (r) { console.log(typeof r.data === 'string' ? 'text' : 'bytes',"
+          " swan.canIUse ? swan.canIUse('request.object.responseType') : 'no canIUse'); }});"
+          " Page({});" % API)
+    old = await run_app({"pages/index/index.js": js}, demo_server.settings(base_version="1.11.19"))
+    new = await run_app({"pages/index/index.js": js}, demo_server.settings(base_version="1.11.20"))
+    assert old.logs == ["text false"]
+    assert new.logs == ["bytes true"]

@@ -5,6 +5,7 @@
   'use strict';
 
   const impl = host.swan;
+  const RESPONSE_TYPE_SINCE = '1.11.20';
   const METHODS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'];
 
   function isBinary(v) {
@@ -274,7 +275,10 @@
       }
     }
     const dataType = o.dataType === undefined ? 'json' : String(o.dataType);
-    const responseType = String(o.responseType || 'text').toLowerCase() === 'arraybuffer' ? 'arraybuffer' : 'text';
+    // responseType arrived in base library 1.11.20 [api/net/request.md]: before it the
+    // option does not exist and the body comes as text.
+    const modern = host.compareVersions(host.state.baseVersion, RESPONSE_TYPE_SINCE) >= 0;
+    const responseType = modern && String(o.responseType || 'text').toLowerCase() === 'arraybuffer' ? 'arraybuffer' : 'text';
     const id = host.invoke('request', o, 'request', {
       url: url, method: method, header: headers, data: data, responseType: responseType,
     }, {
