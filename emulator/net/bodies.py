@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 
 import httpx
 
@@ -175,6 +176,30 @@ class BodyBudget:
     def give(self, n: int) -> None:
         """Let go of ``n`` bytes (the call ended, either way)."""
         self.held = max(0, self.held - n)
+
+
+@asynccontextmanager
+async def whole_body(response: httpx.Response, limit: int, too_large: Callable[[str], NetError],
+                     budget: BodyBudget, record: Callable[[bytes], object]) -> AsyncIterator[bytes]:
+    """The whole (decoded, capped) body of ``response``, each chunk also handed to
+    ``record`` (the flow's body) and held against ``budget`` until the block ends.
+
+    Chunks go in a list joined once: a growing bytearray over-allocates and copies as it
+    grows, holding up to twice the body while it is read.
+    """
+    chunks: list[bytes] = []
+    held = 0
+    try:
+        async for chunk in read_body(response, limit, too_large):
+            budget.take(len(chunk))
+            held += len(chunk)
+            chunks.append(chunk)
+            record(chunk)
+        data = b"".join(chunks)
+        chunks.clear()
+        yield data
+    finally:
+        budget.give(held)
 
 
 def size_error(reason: str) -> Callable[[str], NetError]:

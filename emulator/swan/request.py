@@ -89,23 +89,10 @@ class RequestService:
     async def _run(self, flow: HttpFlow, out: Outgoing, as_bytes: bool) -> dict[str, Any]:
         async def read(final: HttpFlow, response: httpx.Response) -> dict[str, Any]:
             assert final.response is not None
-            # Chunks in a list, joined once: a growing bytearray over-allocates and
-            # copies as it grows, holding up to twice the body while it is read.
-            chunks: list[bytes] = []
-            held = 0
-            budget = self.network.buffers
-            try:
-                async for chunk in bodies.read_body(response, MAX_RESPONSE_BYTES,
-                                                    size_error(R_TOO_LARGE)):
-                    budget.take(len(chunk))
-                    held += len(chunk)
-                    chunks.append(chunk)
-                    final.response.body.append(chunk)
-                data = b"".join(chunks)
-                chunks.clear()
+            async with bodies.whole_body(response, MAX_RESPONSE_BYTES, size_error(R_TOO_LARGE),
+                                         self.network.buffers,
+                                         final.response.body.append) as data:
                 return answer(final, data, as_bytes)
-            finally:
-                budget.give(held)
 
         _final, result = await self.network.run(flow, out, read)
         return result

@@ -255,23 +255,12 @@ class TransferService:
     async def _upload(self, flow: TransferFlow, out: Outgoing,
                       progress: Progress) -> dict[str, Any]:
         async def read(final: Any, response: httpx.Response) -> dict[str, Any]:
-            chunks: list[bytes] = []  # joined once (see request.py)
-            held = 0
-            budget = self.network.buffers
-            try:
-                async for chunk in bodies.read_body(response, UPLOAD_RESPONSE_LIMIT,
-                                                    size_error(R_UPLOAD_RESPONSE)):
-                    budget.take(len(chunk))
-                    held += len(chunk)
-                    chunks.append(chunk)
-                    final.response.body.append(chunk)
-                data = b"".join(chunks)
-                chunks.clear()
+            async with bodies.whole_body(response, UPLOAD_RESPONSE_LIMIT,
+                                         size_error(R_UPLOAD_RESPONSE), self.network.buffers,
+                                         final.response.body.append) as data:
                 progress.finish()
                 return {"statusCode": final.response.status,
                         "data": data.decode("utf-8", errors="replace")}
-            finally:
-                budget.give(held)
 
         _final, result = await self.network.run(flow, out, read)
         return result
