@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from emulator.devserver.http import DropConnection, Request, Response
 from emulator.devserver.multipart import boundary_of, read_multipart
@@ -110,8 +111,10 @@ async def redirect(request: Request, m: re.Match[str]) -> Response:
 
 
 async def set_cookies(request: Request, _m: re.Match[str]) -> Response:
-    """One Set-Cookie header per query parameter."""
-    headers = [("Set-Cookie", f"{k}={v}; Path=/; HttpOnly") for k, v in request.query]
+    """One Set-Cookie header per query parameter (percent-encoded where a header cannot
+    carry the text as it is: RFC 6265 cookie values are ASCII)."""
+    headers = [("Set-Cookie", f"{quote(k, safe='')}={quote(v, safe='')}; Path=/; HttpOnly")
+               for k, v in request.query]
     return json_response({"set": dict(request.query)}, headers=headers)
 
 
