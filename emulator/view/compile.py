@@ -198,6 +198,7 @@ class _Compiler:
             return []
         attrs: list[str] = []
         events: dict[str, list[str]] = {}
+        models: dict[str, str] = {}  # attribute -> the data path a {= =} value writes back
         for name, raw in node.attrs.items():
             if name in DIRECTIVES:
                 continue
@@ -209,6 +210,9 @@ class _Compiler:
                     f"{{h: {handler}, c: {_js(kind.endswith('catch'))}, "
                     f"p: {_js(kind.startswith('capture'))}}}")
                 continue
+            model = re.fullmatch(r"\s*\{=(.*)=\}\s*", raw or "", re.S)
+            if model:
+                models[name] = model.group(1).strip()
             attrs.append(f"{_js(name)}: {self.value(raw, node.pos)}")
         children = self.children(node.children, "__v_c", scope)
         child_fn = ("(function () { var __v_c = []; " + " ".join(children) + " return __v_c; })()"
@@ -216,8 +220,9 @@ class _Compiler:
         ev_js = ("{" + ", ".join(f"{_js(k)}: [{', '.join(v)}]" for k, v in events.items()) + "}"
                  if events else "null")
         pos = _js(f"{node.pos.line}:{node.pos.column}")
+        models_js = _js(models) if models else "null"
         return [f"{out}.push(__v_r.el({_js(tag)}, {{{', '.join(attrs)}}}, {child_fn}, {ev_js}, "
-                f"{key if key else 'undefined'}, {pos}));"]
+                f"{key if key else 'undefined'}, {pos}, {models_js}));"]
 
     # ---- templates, import, include -------------------------------------------------------
     def template_use(self, node: Element, out: str, scope: str) -> list[str]:

@@ -104,6 +104,23 @@ class PageDriver:
                 f"TypeError: {handler} is not a method of {view.route} (the {event['type']} "
                 f"binding at {where})"), f"{event['type']} on <{node.tag}>")
 
+    def input(self, selector: str, text: str) -> int:
+        """Type ``text`` into an input or textarea: its value changes, a ``{= =}`` binding
+        writes it back into the page's data (no setData the app sees; shared/spec/
+        view-layer.md §2), then ``input`` fires with ``{value, cursor, keyCode}``
+        [component/formlist_input.md]. Returns how many handlers ran."""
+        node = self._one(selector)
+        view = self.view()
+        assert view is not None
+        node.attrs["value"] = text
+        path = node.models.get("value")
+        if path:
+            self.host.renderer.write(view.page_id, path, text)
+            self.host.runtime.enter("modelWrite", {"pageId": view.page_id, "path": path,
+                                                   "value": text})
+        return self.trigger_node(node, "input", {"value": text, "cursor": len(text),
+                                                 "keyCode": None})
+
     def text(self, selector: str) -> str:
         """The text content of the first matching node."""
         return self._one(selector).text_content()

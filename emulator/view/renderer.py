@@ -134,6 +134,14 @@ class Renderer:
             self.bus.publish(PageRendered(page_id=view.page_id, route=view.route,
                                           patches=patches))
 
+    def write(self, page_id: int, path: str, value: Any) -> None:
+        """The view changed a value itself (a two-way binding): keep it and re-render."""
+        view = self.pages.get(page_id)
+        if view is not None:
+            set_path(view.data, path, value)
+            view.dirty = True
+            self._schedule()
+
     def view(self, page_id: int) -> PageView | None:
         """A page's view, rendered up to date."""
         if self._scheduled is not None:

@@ -44,6 +44,7 @@ class ViewNode:
     events: dict[str, list[Binding]] = field(default_factory=dict)
     key: Any = None
     pos: str = ""  # line:col in its template
+    models: dict[str, str] = field(default_factory=dict)  # attribute -> {= path =} it writes
     id: int = field(default_factory=lambda: next(_ids))
     parent: ViewNode | None = field(default=None, repr=False)
 
@@ -120,7 +121,8 @@ def build(plain: dict[str, Any], parent: ViewNode | None = None) -> ViewNode:
     if "x" in plain:
         return ViewNode(TEXT, text=str(plain["x"]), parent=parent)
     node = ViewNode(str(plain["t"]), attrs=dict(plain.get("a") or {}), events=_events(plain),
-                    key=plain.get("k"), pos=str(plain.get("p") or ""), parent=parent)
+                    key=plain.get("k"), pos=str(plain.get("p") or ""),
+                    models=dict(plain.get("m") or {}), parent=parent)
     node.children = [build(c, node) for c in plain.get("c") or []]
     return node
 
@@ -193,6 +195,7 @@ def _update(node: ViewNode, plain: dict[str, Any], patches: list[dict[str, Any]]
         node.events = events
         patches.append({"op": "events", "id": node.id, "events": sorted(events)})
     node.pos = str(plain.get("p") or node.pos)
+    node.models = dict(plain.get("m") or {})
     reconcile(node, list(plain.get("c") or []), patches)
 
 

@@ -82,3 +82,21 @@ def test_dump_page_prints_the_rendered_page(tmp_path: Any) -> None:
     assert "[page] pages/index/index" in result.stdout
     assert '<text id="count">taps: 0</text>' in result.stdout
     assert '<view class="row" data-index="1" data-item-id="b" catch:tap="pick">Banana</view>' in result.stdout
+
+
+async def test_input_writes_two_way_values_back_and_fires_input(run_app: Any) -> None:
+    """Typing into an input bound with {= =} updates the page's data (this.data, no
+    setData) and the render, and bindinput gets {value, cursor, keyCode}."""
+    run = await run_app({
+        "pages/index/index.swan": '<input id="name" value="{= name =}" bindinput="typed"/>'
+                                  "<text id=\"echo\">hello {{name}}</text>",
+        "pages/index/index.js": """
+            Page({data: {name: ''},
+                  typed: function (e) { console.log(JSON.stringify(e.detail), this.data.name); }});
+        """,
+    })
+    assert run.host.page.input("#name", "swan") == 1
+    await run.idle()
+    assert run.logs == ['{"value":"swan","cursor":4,"keyCode":null} swan']
+    assert run.host.page.text("#echo") == "hello swan"
+    assert run.host.page.query("#name").attrs["value"] == "swan"

@@ -570,6 +570,13 @@
     }, 'onHide of app.js');
   };
 
+  // The view wrote a two-way ({= =}) value back: the page's data has it, without a
+  // setData the app sees.
+  host.entries.modelWrite = function (p) {
+    const page = stack.find(function (x) { return x.__id__ === p.pageId; });
+    if (page) setPath(page.data, String(p.path), p.value);
+  };
+
   host.entries.callMethod = function (p) {
     const page = stack.find(function (x) { return x.__id__ === p.pageId; });
     if (!page) return { error: 'page ' + p.pageId + ' is not open' };

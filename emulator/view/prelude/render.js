@@ -35,9 +35,10 @@
     return String(v);
   };
 
-  $r.el = function (tag, attrs, children, events, key, pos) {
+  $r.el = function (tag, attrs, children, events, key, pos, models) {
     var node = { t: tag, a: attrs, c: children };
     if (events) node.e = events;
+    if (models) node.m = models;
     if (key !== undefined) node.k = key;
     if (pos) node.p = pos;
     return node;
