@@ -45,6 +45,7 @@ class ViewNode:
     key: Any = None
     pos: str = ""  # line:col in its template
     models: dict[str, str] = field(default_factory=dict)  # attribute -> {= path =} it writes
+    raw_events: dict[str, Any] = field(default_factory=dict, repr=False)  # as rendered
     id: int = field(default_factory=lambda: next(_ids))
     parent: ViewNode | None = field(default=None, repr=False)
 
@@ -122,7 +123,8 @@ def build(plain: dict[str, Any], parent: ViewNode | None = None) -> ViewNode:
         return ViewNode(TEXT, text=str(plain["x"]), parent=parent)
     node = ViewNode(str(plain["t"]), attrs=dict(plain.get("a") or {}), events=_events(plain),
                     key=plain.get("k"), pos=str(plain.get("p") or ""),
-                    models=dict(plain.get("m") or {}), parent=parent)
+                    models=dict(plain.get("m") or {}), raw_events=plain.get("e") or {},
+                    parent=parent)
     node.children = [build(c, node) for c in plain.get("c") or []]
     return node
 
@@ -190,13 +192,15 @@ def _update(node: ViewNode, plain: dict[str, Any], patches: list[dict[str, Any]]
         removed = [k for k in node.attrs if k not in attrs]
         node.attrs = attrs
         patches.append({"op": "attrs", "id": node.id, "set": changed, "unset": removed})
-    events = _events(plain)
-    if events != node.events:
-        node.events = events
-        patches.append({"op": "events", "id": node.id, "events": sorted(events)})
+    raw_events = plain.get("e") or {}
+    if raw_events != node.raw_events:  # plain data compared: no Binding objects per render
+        node.raw_events = raw_events
+        node.events = _events(plain)
+        patches.append({"op": "events", "id": node.id, "events": sorted(node.events)})
     node.pos = str(plain.get("p") or node.pos)
-    node.models = dict(plain.get("m") or {})
-    reconcile(node, list(plain.get("c") or []), patches)
+    if plain.get("m") or node.models:
+        node.models = dict(plain.get("m") or {})
+    reconcile(node, plain.get("c") or [], patches)
 
 
 _MISSING = object()
