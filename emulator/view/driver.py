@@ -105,11 +105,14 @@ class PageDriver:
                 f"binding at {where})"), f"{event['type']} on <{node.tag}>")
 
     def input(self, selector: str, text: str) -> int:
+        """Type ``text`` into the first node matching ``selector``; see :meth:`input_node`."""
+        return self.input_node(self._one(selector), text)
+
+    def input_node(self, node: ViewNode, text: str) -> int:
         """Type ``text`` into an input or textarea: its value changes, a ``{= =}`` binding
         writes it back into the page's data (no setData the app sees; shared/spec/
         view-layer.md §2), then ``input`` fires with ``{value, cursor, keyCode}``
         [component/formlist_input.md]. Returns how many handlers ran."""
-        node = self._one(selector)
         view = self.view()
         assert view is not None
         node.attrs["value"] = text

@@ -1,0 +1,147 @@
+"""A page of the running app, and the elements of its rendered view."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from emulator.automation.errors import AutomationError
+from emulator.automation.waiting import DEFAULT_TIMEOUT, until
+from emulator.view.tree import ViewNode
+
+if TYPE_CHECKING:
+    from emulator.automation.program import MiniProgram
+
+
+class Element:
+    """A node of the rendered page. Actions settle the app (its handlers, their setData and
+    the re-render) before they return."""
+
+    def __init__(self, page: Page, node: ViewNode) -> None:
+        self.page = page
+        self.node = node
+
+    async def _settle(self) -> None:
+        await self.page.program.settle()
+
+    async def tap(self) -> None:
+        """Tap it: the bound handlers run as on the device (capture, bubble, catch)."""
+        self.page.program.host.page.trigger_node(self.node, "tap", {"x": 0, "y": 0})
+        await self._settle()
+
+    async def long_press(self) -> None:
+        """A long press (``longpress``, then no tap)."""
+        self.page.program.host.page.trigger_node(self.node, "longpress", {"x": 0, "y": 0})
+        await self._settle()
+
+    async def input(self, text: str) -> None:
+        """Type ``text``: the value (and its ``{= =}`` binding) changes, ``bindinput`` runs."""
+        self.page.program.host.page.input_node(self.node, text)
+        await self._settle()
+
+    async def trigger(self, event: str, detail: Any = None) -> None:
+        """Fire any event on it with ``detail``."""
+        self.page.program.host.page.trigger_node(self.node, event, detail)
+        await self._settle()
+
+    def text(self) -> str:
+        """Its text content."""
+        return self.node.text_content()
+
+    def attribute(self, name: str) -> Any:
+        """An attribute as rendered (None when absent)."""
+        return self.node.attrs.get(name)
+
+    def dataset(self) -> dict[str, Any]:
+        """Its ``data-*`` attributes, as handlers get them."""
+        return self.node.dataset
+
+    def value(self) -> Any:
+        """The ``value`` attribute (inputs)."""
+        return self.node.attrs.get("value")
+
+    def query(self, selector: str) -> Element | None:
+        """The first node under this one matching ``selector``."""
+        from emulator.view.select import select
+
+        found = select(self.node.children, selector)
+        return Element(self.page, found) if found else None
+
+    def exists(self) -> bool:
+        """Whether the node is still on its page."""
+        view = self.page.program.host.page.view(self.page.page_id)
+        return view is not None and any(n is self.node for n in view.root.walk())
+
+    def __repr__(self) -> str:
+        return f"<Element {self.node.tag}#{self.node.element_id} id={self.node.id}>"
+
+
+class Page:
+    """One page of the stack."""
+
+    def __init__(self, program: MiniProgram, page_id: int, path: str,
+                 options: dict[str, str]) -> None:
+        self.program = program
+        self.page_id = page_id
+        self.path = path
+        self.options = options  # the page's query, onLoad's argument (page.options in JS)
+
+    def data(self, path: str | None = None) -> Any:
+        """The page's data as the view has it (``path`` like ``a.b[0]``)."""
+        view = self.program.host.page.view(self.page_id)
+        if view is None:
+            raise AutomationError(f"page {self.path} is not open")
+        return self.program.evaluate_json(
+            f"(getCurrentPages().find(function (p) {{ return p.__id__ === {self.page_id}; }}) || "
+            f"{{getData: function () {{ return null; }}}}).getData({_js(path)})")
+
+    async def set_data(self, changes: dict[str, Any]) -> None:
+        """``setData`` on the page, as the app would call it."""
+        self.program.host.runtime.evaluate(
+            f"getCurrentPages().find(function (p) {{ return p.__id__ === {self.page_id}; }})"
+            f".setData({_json(changes)})")
+        await self.program.settle()
+
+    async def call_method(self, name: str, *args: Any) -> Any:
+        """Call a page method with JSON arguments; its result, as JSON."""
+        result = self.program.evaluate_json(
+            f"(function () {{ var p = getCurrentPages().find(function (x) {{ return x.__id__ === "
+            f"{self.page_id}; }}); return p[{_js(name)}].apply(p, {_json(list(args))}); }})()")
+        await self.program.settle()
+        return result
+
+    def query_all(self, selector: str) -> list[Element]:
+        """Every rendered node matching the CSS selector."""
+        return [Element(self, n) for n in self.program.host.page.query_all(selector,
+                                                                         self.page_id)]
+
+    def query(self, selector: str) -> Element | None:
+        """The first rendered node matching the CSS selector, or None."""
+        found = self.query_all(selector)
+        return found[0] if found else None
+
+    async def wait_for(self, selector: str, timeout: float = DEFAULT_TIMEOUT) -> Element:
+        """Until a node matches ``selector``; WaitTimeout shows the page's markup."""
+        def describe() -> str:
+            markup = self.markup()
+            if len(markup) > 2000:
+                markup = markup[:2000] + "\n…"
+            return f"no node matches {selector!r} on {self.path} within {timeout:g} s; " \
+                   f"the page:\n{markup}"
+
+        return await until(lambda: self.query(selector), timeout, describe)
+
+    def markup(self) -> str:
+        """The rendered page as markup."""
+        return self.program.host.page.markup(self.page_id)
+
+    def __repr__(self) -> str:
+        return f"<Page {self.path} {self.options}>"
+
+
+def _js(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+_json = _js
