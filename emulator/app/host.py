@@ -19,7 +19,10 @@ from emulator.flows.bus import EventBus
 from emulator.flows.events import (
     AppLaunched,
     AppStopped,
+    ComponentCreated,
+    ComponentEvent,
     ConsoleMessage,
+    Event,
     LoadProblem,
     PageCreated,
     PageDataChanged,
@@ -121,6 +124,7 @@ class AppHost:
                                       base_version=settings.base_version, responder=prompt)
         self.renderer = Renderer(package, self.bus, self.runtime.loop)
         self.page = PageDriver(self)
+        self.bus.subscribe(self._on_component_event)
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False
@@ -245,6 +249,12 @@ class AppHost:
             return {}
         return outline_of(self.package.root / template).first.get(tag, {})
 
+    def _on_component_event(self, event: Event) -> None:
+        if isinstance(event, ComponentEvent):
+            # Published while JS runs: the handlers' entries queue behind it.
+            self.page.component_event(event.instance_id, event.name, event.detail,
+                                      event.options)
+
     def _outlines(self) -> dict[str, dict[str, list[str]]]:
         """What each page's and component's template declares (for selector queries)."""
         root = self.package.root
@@ -265,6 +275,12 @@ class AppHost:
         rt.register("page.lifecycle", lambda i, a: publish(PageLifecycle(
             page_id=i, route=a["route"], hook=a["hook"])))
         rt.register("page.stack", self._on_stack)
+        rt.register("component.created", lambda i, a: publish(ComponentCreated(
+            instance_id=i, page_id=a["pageId"], name=a["name"], path=a["path"],
+            data=a["data"])))
+        rt.register("component.event", lambda i, a: publish(ComponentEvent(
+            instance_id=i, name=a["name"], detail=a.get("detail"),
+            options=a.get("options") or {})))
         rt.register("app.problem", lambda i, a: self._problem(
             str(a.get("file", "")), rt.engine.sources.rewrite(str(a.get("message", "")))))
 

@@ -131,6 +131,28 @@ class PageStackChanged(Event):
 
 
 @dataclass(frozen=True)
+class ComponentCreated(Event):
+    """A custom component instance of a page (one per ``usingComponents`` entry; its
+    ``data`` is what its template renders with)."""
+
+    instance_id: int
+    page_id: int
+    name: str  # the tag name in the page's template
+    path: str  # the component's files, without extension
+    data: Any
+
+
+@dataclass(frozen=True)
+class ComponentEvent(Event):
+    """A component called ``triggerEvent(name, detail, options)``."""
+
+    instance_id: int
+    name: str
+    detail: Any
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class PageRendered(Event):
     """A page's view changed: ``patches`` as emulator/view/tree.py describes them (the
     first render is one insert per top-level node)."""

@@ -84,8 +84,34 @@ class PageDriver:
         assert view is not None
         calls = dispatch(node, event_type, detail, started=view.opened)
         for call in calls:
-            self._run(view, call.handler, call.event, node)
+            self._run(view, call.handler, call.event, call.node)
         return len(calls)
+
+    def component_event(self, instance_id: int, name: str, detail: Any,
+                        options: dict[str, Any]) -> int:
+        """A component's ``triggerEvent``: the ``bind:<name>`` handlers on its tag run
+        (and, with ``bubbles``, those on the tags around it)."""
+        comp = self.host.renderer.components.get(instance_id)
+        view = self.host.renderer.view(comp.page_id) if comp else None
+        if comp is None or view is None:
+            return 0
+        tag = next((n for n in view.root.walk() if n.tag == comp.name and n.owner is None), None)
+        if tag is None:
+            return 0
+        path = [tag, *tag.ancestors()] if options.get("bubbles") else [tag]
+        ran = 0
+        for node in path:
+            for b in node.events.get(name, []):
+                if b.capture:
+                    continue
+                event = {"type": name, "timeStamp": 0, "detail": detail,
+                         "target": {"id": tag.element_id, "tagName": tag.tag,
+                                    "dataset": tag.dataset},
+                         "currentTarget": {"id": node.element_id, "tagName": node.tag,
+                                           "dataset": node.dataset}}
+                self._run(view, b.handler, event, node)
+                ran += 1
+        return ran
 
     def tap(self, selector: str | int) -> int:
         """A tap on the node (a selector or a node id; ``detail`` {x, y} = 0, 0 until
@@ -95,8 +121,10 @@ class PageDriver:
         return self.trigger(selector, "tap", {"x": 0, "y": 0})
 
     def _run(self, view: PageView, handler: str, event: dict[str, Any], node: ViewNode) -> None:
-        result = self.host.runtime.enter("callMethod", {"pageId": view.page_id,
-                                                        "name": handler, "event": event}) or {}
+        # A node a component's template made runs that component's method.
+        target = {"instanceId": node.owner} if node.owner else {"pageId": view.page_id}
+        result = self.host.runtime.enter("callMethod", {**target, "name": handler,
+                                                        "event": event}) or {}
         if "error" in result:
             # The platform throws when the handler is not a method of the page.
             where = f"{view.template}:{node.pos}" if view.template else view.route

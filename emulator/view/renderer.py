@@ -20,6 +20,7 @@ from emulator.app.package import AppPackage
 from emulator.errors import TemplateError
 from emulator.flows.bus import EventBus
 from emulator.flows.events import (
+    ComponentCreated,
     Event,
     LoadProblem,
     PageCreated,
@@ -78,6 +79,21 @@ class PageView:
     dirty: bool = True
 
 
+@dataclass
+class ComponentView:
+    """A custom component instance as the view has it: its data, and its template."""
+
+    instance_id: int
+    page_id: int
+    name: str
+    template: str | None
+    data: dict[str, Any]
+
+
+def _camel(name: str) -> str:
+    return re.sub(r"-([a-z])", lambda m: m.group(1).upper(), name)
+
+
 class Renderer:
     """The view layer of one running app."""
 
@@ -88,6 +104,7 @@ class Renderer:
         self.loop = loop
         self.context = ViewContext(package.root)
         self.pages: dict[int, PageView] = {}
+        self.components: dict[int, ComponentView] = {}
         self._scheduled: asyncio.Handle | None = None
         bus.subscribe(self._observe)
 
@@ -104,6 +121,22 @@ class Renderer:
                 set_path(view.data, path, value)
             view.dirty = True
             self._schedule()
+        elif isinstance(event, ComponentCreated):
+            template = f"{event.path}.swan"
+            self.components[event.instance_id] = ComponentView(
+                event.instance_id, event.page_id, event.name,
+                template if (self.package.root / template).is_file() else None,
+                dict(event.data) if isinstance(event.data, dict) else {})
+            if event.page_id in self.pages:
+                self.pages[event.page_id].dirty = True
+                self._schedule()
+        elif isinstance(event, PageDataChanged) and event.page_id in self.components:
+            comp = self.components[event.page_id]
+            for path, value in (event.changes or {}).items():
+                set_path(comp.data, path, value)
+            if comp.page_id in self.pages:
+                self.pages[comp.page_id].dirty = True
+                self._schedule()
 
     def _schedule(self) -> None:
         if self._scheduled is None:
@@ -128,11 +161,47 @@ class Renderer:
                 self.bus.publish(LoadProblem(file=exc.path or view.template, message=exc.reason))
             return
         view.error = None
+        by_name = {c.name: c for c in self.components.values() if c.page_id == view.page_id}
+        if by_name:
+            try:
+                plain = self._expand(plain, by_name)
+            except TemplateError as exc:
+                if view.error != str(exc):
+                    view.error = str(exc)
+                    self.bus.publish(LoadProblem(file=exc.path or "", message=exc.reason))
+                return
         patches: list[dict[str, Any]] = []
         reconcile(view.root, plain, patches)
         if patches:
             self.bus.publish(PageRendered(page_id=view.page_id, route=view.route,
                                           patches=patches))
+
+    def _expand(self, nodes: list[dict[str, Any]],
+                components: dict[str, ComponentView]) -> list[dict[str, Any]]:
+        """Custom component tags get their component's template rendered inside them (the
+        instance's data, with the tag's attributes as property values), their own nodes
+        marked with the instance (``o``) so events reach its methods, and the tag's
+        children placed in its ``<slot>``s (by ``slot="name"``) [framework/
+        custom-component_temp.md]. One instance per usingComponents entry serves each of
+        its tags for now (instances per occurrence come next)."""
+        out = []
+        for node in nodes:
+            if "t" not in node:
+                out.append(node)
+                continue
+            comp = components.get(node["t"])
+            children = self._expand(node.get("c") or [], components)
+            if comp is None or comp.template is None:
+                out.append({**node, "c": children})
+                continue
+            data = dict(comp.data)
+            for name, value in (node.get("a") or {}).items():
+                key = _camel(name)
+                if key in data and not name.startswith("data-"):
+                    data[key] = value
+            inner = self.context.render(comp.template, data)
+            out.append({**node, "c": _own(_slot(inner, children), comp.instance_id, children)})
+        return out
 
     def write(self, page_id: int, path: str, value: Any) -> None:
         """The view changed a value itself (a two-way binding): keep it and re-render."""
@@ -154,3 +223,34 @@ class Renderer:
         for page_id in list(self.pages):
             if page_id not in alive:
                 del self.pages[page_id]
+
+
+def _slot(nodes: list[dict[str, Any]], content: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``<slot>`` (and ``<slot name>``) replaced by the tag's children that go there."""
+    out: list[dict[str, Any]] = []
+    for node in nodes:
+        if node.get("t") == "slot":
+            name = (node.get("a") or {}).get("name")
+            for child in content:
+                where = (child.get("a") or {}).get("slot") if "t" in child else None
+                if (where or None) == (name if isinstance(name, str) and name else None):
+                    out.append(child)
+            continue
+        if "c" in node:
+            node = {**node, "c": _slot(node["c"], content)}
+        out.append(node)
+    return out
+
+
+def _own(nodes: list[dict[str, Any]], instance_id: int,
+         slotted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The component's own nodes carry its instance id; slot content stays the page's."""
+    keep = {id(n) for n in slotted}
+    out = []
+    for node in nodes:
+        if id(node) in keep or "t" not in node:
+            out.append(node)
+            continue
+        out.append({**node, "o": instance_id, "c": _own(node.get("c") or [], instance_id,
+                                                        slotted)})
+    return out

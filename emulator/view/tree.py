@@ -46,6 +46,7 @@ class ViewNode:
     pos: str = ""  # line:col in its template
     models: dict[str, str] = field(default_factory=dict)  # attribute -> {= path =} it writes
     raw_events: dict[str, Any] = field(default_factory=dict, repr=False)  # as rendered
+    owner: int | None = None  # the component instance whose template made it (else the page)
     id: int = field(default_factory=lambda: next(_ids))
     parent: ViewNode | None = field(default=None, repr=False)
 
@@ -124,7 +125,7 @@ def build(plain: dict[str, Any], parent: ViewNode | None = None) -> ViewNode:
     node = ViewNode(str(plain["t"]), attrs=dict(plain.get("a") or {}), events=_events(plain),
                     key=plain.get("k"), pos=str(plain.get("p") or ""),
                     models=dict(plain.get("m") or {}), raw_events=plain.get("e") or {},
-                    parent=parent)
+                    owner=plain.get("o"), parent=parent)
     node.children = [build(c, node) for c in plain.get("c") or []]
     return node
 
@@ -198,6 +199,7 @@ def _update(node: ViewNode, plain: dict[str, Any], patches: list[dict[str, Any]]
         node.events = _events(plain)
         patches.append({"op": "events", "id": node.id, "events": sorted(node.events)})
     node.pos = str(plain.get("p") or node.pos)
+    node.owner = plain.get("o")
     if plain.get("m") or node.models:
         node.models = dict(plain.get("m") or {})
     reconcile(node, plain.get("c") or [], patches)
@@ -226,7 +228,9 @@ def markup(nodes: list[ViewNode], indent: str = "") -> str:
                 parts.append(name)
             else:
                 shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-                parts.append(f'{name}="{shown}"')
+                quote = "'" if '"' in shown and "'" not in shown else '"'
+                shown = shown if quote == "'" else shown.replace('"', "&quot;")
+                parts.append(f"{name}={quote}{shown}{quote}")
         for event, bindings in node.events.items():
             for b in bindings:
                 prefix = ("capture-" if b.capture else "") + ("catch" if b.catch else "bind")

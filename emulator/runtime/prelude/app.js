@@ -216,6 +216,8 @@
     return merged;
   }
 
+  const instances = new Map(); // component instance id -> instance (events reach them)
+
   // Members every component instance has [framework/custom-component*.md]; on the
   // prototype, so a page's own methods (listed for the window) stay apart from them.
   const instanceMethods = Object.create(dataMethods);
@@ -224,8 +226,14 @@
     selectAllComponents: function (selector) { return selectComponents(this, selector); },
     createSelectorQuery: function () { return impl.createSelectorQuery().in(this); },
     createIntersectionObserver: function (options) { return impl.createIntersectionObserver(this, options); },
-    // Until the page is rendered there is no parent listener to reach (view layer issue).
-    triggerEvent: function () {},
+    // The view finds the component's tag and runs its bind:<name> handler there
+    // [framework/custom-component_cont.md]: detail as given, options {bubbles, capturePhase}.
+    triggerEvent: function (name, detail, options) {
+      host.post('component.event', this.__id__, {
+        name: String(name), detail: detail === undefined ? {} : snapshot(detail),
+        options: host.options(options),
+      });
+    },
     // Climbs to the first ancestor whose `messages` answers `name`; it gets {target, value}
     // and the message stops there [framework/custom-component_cont.md].
     dispatch: function (name, value) {
@@ -290,6 +298,10 @@
     inst.pageinstance = page;
     initComponent(inst, m);
     applyAttributes(inst, m, attrs);
+    instances.set(inst.__id__, inst);
+    host.post('component.created', inst.__id__, {
+      pageId: page.__id__, name: ref.name, path: ref.path, data: snapshot(inst.data),
+    });
     return inst;
   }
 
@@ -578,15 +590,17 @@
   };
 
   host.entries.callMethod = function (p) {
-    const page = stack.find(function (x) { return x.__id__ === p.pageId; });
+    const page = p.instanceId ? instances.get(p.instanceId)
+      : stack.find(function (x) { return x.__id__ === p.pageId; });
     if (!page) return { error: 'page ' + p.pageId + ' is not open' };
-    if (typeof page[p.name] !== 'function') return { error: p.name + ' is not a method of ' + page.route };
+    const owner = page.route || page.is;
+    if (typeof page[p.name] !== 'function') return { error: p.name + ' is not a method of ' + owner };
     const now = Date.now();
     const event = p.event || {
       type: 'tap', timeStamp: now, detail: {},
       target: { id: '', dataset: {} }, currentTarget: { id: '', dataset: {} },
     };
-    host.callUser(page[p.name], page, [event], p.name + ' of ' + page.route);
+    host.callUser(page[p.name], page, [event], p.name + ' of ' + owner);
     return { ok: true };
   };
 })(globalThis, globalThis.__swan_host__);
