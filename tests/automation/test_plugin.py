@@ -1,0 +1,42 @@
+"""The pytest plugin, run on throwaway test files with pytester."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_apps"
+
+
+def test_marker_and_fixture_run_an_app(pytester: pytest.Pytester) -> None:
+    """@pytest.mark.swan_app + the swan_app fixture launch the app for the test."""
+    pytester.makepyfile(f"""
+        import pytest
+
+        @pytest.mark.swan_app({str(SAMPLES / "netdemo")!r})
+        async def test_summary(swan_app):
+            page = swan_app.current_page()
+            assert page.query(".summary").text().startswith("11/11")
+    """)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-o", "asyncio_mode=auto",
+                                "-o", "asyncio_default_fixture_loop_scope=function")
+    result.assert_outcomes(passed=1)
+
+
+def test_a_failure_reports_console_flows_and_har(pytester: pytest.Pytester) -> None:
+    """A failing test's report carries the app's console, its flows and the HAR's path."""
+    pytester.makepyfile(f"""
+        import pytest
+
+        @pytest.mark.swan_app({str(SAMPLES / "netdemo")!r})
+        async def test_fails(swan_app):
+            assert swan_app.current_page().query(".nothing") is not None
+    """)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-o", "asyncio_mode=auto",
+                                "-o", "asyncio_default_fixture_loop_scope=function")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*swan console*", "*netdemo: 11/11*", "*swan flows*",
+                                 "*request GET https://api.demo.test/echo?q=*", "*swan HAR*",
+                                 "*flows.har*"])
