@@ -141,6 +141,9 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(first, dock)
             self.docks[name] = dock
         self.docks["Network"].raise_()
+        self._elements_stale = True
+        self.docks["Elements"].visibilityChanged.connect(
+            lambda shown: shown and self._elements_stale and self._show_elements(force=True))
         self.resizeDocks([first], [900], Qt.Orientation.Horizontal)
         self._build_actions()
         self._build_status()
@@ -545,8 +548,14 @@ class MainWindow(QMainWindow):
             self._show_elements()
 
     # ---- actions on the running app ----------------------------------------------------------
-    def _show_elements(self) -> None:
-        """The page on screen's rendered tree, in the Elements panel (once per batch)."""
+    def _show_elements(self, force: bool = False) -> None:
+        """The page on screen's rendered tree, in the Elements panel (once per batch, and
+        only while the panel is shown: a page re-rendering 60 times a second must not
+        rebuild a hidden tree)."""
+        if not force and not self.elements.isVisible():
+            self._elements_stale = True
+            return
+        self._elements_stale = False
         view = self.host.page.view() if self.host is not None else None
         if view is None:
             self.elements.show_tree("", [])

@@ -329,13 +329,15 @@ def test_a_repeated_uncaught_error_is_one_console_line(gui: Driver, tmp_path: Pa
 
 def test_elements_panel_shows_the_rendered_page_and_taps_it(gui: Driver, tmp_path: Path) -> None:
     """The Elements panel lists the rendered nodes with their bindings; double-clicking a
-    node taps it in the core (its handler runs, the page re-renders, the panel follows)."""
+    node taps it in the core (its handler runs, the page re-renders, the panel follows);
+    while hidden it is not rebuilt, and it catches up when shown."""
     async def scenario() -> None:
         root = app_with(tmp_path, "Page({data: {n: 0}, add() { this.setData({n: this.data.n + 1}); }});",
                         **{"pages/index/index.swan":
                            '<view class="page"><text id="n">n={{n}}</text>'
                            '<button id="add" bindtap="add">add</button></view>'})
         w = gui.window
+        w.docks["Elements"].raise_()
         await gui.open(root)
         tree = w.elements.tree
         await gui.until(lambda: tree.topLevelItemCount() == 1)
@@ -346,5 +348,14 @@ def test_elements_panel_shows_the_rendered_page_and_taps_it(gui: Driver, tmp_pat
         tree.itemDoubleClicked.emit(button, 0)
         await gui.until(lambda: w.host is not None and w.host.page.text("#n") == "n=1")
         await gui.until(lambda: tree.topLevelItem(0).child(0).child(0).text(1) == "n=1")
+        w.docks["Elements"].hide()
+        assert w.host is not None
+        w.host.page.tap("#add")
+        await gui.until(lambda: w._elements_stale)
+        assert tree.topLevelItem(0).child(0).child(0).text(1) == "n=1"  # not rebuilt
+        w.docks["Elements"].show()
+        w.docks["Elements"].raise_()
+        await gui.until(lambda: tree.topLevelItem(0).child(0).child(0).text(1) == "n=2",
+                        timeout=3)
 
     gui.run(scenario())
