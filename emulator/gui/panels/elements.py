@@ -43,6 +43,9 @@ class ElementsPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["node", "text", "bindings"])
         self.tree.setUniformRowHeights(True)
+        # Fixed widths: sizing to contents would measure every row on every rebuild.
+        self.tree.setColumnWidth(0, 320)
+        self.tree.setColumnWidth(1, 320)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self._tap_item(item))
         self.note = QLabel("")
         button = QPushButton("Tap selected")
