@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from emulator.automation.errors import AutomationError
@@ -98,14 +99,14 @@ class Page:
         """``setData`` on the page, as the app would call it."""
         self.program.host.runtime.evaluate(
             f"getCurrentPages().find(function (p) {{ return p.__id__ === {self.page_id}; }})"
-            f".setData({_json(changes)})")
+            f".setData({_js(changes)})")
         await self.program.settle()
 
     async def call_method(self, name: str, *args: Any) -> Any:
         """Call a page method with JSON arguments; its result, as JSON."""
         result = self.program.evaluate_json(
             f"(function () {{ var p = getCurrentPages().find(function (x) {{ return x.__id__ === "
-            f"{self.page_id}; }}); return p[{_js(name)}].apply(p, {_json(list(args))}); }})()")
+            f"{self.page_id}; }}); return p[{_js(name)}].apply(p, {_js(list(args))}); }})()")
         await self.program.settle()
         return result
 
@@ -139,9 +140,5 @@ class Page:
 
 
 def _js(value: Any) -> str:
-    import json
-
+    """A JSON value as JS source."""
     return json.dumps(value, ensure_ascii=False)
-
-
-_json = _js

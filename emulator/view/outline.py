@@ -55,8 +55,19 @@ class _Collector(HTMLParser):
                 self.outline.classes.update(static.split())
 
 
+_cache: dict[tuple[Path, int], Outline] = {}
+
+
 def outline_of(path: Path) -> Outline:
-    """The outline of a template file; an unreadable file has an empty one."""
+    """The outline of a template file; an unreadable file has an empty one. Parsed once
+    per file version (a page's template is asked for by each of its components)."""
+    try:
+        key = (path, path.stat().st_mtime_ns)
+    except OSError:
+        return Outline()
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
     outline = Outline()
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -65,4 +76,7 @@ def outline_of(path: Path) -> Outline:
     collector = _Collector(outline)
     collector.feed(text)
     collector.close()
+    if len(_cache) > 4096:
+        _cache.clear()
+    _cache[key] = outline
     return outline

@@ -28,7 +28,7 @@ from emulator.flows.events import (
     PageRendered,
 )
 from emulator.view.context import ViewContext
-from emulator.view.tree import ViewNode, reconcile
+from emulator.view.tree import ViewNode, camel_case, reconcile
 
 _PATH = re.compile(r"([^.[\]]+)|\[(\d+)\]")
 
@@ -88,10 +88,6 @@ class ComponentView:
     name: str
     template: str | None
     data: dict[str, Any]
-
-
-def _camel(name: str) -> str:
-    return re.sub(r"-([a-z])", lambda m: m.group(1).upper(), name)
 
 
 class Renderer:
@@ -196,7 +192,7 @@ class Renderer:
                 continue
             data = dict(comp.data)
             for name, value in (node.get("a") or {}).items():
-                key = _camel(name)
+                key = camel_case(name)
                 if key in data and not name.startswith("data-"):
                     data[key] = value
             inner = self.context.render(comp.template, data)

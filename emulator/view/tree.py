@@ -67,7 +67,7 @@ class ViewNode:
         out: dict[str, Any] = {}
         for name, value in self.attrs.items():
             if name.startswith("data-"):
-                out[_camel(name[5:].lower())] = value
+                out[camel_case(name[5:].lower())] = value
         return out
 
     @property
@@ -106,7 +106,8 @@ class ViewNode:
                 "children": [c.to_json() for c in self.children]}
 
 
-def _camel(name: str) -> str:
+def camel_case(name: str) -> str:
+    """``car-color`` -> ``carColor`` (dataset and property names)."""
     return re.sub(r"-([a-z])", lambda m: m.group(1).upper(), name)
 
 

@@ -76,3 +76,20 @@ def gui(qapp: Any) -> Any:
     window.deleteLater()
     loop.close()
     asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def opened_windows(monkeypatch: pytest.MonkeyPatch) -> list[MainWindow]:
+    """The windows `swan-emulator` opens during the test (run through cli.main in the
+    test's process), in order."""
+    from emulator.gui import app as gui_app
+
+    windows: list[MainWindow] = []
+
+    class Recorded(MainWindow):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            windows.append(self)
+
+    monkeypatch.setattr(gui_app, "MainWindow", Recorded)
+    return windows

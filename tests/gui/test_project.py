@@ -7,11 +7,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PyQt6.QtCore import Qt
 
 from emulator.cli import main
-from emulator.gui import app as gui_app
 from emulator.gui.main_window import MainWindow
 from tests.conftest import write_app
 from tests.gui.conftest import BUILTIN, Driver
@@ -123,16 +121,8 @@ def test_page_option_naming_a_compile_mode_selects_it(gui: Driver, tmp_path: Pat
 
 
 def test_condition_option_opens_the_window_in_that_mode(tmp_path: Path, qapp: Any,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                        opened_windows: list[MainWindow]) -> None:
     """`swan-emulator APP --condition NAME`: its page and query, and the picker shows it."""
-    windows: list[MainWindow] = []
-
-    class Recorded(MainWindow):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            windows.append(self)
-
-    monkeypatch.setattr(gui_app, "MainWindow", Recorded)
     # A third mode on the same page as the first: only its name (here its position) tells
     # which one was asked for.
     modes = [*CONDITIONS["swan"]["list"], {**CONDITIONS["swan"]["list"][0], "name": "copy"}]
@@ -142,7 +132,7 @@ def test_condition_option_opens_the_window_in_that_mode(tmp_path: Path, qapp: An
     finally:
         asyncio.set_event_loop(None)  # run_gui closed its loop
     assert status == 0
-    (window,) = windows
+    (window,) = opened_windows
     assert window.start_combo.currentText() == "copy"
     assert [(p.route, p.query) for p in window.simulator.stack] == [
         (DETAIL, {"id": "7", "from": "list"})]

@@ -6,11 +6,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PyQt6.QtGui import QColor, QImage
 
 from emulator.cli import main
-from emulator.gui import app as gui_app
 from emulator.gui.main_window import MainWindow, split_page
 from emulator.gui.panels.simulator import Simulator
 from emulator.gui.panels.tab_bar import TabBar, load_icon
@@ -130,23 +128,15 @@ def test_root_page_has_no_back_button(gui: Driver, tmp_path: Path) -> None:
 
 
 def test_page_option_opens_that_page_in_the_window(tmp_path: Path, qapp: Any,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+                                                   opened_windows: list[MainWindow]) -> None:
     """`swan-emulator APP --page ROUTE?QUERY` opens that page first, with its query."""
-    windows: list[MainWindow] = []
-
-    class Recorded(MainWindow):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            windows.append(self)
-
-    monkeypatch.setattr(gui_app, "MainWindow", Recorded)
     root = tab_app(tmp_path)
     try:
         status = main([str(root), "--page", "/pages/detail/detail?id=9", "--quit-after", "2"])
     finally:
         asyncio.set_event_loop(None)  # run_gui closed its loop
     assert status == 0
-    (window,) = windows
+    (window,) = opened_windows
     sim = window.simulator
     assert [p.route for p in sim.stack] == [DETAIL]
     assert sim.stack[0].query == {"id": "9"}

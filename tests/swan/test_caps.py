@@ -4,7 +4,6 @@ servers, with the host's peak memory measured."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from emulator.flows.har import make_har
 from emulator.net.bodies import R_IN_FLIGHT
 from emulator.swan.files import R_STORAGE_FULL, USER_SPACE_LIMIT
 from tests.conftest import Run
+from tests.swan.call_log import events, outcome
 from tests.swan.http_hostile import (
     API,
     API2,
@@ -43,21 +43,6 @@ function mb(n) { return new ArrayBuffer(n * 1024 * 1024); }
 """
 
 
-def events(run: Run) -> dict[str, list[tuple[str, Any]]]:
-    out: dict[str, list[tuple[str, Any]]] = {}
-    for line in run.logs:
-        if line.startswith("["):
-            label, kind, *payload = json.loads(line)
-            out.setdefault(label, []).append((kind, payload[0] if payload else None))
-    return out
-
-
-def outcome(evts: list[tuple[str, Any]]) -> tuple[str, Any]:
-    """The one success/fail, followed by exactly one complete."""
-    ends = [(k, p) for k, p in evts if k in ("success", "fail")]
-    assert len(ends) == 1, evts
-    assert [k for k, _ in evts].count("complete") == 1 and evts[-1][0] == "complete", evts
-    return ends[0]
 
 
 def har_errors(run: Run) -> list[str | None]:

@@ -12,7 +12,8 @@ from urllib.parse import quote
 from emulator.flows.flow import FlowState
 from emulator.flows.har import make_har
 from emulator.net.policy import DomainPolicy, canonical_url
-from tests.conftest import DEMO_DOMAIN, DemoServer, Run
+from tests.conftest import DEMO_DOMAIN, DemoServer
+from tests.swan.call_log import events
 
 API = f"https://{DEMO_DOMAIN}"
 
@@ -31,14 +32,6 @@ function attempt(label, fn) {
 }
 """
 
-
-def events(run: Run) -> dict[str, list[tuple[str, Any]]]:
-    out: dict[str, list[tuple[str, Any]]] = {}
-    for line in run.logs:
-        if line.startswith("["):
-            label, kind, *payload = json.loads(line)
-            out.setdefault(label, []).append((kind, payload[0] if payload else None))
-    return out
 
 
 def test_canonical_url_drops_one_trailing_dot_and_nothing_else() -> None:

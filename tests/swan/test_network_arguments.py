@@ -19,7 +19,8 @@ import pytest
 from emulator.config import Settings
 from emulator.flows.flow import FlowState, SocketFlow, SocketState
 from emulator.swan import transfer
-from tests.conftest import DEMO_DOMAIN, WS_DOMAIN, DemoServer, Run
+from tests.conftest import DEMO_DOMAIN, WS_DOMAIN, DemoServer
+from tests.swan.call_log import events
 
 API = f"https://{DEMO_DOMAIN}"
 WS = f"wss://{WS_DOMAIN}"
@@ -183,15 +184,6 @@ TABLE: tuple[Bad, ...] = (
     Bad("name-empty", ("uploadFile",), "{name: ''}", 'parameter error: invalid name ""'),
 )
 
-
-def events(run: Run) -> dict[str, list[tuple[str, Any]]]:
-    """label -> [(kind, payload)] in the order the app logged them."""
-    out: dict[str, list[tuple[str, Any]]] = {}
-    for line in run.logs:
-        if line.startswith("["):
-            label, kind, *payload = json.loads(line)
-            out.setdefault(label, []).append((kind, payload[0] if payload else None))
-    return out
 
 
 def table_js() -> str:

@@ -14,6 +14,7 @@ from emulator.devserver.routes import download_bytes
 from emulator.flows.events import TransferProgress
 from emulator.flows.flow import FlowState, TransferFlow
 from tests.conftest import DEMO_DOMAIN, DemoServer, Run
+from tests.swan.call_log import events, outcome
 
 API = f"https://{DEMO_DOMAIN}"
 MB25 = 25 * 1024 * 1024
@@ -40,21 +41,6 @@ function upload(label, path, extra) {
 """ % {"api": API}
 
 
-def events(run: Run) -> dict[str, list[tuple[str, Any]]]:
-    out: dict[str, list[tuple[str, Any]]] = {}
-    for line in run.logs:
-        if line.startswith("["):
-            label, kind, *payload = json.loads(line)
-            out.setdefault(label, []).append((kind, payload[0] if payload else None))
-    return out
-
-
-def outcome(evts: list[tuple[str, Any]]) -> tuple[str, Any]:
-    """The one success/fail, checked to be followed by exactly one complete at the end."""
-    ends = [(k, p) for k, p in evts if k in ("success", "fail")]
-    assert len(ends) == 1, evts
-    assert [k for k, _ in evts].count("complete") == 1 and evts[-1][0] == "complete", evts
-    return ends[0]
 
 
 def progress_of(evts: list[tuple[str, Any]]) -> list[dict[str, Any]]:
