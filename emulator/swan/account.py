@@ -110,36 +110,49 @@ class AccountService:
     def _on_call(self, call_id: int, args: dict[str, Any]) -> None:
         api = str(args.get("api"))
         options = args.get("options") or {}
-        handler = getattr(self, f"_{api}", None)
-        if handler is None:
+        if getattr(self, f"_{api}", None) is None:
             self.runtime.settle(call_id, False, {"errCode": ERR_FAILED,
                                                  "errMsg": f"{api}:fail not supported"})
             return
         token = self.runtime.hold()
-        task = self.runtime.loop.create_task(self._answer(call_id, api, handler, options, token),
+        task = self.runtime.loop.create_task(self._answer(call_id, api, options, token),
                                              name=f"account-{api}-{call_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _answer(self, call_id: int, api: str, handler: Any, options: dict[str, Any],
+    async def _answer(self, call_id: int, api: str, options: dict[str, Any],
                       token: WorkToken) -> None:
         try:
-            ok, result = await handler(options)
+            ok, result = await self.answer(api, options)
         except asyncio.CancelledError:
             self.runtime.settle(call_id, False, {"errCode": ERR_FAILED,
                                                  "errMsg": f"{api}:fail cancel"})
             raise
+        finally:
+            token.release()
+        self.runtime.settle(call_id, ok, result)
+
+    async def answer(self, api: str, options: dict[str, Any]) -> Result:
+        """Answer ``api`` (prompts included) as for a call from the app, and publish its
+        :class:`AccountCall`: ``(True, result)`` or ``(False, {errCode, errMsg:
+        "<api>:fail …"})``. Also used by the button open-types (emulator/view/controls/
+        open_type.py), which fire the result as an event instead of a callback."""
+        handler = getattr(self, f"_{api}", None)
+        if handler is None:
+            return False, {"errCode": ERR_FAILED, "errMsg": f"{api}:fail not supported"}
+        try:
+            ok, result = await handler(options)
+        except asyncio.CancelledError:
+            raise
         except Exception:  # a bug here must not leave the app waiting
             log.exception("account API %s failed", api)
             ok, result = False, {"errCode": ERR_FAILED, "errMsg": "internal error"}
-        finally:
-            token.release()
         note = result.pop("_note", None)
         if not ok:
             result = {"errCode": result.get("errCode", ERR_FAILED),
                       "errMsg": f"{api}:fail {result.get('errMsg', '')}".rstrip()}
         self.bus.publish(AccountCall(api=api, ok=ok, summary=note or _summary(ok, result)))
-        self.runtime.settle(call_id, ok, result)
+        return ok, result
 
     async def _ask(self, kind: str, options: dict[str, Any]) -> dict[str, Any]:
         if self.responder is not None:
@@ -232,6 +245,18 @@ class AccountService:
                       "iv": base64.b64encode(secrets.token_bytes(16)).decode("ascii")}
 
     _getOpenUserInfo = _getUserInfo
+
+    async def _getPhoneNumber(self, options: dict[str, Any]) -> Result:
+        # Only through <button open-type="getPhoneNumber"> [component/formlist_button.md]:
+        # the user confirms each time (an authorize prompt that is not kept).
+        if not await self._ensure_logged_in():
+            return False, {"errCode": ERR_NOT_LOGIN, "errMsg": "user not login"}
+        answer = await self._ask("authorize", {"scope": "scope.phoneNumber"})
+        if not answer.get("confirm"):
+            return False, {"errCode": ERR_USER_DENY, "errMsg": "auth deny"}
+        return True, {"encryptedData": base64.b64encode(secrets.token_bytes(64)).decode("ascii"),
+                      "iv": base64.b64encode(secrets.token_bytes(16)).decode("ascii"),
+                      "_note": "phone number shared"}
 
     async def _getSwanId(self, options: dict[str, Any]) -> Result:
         swanid = self.account.swanid or hashlib.sha256(

@@ -1,16 +1,27 @@
-"""Driving the rendered page from code: query, tap, input, trigger, text, markup.
+"""Driving the rendered page from code: query, tap, type, set values, scroll, trigger.
 
-The same path a tap in the window takes: the node is found in the core's tree, the event
-object and the handler order come from emulator/view/events.py, and each handler runs in
-the logic layer as a page method. No Qt here: headless runs, tests and the automation API
-use it as they are.
+The one entry for gestures, from the window ("tap on node 17") and from headless code
+alike: the node is found in the core's tree, the event object and the handler order come
+from emulator/view/events.py, each handler runs in the logic layer as a page (or
+component) method, and then the built-in component reacts as on the device
+(emulator/view/controls/: forms, choices, sliders, pickers, navigators, button
+open-types, input rules, scroll-views). Gesture methods take a node or a node id (the
+window sends ids); the selector forms (``tap``, ``input``, ``set_value``, ``scroll``…)
+take a CSS selector too. Each returns how many of the app's handlers ran synchronously
+(open-type answers arrive later: ``await host.wait_idle()``). No Qt here.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ScriptError
+from emulator.view.controls import picker, ranges, scroll, tap, text_fields
+from emulator.view.controls.choices import choose_radio, set_checkbox, set_switch
+from emulator.view.controls.describe import describe_control
+from emulator.view.controls.errors import ControlError
+from emulator.view.controls.state import UserState, page_of
 from emulator.view.events import dispatch
 from emulator.view.tree import ViewNode, markup
 
@@ -18,16 +29,29 @@ if TYPE_CHECKING:
     from emulator.app.host import AppHost
     from emulator.view.renderer import PageView
 
+NodeRef = ViewNode | int
+"""A node of the page on screen, or its id."""
+
+TAP_DETAIL = {"x": 0, "y": 0}  # {x, y} = pageX/pageY: 0, 0 until layout is known
+
 
 class NoSuchNode(EmulatorError):
     """No node on the current page matches the selector."""
 
 
 class PageDriver:
-    """Reads and acts on the page on top of the stack (or a given one)."""
+    """Reads and acts on the page on top of the stack (or a given one).
+
+    ``state`` keeps the user's changes to built-in components (emulator/view/controls/
+    state.py); ``focused`` is the text field that has the focus; ``tasks`` the open-type
+    answers still pending.
+    """
 
     def __init__(self, host: AppHost) -> None:
         self.host = host
+        self.state = UserState(host)
+        self.focused: ViewNode | None = None
+        self.tasks: set[asyncio.Task[None]] = set()
 
     def view(self, page_id: int | None = None) -> PageView | None:
         """The view of ``page_id`` (default: the page on screen), rendered up to date."""
@@ -58,6 +82,17 @@ class PageDriver:
                              f"{stack[-1].route if stack else 'no page'}")
         return node
 
+    def _node(self, ref: NodeRef | str) -> ViewNode:
+        """A node from a node, a node id (page on screen) or a selector; NoSuchNode."""
+        if isinstance(ref, ViewNode):
+            return ref
+        if isinstance(ref, str):
+            return self._one(ref)
+        found = self.node(ref)
+        if found is None:
+            raise NoSuchNode(f"node {ref} is not on the page on screen")
+        return found
+
     def trigger(self, selector: str, event_type: str, detail: Any = None) -> int:
         """Fire ``event_type`` on the node: capture, target and bubbling handlers run as
         page methods; returns how many ran."""
@@ -73,14 +108,11 @@ class PageDriver:
                 return node
         return None
 
-    def trigger_node(self, node: ViewNode | int, event_type: str, detail: Any = None) -> int:
-        """Fire ``event_type`` on a node (or node id) of the page on screen."""
-        if isinstance(node, int):
-            found = self.node(node)
-            if found is None:
-                raise NoSuchNode(f"node {node} is not on the page on screen")
-            node = found
-        view = self.view()
+    def trigger_node(self, node: NodeRef, event_type: str, detail: Any = None) -> int:
+        """Fire ``event_type`` on a node (or node id of the page on screen); the handlers
+        run on the node's own page. No built-in reaction: see :meth:`tap_node`."""
+        node = self._node(node)
+        view = page_of(self.host, node) or self.view()
         assert view is not None
         calls = dispatch(node, event_type, detail, started=view.opened)
         for call in calls:
@@ -113,13 +145,123 @@ class PageDriver:
                 ran += 1
         return ran
 
+    # ---- gestures --------------------------------------------------------------------
     def tap(self, selector: str | int) -> int:
-        """A tap on the node (a selector or a node id; ``detail`` {x, y} = 0, 0 until
-        layout is known)."""
-        if isinstance(selector, int):
-            return self.trigger_node(selector, "tap", {"x": 0, "y": 0})
-        return self.trigger(selector, "tap", {"x": 0, "y": 0})
+        """A tap on the node (a selector or a node id); see :meth:`tap_node`."""
+        return self.tap_node(self._node(selector))
 
+    def tap_node(self, node: NodeRef) -> int:
+        """A tap: the app's ``tap`` handlers run (capture, bubbling, catch), then the
+        built-in component around the node reacts (emulator/view/controls/tap.py: a
+        checkbox toggles, a submit button submits its form, a navigator navigates…). A
+        focused field elsewhere blurs (an input before the handlers, a textarea after).
+        Returns how many handlers ran."""
+        node = self._node(node)
+        focused = self.focused if self.focused is not node else None
+        ran = 0
+        if focused is not None and focused.tag != "textarea":
+            ran += text_fields.blur(self, focused)
+        ran += self.trigger_node(node, "tap", dict(TAP_DETAIL))
+        ran += tap.react(self, node)
+        if focused is not None and focused.tag == "textarea":
+            ran += text_fields.blur(self, focused)
+        return ran
+
+    def input(self, selector: str, text: str) -> int:
+        """Type ``text`` into the first node matching ``selector``; see :meth:`input_node`."""
+        return self.input_node(self._one(selector), text)
+
+    def input_node(self, node: NodeRef, text: str) -> int:
+        """The input's or textarea's text becomes ``text`` under its rules (maxlength,
+        number/digit/idcard filtering; emulator/view/controls/text_fields.py); a ``{= =}``
+        binding writes it back into the page's data (no setData the app sees;
+        shared/spec/view-layer.md §2), then ``input`` fires with ``{value, cursor,
+        keyCode}`` [component/formlist_input.md]. Returns how many handlers ran."""
+        return text_fields.type_text(self, self._node(node), text)
+
+    def focus_node(self, node: NodeRef) -> int:
+        """The field gets the focus: ``focus`` ``{value, height}``."""
+        return text_fields.focus(self, self._node(node))
+
+    def blur_node(self, node: NodeRef | None = None) -> int:
+        """The field (default: the focused one) loses it: ``blur`` ``{value}``."""
+        return text_fields.blur(self, self._node(node) if node is not None else None)
+
+    def confirm_node(self, node: NodeRef) -> int:
+        """The keyboard's confirm key: ``confirm`` ``{value}``, then a blur unless
+        ``confirm-hold``."""
+        return text_fields.confirm(self, self._node(node))
+
+    def set_value(self, selector: str, value: Any) -> int:
+        """Set the value of the first node matching ``selector``; see
+        :meth:`set_value_node`."""
+        return self.set_value_node(self._one(selector), value)
+
+    def set_value_node(self, node: NodeRef, value: Any, *, done: bool = True) -> int:
+        """The user set a control's value, by kind:
+
+        - ``slider``: a number, clamped to min..max on the step grid; ``changing``, then
+          (``done``: the finger lifted) ``change`` ``{value}``;
+        - ``switch``/``checkbox``: a bool (``change`` ``{checked}`` / the group's
+          ``change``); ``radio``: True (the group's ``change``);
+        - ``picker``: an index (selector), indices (multiSelector, ``columnchange`` per
+          turned column first), ``"hh:mm"``, ``"YYYY-MM-DD"``, ``[province, city,
+          district]``; ``change`` ``{value}``;
+        - ``picker-view``: indices; ``change`` ``{value}``;
+        - ``input``/``textarea``: text, as :meth:`input_node`.
+
+        Raises ControlError for another node or a value the control cannot hold; a
+        disabled control ignores it. Returns how many handlers ran."""
+        node = self._node(node)
+        tag = node.tag
+        if tag == "slider":
+            return ranges.set_slider(self, node, value, done=done)
+        if tag == "picker":
+            return picker.set_picker(self, node, value)
+        if tag == "picker-view":
+            return ranges.set_picker_view(self, node, value)
+        if tag in ("input", "textarea"):
+            return self.input_node(node, str(value))
+        if not isinstance(value, bool):
+            raise ControlError(f"<{tag}> takes true or false, not {value!r}")
+        if tag == "switch":
+            return set_switch(self, node, value)
+        if tag == "checkbox":
+            return set_checkbox(self, node, value)
+        if tag == "radio" and value:
+            return choose_radio(self, node)
+        raise ControlError(f"<{tag}> has no value a user sets"
+                           + (" (a radio is unchecked by checking another)"
+                              if tag == "radio" else ""))
+
+    def turn_column_node(self, node: NodeRef, column: int, index: int) -> int:
+        """A multiSelector picker's column turned while its sheet is open:
+        ``columnchange`` ``{column, value}``."""
+        return picker.turn_column(self, self._node(node), column, index)
+
+    def cancel_node(self, node: NodeRef) -> int:
+        """A picker's sheet closed without a choice: ``cancel``."""
+        return picker.cancel(self, self._node(node))
+
+    def scroll(self, selector: str, top: float | None = None, left: float | None = None,
+               extent: scroll.Extent | None = None) -> int:
+        """Scroll the first scroll-view matching ``selector``; see :meth:`scroll_node`."""
+        return self.scroll_node(self._one(selector), top, left, extent)
+
+    def scroll_node(self, node: NodeRef, top: float | None = None, left: float | None = None,
+                    extent: scroll.Extent | None = None) -> int:
+        """The user scrolled a scroll-view to ``top``/``left`` px (None: that axis
+        stays): ``scroll``, and ``scrolltoupper``/``scrolltolower`` on entering a
+        threshold (the end is known from ``extent``: content and box sizes). Returns
+        how many handlers ran."""
+        return scroll.scroll_to(self, self._node(node), top, left, extent or scroll.Extent())
+
+    def describe(self, node: NodeRef | str) -> dict[str, Any] | None:
+        """What gesture the node wants, for the window's widgets (shapes:
+        emulator/view/controls/describe.py); None for none."""
+        return describe_control(self._node(node), self.focused)
+
+    # ---- running handlers --------------------------------------------------------------
     def _run(self, view: PageView, handler: str, event: dict[str, Any], node: ViewNode) -> None:
         # A node a component's template made runs that component's method.
         target = {"instanceId": node.owner} if node.owner else {"pageId": view.page_id}
@@ -132,26 +274,7 @@ class PageDriver:
                 f"TypeError: {handler} is not a method of {view.route} (the {event['type']} "
                 f"binding at {where})"), f"{event['type']} on <{node.tag}>")
 
-    def input(self, selector: str, text: str) -> int:
-        """Type ``text`` into the first node matching ``selector``; see :meth:`input_node`."""
-        return self.input_node(self._one(selector), text)
-
-    def input_node(self, node: ViewNode, text: str) -> int:
-        """Type ``text`` into an input or textarea: its value changes, a ``{= =}`` binding
-        writes it back into the page's data (no setData the app sees; shared/spec/
-        view-layer.md §2), then ``input`` fires with ``{value, cursor, keyCode}``
-        [component/formlist_input.md]. Returns how many handlers ran."""
-        view = self.view()
-        assert view is not None
-        node.attrs["value"] = text
-        path = node.models.get("value")
-        if path:
-            self.host.renderer.write(view.page_id, path, text)
-            self.host.runtime.enter("modelWrite", {"pageId": view.page_id, "path": path,
-                                                   "value": text})
-        return self.trigger_node(node, "input", {"value": text, "cursor": len(text),
-                                                 "keyCode": None})
-
+    # ---- reading ----------------------------------------------------------------------
     def text(self, selector: str) -> str:
         """The text content of the first matching node."""
         return self._one(selector).text_content()
