@@ -122,7 +122,7 @@ class AppHost:
                                       self.sandbox.account_file,
                                       app_key=package.project.key,
                                       base_version=settings.base_version, responder=prompt)
-        self.renderer = Renderer(package, self.bus, self.runtime.loop)
+        self.renderer = Renderer(package, self.bus, self.runtime.loop, runtime=self.runtime)
         self.page = PageDriver(self)
         self.bus.subscribe(self._on_component_event)
         self.network_type = settings.network_type
@@ -223,6 +223,8 @@ class AppHost:
             "broken": pkg.broken,
             "tabBar": pkg.tab_bar,
             "entry": pkg.entry,
+            # Pages the view renders (their components come from the rendered template).
+            "templates": [route for route, page in pkg.pages.items() if page.template],
             "components": {
                 route: [{"name": c.name, "path": c.path,
                          "attrs": self._occurrence(page.template, c.name)}
@@ -252,8 +254,8 @@ class AppHost:
     def _on_component_event(self, event: Event) -> None:
         if isinstance(event, ComponentEvent):
             # Published while JS runs: the handlers' entries queue behind it.
-            self.page.component_event(event.instance_id, event.name, event.detail,
-                                      event.options)
+            self.renderer.occurrences.trigger(event.instance_id, event.name, event.detail,
+                                              event.options)
 
     def _outlines(self) -> dict[str, dict[str, list[str]]]:
         """What each page's and component's template declares (for selector queries)."""
@@ -277,7 +279,8 @@ class AppHost:
         rt.register("page.stack", self._on_stack)
         rt.register("component.created", lambda i, a: publish(ComponentCreated(
             instance_id=i, page_id=a["pageId"], name=a["name"], path=a["path"],
-            data=a["data"])))
+            data=a["data"], parent_id=a.get("parentId") or 0)))
+        rt.register("page.render", lambda i, a: self.renderer.release(i))
         rt.register("component.event", lambda i, a: publish(ComponentEvent(
             instance_id=i, name=a["name"], detail=a.get("detail"),
             options=a.get("options") or {})))

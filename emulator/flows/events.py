@@ -132,14 +132,16 @@ class PageStackChanged(Event):
 
 @dataclass(frozen=True)
 class ComponentCreated(Event):
-    """A custom component instance of a page (one per ``usingComponents`` entry; its
-    ``data`` is what its template renders with)."""
+    """A custom component instance of a page: one per occurrence of its tag in a rendered
+    template (one per ``usingComponents`` entry on a page without a template); its
+    ``data`` is what its template renders with."""
 
     instance_id: int
     page_id: int
-    name: str  # the tag name in the page's template
+    name: str  # the tag name in the declaring template
     path: str  # the component's files, without extension
     data: Any
+    parent_id: int = 0  # the page or component instance whose template declares the tag
 
 
 @dataclass(frozen=True)

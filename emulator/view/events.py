@@ -37,9 +37,13 @@ def _target(node: ViewNode) -> dict[str, Any]:
 
 def dispatch(target: ViewNode, event_type: str, detail: Any = None, *,
              touches: list[dict[str, Any]] | None = None,
-             started: float | None = None) -> list[Call]:
-    """The handlers ``event_type`` on ``target`` runs, in order (capture, then bubble)."""
-    path = [target, *target.ancestors()]  # target first
+             started: float | None = None, path: list[ViewNode] | None = None,
+             bubbles: bool | None = None, capture: bool = True) -> list[Call]:
+    """The handlers ``event_type`` on ``target`` runs, in order (capture, then bubble).
+    ``path`` (target first; default: the target and its ancestors), ``bubbles`` (default:
+    by event type) and ``capture`` are for a component's triggerEvent, whose options set
+    them (emulator/view/components.py)."""
+    path = path if path is not None else [target, *target.ancestors()]  # target first
     stamp = int((time.monotonic() - (started or 0.0)) * 1000) if started else int(
         time.time() * 1000)
     touches = touches or []
@@ -51,13 +55,13 @@ def dispatch(target: ViewNode, event_type: str, detail: Any = None, *,
                 else {}, "touches": touches, "changedTouches": touches}
 
     # Capture: outermost first.
-    for node in reversed(path):
+    for node in reversed(path) if capture else []:
         for b in node.events.get(event_type, []):
             if b.capture:
                 calls.append(Call(b.handler, event_for(node), node))
                 if b.catch:
                     return calls
-    bubbles = event_type in BUBBLING
+    bubbles = event_type in BUBBLING if bubbles is None else bubbles
     for node in path if bubbles else [target]:
         stop = False
         for b in node.events.get(event_type, []):

@@ -2,7 +2,9 @@
 
 It observes the core's page events (created with its data, setData changes) and keeps,
 per page, the data as the view received it (JSON, as it crossed), the rendered node tree
-and the template. Renders are coalesced to one per page per loop turn and published as
+and the template; custom components expand per occurrence (emulator/view/components.py).
+A page renders first when the logic layer asks (after its onLoad and onShow: a
+``page.render`` message); renders are coalesced to one per page per loop turn and published as
 :class:`~emulator.flows.events.PageRendered` patches; reading the tree (queries, taps,
 dumps) renders what is pending first, so code never sees a stale page.
 """
@@ -25,10 +27,15 @@ from emulator.flows.events import (
     LoadProblem,
     PageCreated,
     PageDataChanged,
+    PageLifecycle,
     PageRendered,
 )
+from emulator.runtime.bridge import Runtime, WorkToken
+from emulator.view.components import Components, ComponentView, RenderPass
 from emulator.view.context import ViewContext
-from emulator.view.tree import ViewNode, camel_case, reconcile
+from emulator.view.tree import ViewNode, reconcile
+
+__all__ = ["ComponentView", "PageView", "Renderer", "set_path"]
 
 _PATH = re.compile(r"([^.[\]]+)|\[(\d+)\]")
 
@@ -77,32 +84,42 @@ class PageView:
     opened: float = field(default_factory=time.monotonic)
     error: str | None = None
     dirty: bool = True
-
-
-@dataclass
-class ComponentView:
-    """A custom component instance as the view has it: its data, and its template."""
-
-    instance_id: int
-    page_id: int
-    name: str
-    template: str | None
-    data: dict[str, Any]
+    released: bool = False  # the logic layer asked for the first render
+    rendered: bool = False  # the first render happened (onReady was told)
+    hold: WorkToken | None = None  # keeps the app busy until the first render
+    instances: dict[int, int] = field(default_factory=dict)  # tag node id -> instance id
+    order: list[int] = field(default_factory=list)  # instance ids in document order
 
 
 class Renderer:
-    """The view layer of one running app."""
+    """The view layer of one running app.
+
+    ``runtime``: the logic layer's dispatcher, for the component entries (without it,
+    custom component tags render as plain tags).
+    """
 
     def __init__(self, package: AppPackage, bus: EventBus,
-                 loop: asyncio.AbstractEventLoop) -> None:
+                 loop: asyncio.AbstractEventLoop, *, runtime: Runtime | None = None) -> None:
         self.package = package
         self.bus = bus
         self.loop = loop
+        self.runtime = runtime
         self.context = ViewContext(package.root)
         self.pages: dict[int, PageView] = {}
-        self.components: dict[int, ComponentView] = {}
+        self.occurrences = Components(self)
         self._scheduled: asyncio.Handle | None = None
+        self._rendering = False
         bus.subscribe(self._observe)
+
+    @property
+    def components(self) -> dict[int, ComponentView]:
+        """The custom component occurrences of the open pages, by instance id."""
+        return self.occurrences.by_id
+
+    def enter(self, entry: str, payload: Any) -> Any:
+        """Enter the logic layer (None without a runtime, or when the call was queued
+        behind running JS: its messages then arrive later)."""
+        return self.runtime.enter(entry, payload) if self.runtime is not None else None
 
     def _observe(self, event: Event) -> None:
         if isinstance(event, PageCreated):
@@ -110,7 +127,6 @@ class Renderer:
             data = event.data if isinstance(event.data, dict) else {}
             self.pages[event.page_id] = PageView(event.page_id, event.route,
                                                  info.template if info else None, dict(data))
-            self._schedule()
         elif isinstance(event, PageDataChanged) and event.page_id in self.pages:
             view = self.pages[event.page_id]
             for path, value in (event.changes or {}).items():
@@ -118,13 +134,9 @@ class Renderer:
             view.dirty = True
             self._schedule()
         elif isinstance(event, ComponentCreated):
-            template = f"{event.path}.swan"
-            self.components[event.instance_id] = ComponentView(
-                event.instance_id, event.page_id, event.name,
-                template if (self.package.root / template).is_file() else None,
-                dict(event.data) if isinstance(event.data, dict) else {})
-            if event.page_id in self.pages:
-                self.pages[event.page_id].dirty = True
+            comp = self.occurrences.created(event.instance_id, event.data)
+            if comp is not None and comp.page_id in self.pages and not self._rendering:
+                self.pages[comp.page_id].dirty = True
                 self._schedule()
         elif isinstance(event, PageDataChanged) and event.page_id in self.components:
             comp = self.components[event.page_id]
@@ -133,6 +145,21 @@ class Renderer:
             if comp.page_id in self.pages:
                 self.pages[comp.page_id].dirty = True
                 self._schedule()
+        elif isinstance(event, PageLifecycle) and event.hook == "onUnload":
+            self.pages.pop(event.page_id, None)
+            self.occurrences.forget_page(event.page_id)
+
+    def release(self, page_id: int) -> None:
+        """The logic layer asks for the page's first render (its onLoad and onShow ran);
+        the app counts as busy until it is done and the logic layer told."""
+        view = self.pages.get(page_id)
+        if view is None or view.released:
+            return
+        view.released = True
+        view.dirty = True
+        if self.runtime is not None:
+            view.hold = self.runtime.hold()
+        self._schedule()
 
     def _schedule(self) -> None:
         if self._scheduled is None:
@@ -140,64 +167,47 @@ class Renderer:
 
     def flush(self) -> None:
         """Render every page whose data changed since its last render."""
+        if self._scheduled is not None:
+            self._scheduled.cancel()
         self._scheduled = None
+        if self._rendering:
+            return
         for view in list(self.pages.values()):
-            if view.dirty:
-                self._render(view)
+            if view.dirty and view.released:
+                self._rendering = True
+                try:
+                    self._render(view)
+                finally:
+                    self._rendering = False
+                    if view.hold is not None:
+                        view.hold.release()
+                        view.hold = None
 
     def _render(self, view: PageView) -> None:
         view.dirty = False
-        if view.template is None:
-            return
-        try:
-            plain = self.context.render(view.template, view.data)
-        except TemplateError as exc:
-            if view.error != str(exc):
-                view.error = str(exc)
-                self.bus.publish(LoadProblem(file=exc.path or view.template, message=exc.reason))
-            return
-        view.error = None
-        by_name = {c.name: c for c in self.components.values() if c.page_id == view.page_id}
-        if by_name:
+        first = not view.rendered
+        view.rendered = True
+        plain: list[dict[str, Any]] | None = None
+        if view.template is not None:
             try:
-                plain = self._expand(plain, by_name)
+                plain = self.context.render(view.template, view.data)
+                view.error = None
             except TemplateError as exc:
                 if view.error != str(exc):
                     view.error = str(exc)
-                    self.bus.publish(LoadProblem(file=exc.path or "", message=exc.reason))
-                return
-        patches: list[dict[str, Any]] = []
-        reconcile(view.root, plain, patches)
-        if patches:
-            self.bus.publish(PageRendered(page_id=view.page_id, route=view.route,
-                                          patches=patches))
-
-    def _expand(self, nodes: list[dict[str, Any]],
-                components: dict[str, ComponentView]) -> list[dict[str, Any]]:
-        """Custom component tags get their component's template rendered inside them (the
-        instance's data, with the tag's attributes as property values), their own nodes
-        marked with the instance (``o``) so events reach its methods, and the tag's
-        children placed in its ``<slot>``s (by ``slot="name"``) [framework/
-        custom-component_temp.md]. One instance per usingComponents entry serves each of
-        its tags for now (instances per occurrence come next)."""
-        out = []
-        for node in nodes:
-            if "t" not in node:
-                out.append(node)
-                continue
-            comp = components.get(node["t"])
-            children = self._expand(node.get("c") or [], components)
-            if comp is None or comp.template is None:
-                out.append({**node, "c": children})
-                continue
-            data = dict(comp.data)
-            for name, value in (node.get("a") or {}).items():
-                key = camel_case(name)
-                if key in data and not name.startswith("data-"):
-                    data[key] = value
-            inner = self.context.render(comp.template, data)
-            out.append({**node, "c": _own(_slot(inner, children), comp.instance_id, children)})
-        return out
+                    self.bus.publish(LoadProblem(file=exc.path or view.template,
+                                                 message=exc.reason))
+        if plain is None and not first:
+            return  # a broken template keeps the page (and its occurrences) as they were
+        found = RenderPass()
+        if plain is not None:
+            plain = self.occurrences.expand(view, plain, view.root, found)
+            patches: list[dict[str, Any]] = []
+            reconcile(view.root, plain, patches)
+            if patches:
+                self.bus.publish(PageRendered(page_id=view.page_id, route=view.route,
+                                              patches=patches))
+        self.occurrences.finish(view, plain or [], found, first)
 
     def write(self, page_id: int, path: str, value: Any) -> None:
         """The view changed a value itself (a two-way binding): keep it and re-render."""
@@ -208,45 +218,20 @@ class Renderer:
             self._schedule()
 
     def view(self, page_id: int) -> PageView | None:
-        """A page's view, rendered up to date."""
-        if self._scheduled is not None:
-            self._scheduled.cancel()
+        """A page's view, rendered up to date (as it is, while a render is under way)."""
+        if self._scheduled is not None and not self._rendering:
             self.flush()
         return self.pages.get(page_id)
+
+    def instance_of(self, node: ViewNode | int) -> int | None:
+        """The logic layer's instance id of the custom-component occurrence whose tag is
+        ``node`` (a node or a node id), else None: what ``Element.data()`` and
+        ``call_method()`` of automation address."""
+        return self.occurrences.instance_of(node)
 
     def forget(self, alive: set[int]) -> None:
         """Drop the views of pages that are gone."""
         for page_id in list(self.pages):
             if page_id not in alive:
                 del self.pages[page_id]
-
-
-def _slot(nodes: list[dict[str, Any]], content: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``<slot>`` (and ``<slot name>``) replaced by the tag's children that go there."""
-    out: list[dict[str, Any]] = []
-    for node in nodes:
-        if node.get("t") == "slot":
-            name = (node.get("a") or {}).get("name")
-            for child in content:
-                where = (child.get("a") or {}).get("slot") if "t" in child else None
-                if (where or None) == (name if isinstance(name, str) and name else None):
-                    out.append(child)
-            continue
-        if "c" in node:
-            node = {**node, "c": _slot(node["c"], content)}
-        out.append(node)
-    return out
-
-
-def _own(nodes: list[dict[str, Any]], instance_id: int,
-         slotted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The component's own nodes carry its instance id; slot content stays the page's."""
-    keep = {id(n) for n in slotted}
-    out = []
-    for node in nodes:
-        if id(node) in keep or "t" not in node:
-            out.append(node)
-            continue
-        out.append({**node, "o": instance_id, "c": _own(node.get("c") or [], instance_id,
-                                                        slotted)})
-    return out
+                self.occurrences.forget_page(page_id)

@@ -5,9 +5,10 @@
 
   const impl = host.swan;
   function hasOwn(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
-  const config = { pages: [], tabBar: [], components: {}, entry: '', broken: {} };
+  const config = { pages: [], tabBar: [], components: {}, entry: '', broken: {}, templates: [] };
   host.onInit.push(function (p) {
     config.pages = p.pages || [];
+    config.templates = p.templates || [];
     config.tabBar = p.tabBar || [];
     config.components = p.components || {};
     config.entry = p.entry || config.pages[0] || '';
@@ -142,6 +143,8 @@
         return;
       }
       const keys = $.keys(changes);
+      // A component's property observers get (newVal, oldVal): the old values first.
+      const before = this.__hooks__ ? host.framework.propertyValues(this, keys) : null;
       for (let i = 0; i < keys.length; i++) setPath(this.data, keys[i], changes[keys[i]]);
       const route = this.route || this.is;
       let text;
@@ -158,6 +161,7 @@
         }
         host.post('page.setData', this.__id__, { route: route, changes: text ? $.parse(text) : snapshot(changes), size: size });
       }
+      if (before) host.framework.observe(this, keys, before);
       if (typeof cb === 'function') {
         const self = this;
         host.later(function () { host.callUser(cb, self, [], 'setData callback'); });
@@ -190,7 +194,7 @@
 
   // Behaviors first, the component's own options last (they win).
   function flatten(options) {
-    const merged = { data: {}, properties: {}, methods: {}, hooks: {}, pageHooks: {}, messages: {}, behaviors: [] };
+    const merged = { data: {}, properties: {}, methods: {}, hooks: {}, pageHooks: {}, messages: {}, behaviors: [], observers: [] };
     const add = function (o) {
       for (const b of Array.isArray(o.behaviors) ? o.behaviors : []) {
         // A behavior included twice runs once.
@@ -203,6 +207,9 @@
       Object.assign(merged.messages, o.messages || {});
       Object.assign(merged.data, deepClone(o.data || {}));
       Object.assign(merged.methods, o.methods || {});
+      // observers (3.105.9): all of them run, behaviors' first [framework/custom-component_observer.md].
+      const obs = o.observers && typeof o.observers === 'object' ? o.observers : {};
+      for (const key of Object.keys(obs)) if (typeof obs[key] === 'function') merged.observers.push([key, obs[key]]);
       const life = Object.assign({}, o, o.lifetimes || {});
       for (const h of LIFETIMES) {
         if (typeof life[h] === 'function') (merged.hooks[h] = merged.hooks[h] || []).push(life[h]);
@@ -222,8 +229,8 @@
   // prototype, so a page's own methods (listed for the window) stay apart from them.
   const instanceMethods = Object.create(dataMethods);
   Object.assign(instanceMethods, {
-    selectComponent: function (selector) { return selectComponents(this, selector)[0] || null; },
-    selectAllComponents: function (selector) { return selectComponents(this, selector); },
+    selectComponent: function (selector) { return host.framework.select(this, selector)[0] || null; },
+    selectAllComponents: function (selector) { return host.framework.select(this, selector); },
     createSelectorQuery: function () { return impl.createSelectorQuery().in(this); },
     createIntersectionObserver: function (options) { return impl.createIntersectionObserver(this, options); },
     // The view finds the component's tag and runs its bind:<name> handler there
@@ -249,14 +256,6 @@
     hasBehavior: function (b) { return (this.__behaviors__ || []).indexOf(b) >= 0; },
   });
 
-  // The page's components that match a selector. Without a rendered page only the
-  // component tag name (and `#name`) identifies an occurrence.
-  function selectComponents(owner, selector) {
-    const page = owner.__page__ || owner;
-    const key = String(selector || '').replace(/^[#.]/, '');
-    return (page.__components__ || []).filter(function (c) { return c.componentName === key; });
-  }
-
   function hidden(obj, name, value) {
     Object.defineProperty(obj, name, { value: value, writable: true, configurable: true });
   }
@@ -280,28 +279,45 @@
     }
   }
 
-  function createComponent(ref, page) {
-    const def = definition(ref.path, 'component');
+  // An instance of the component at `path` for tag `name`, declared by `parent` (the page
+  // or a component) on `page`; `id`: the view's id for the occurrence (swan-core's nodeId
+  // comes from the slave too), or a fresh one.
+  function makeInstance(path, name, page, parent, id) {
+    const def = definition(path, 'component');
     const m = flatten(def.options);
     const inst = Object.create(instanceMethods);
-    hidden(inst, '__id__', nextInstanceId++);
+    hidden(inst, '__id__', id || nextInstanceId++);
     hidden(inst, '__page__', page);
-    hidden(inst, '__parent__', page);
-    inst.is = ref.path;
-    const attrs = ref.attrs || {};
-    inst.id = attrs.id || '';
+    hidden(inst, '__parent__', parent);
+    inst.is = path;
+    inst.id = '';
     // What framework runtimes read: the owner (uni-app tells components from pages by it),
     // the node and tag, and the page the component lives in.
-    inst.ownerId = page.__id__;
+    inst.ownerId = parent.__id__;
     inst.nodeId = String(inst.__id__);
-    inst.componentName = ref.name;
+    inst.componentName = name;
     inst.pageinstance = page;
     initComponent(inst, m);
-    applyAttributes(inst, m, attrs);
     instances.set(inst.__id__, inst);
+    page.__components__.push(inst);
+    return inst;
+  }
+
+  function announce(inst) {
     host.post('component.created', inst.__id__, {
-      pageId: page.__id__, name: ref.name, path: ref.path, data: snapshot(inst.data),
+      pageId: inst.__page__.__id__, parentId: inst.__parent__.__id__, name: inst.componentName,
+      path: inst.is, data: snapshot(inst.data),
     });
+  }
+
+  // A page without a template: one instance per usingComponents entry, with the static
+  // attributes of its first tag (nothing renders to say more).
+  function createComponent(ref, page) {
+    const inst = makeInstance(ref.path, ref.name, page, page);
+    hidden(inst, '__legacy__', true);
+    applyAttributes(inst, inst.__hooks__, ref.attrs || {});
+    inst.id = (ref.attrs || {}).id || '';
+    announce(inst);
     return inst;
   }
 
@@ -362,15 +378,17 @@
       page.pageinstance = page;
       initComponent(page, flatten(def.options));
     }
-    const comps = [];
-    for (const c of config.components[route] || []) {
-      try {
-        comps.push(createComponent(c, page));
-      } catch (e) {
-        host.problem(c.path + '.js', 'component <' + c.name + '> of ' + route + ' is left out: ' + host.errorInfo(e).message);
+    // The page's live component instances, in document order (the view keeps it so).
+    hidden(page, '__components__', []);
+    if (config.templates.indexOf(route) < 0) {
+      for (const c of config.components[route] || []) {
+        try {
+          createComponent(c, page);
+        } catch (e) {
+          host.problem(c.path + '.js', 'component <' + c.name + '> of ' + route + ' is left out: ' + host.errorInfo(e).message);
+        }
       }
     }
-    hidden(page, '__components__', comps);
     const methods = [];
     for (const k of Object.keys(page)) if (typeof page[k] === 'function') methods.push(k);
     host.post('page.created', page.__id__, { route: route, query: query, data: snapshot(page.data), methods: methods });
@@ -390,12 +408,16 @@
     if (page.__hooks__) host.step(function () { componentHook(page, name); }, name + ' of ' + page.route);
   }
 
-  // pageLifetimes.show/hide of the page's components, and detached on unload.
+  // pageLifetimes.show/hide of the page's components, and detached on unload (then they
+  // are gone).
   function componentsLifetime(page, name) {
-    for (const c of page.__components__) {
+    for (const c of page.__components__.slice()) {
       host.step(function () {
         if (name === 'show' || name === 'hide') componentPageHook(c, name);
-        else componentHook(c, name);
+        else {
+          componentHook(c, name);
+          instances.delete(c.__id__);
+        }
       }, name + ' of ' + page.route);
     }
   }
@@ -411,9 +433,11 @@
     }
   }
 
-  // The page's first render reaches its components: each is created, attached and ready
-  // in one go, all in one step, after the page's onLoad and onShow and before its onReady
-  // (swan-core: the slave's onPageRender registers them, then `rendered` fires onReady).
+  // A page without a template: its components are created, attached and ready in one go,
+  // all in one step, after the page's onLoad and onShow and before its onReady (swan-core:
+  // the slave's onPageRender registers them, then `rendered` fires onReady). A page with a
+  // template asks the view for its first render instead; the view answers with
+  // entries.componentsRendered (components.js), which runs them and then onReady.
   function renderComponents(page) {
     host.step(function () {
       for (const c of page.__components__) {
@@ -442,8 +466,12 @@
         pageHook(page, 'onLoad', [query]);
         pageHook(page, 'onShow');
       }
-      renderComponents(page);
-      lifecycle(page, 'onReady');
+      if (config.templates.indexOf(route) >= 0) {
+        host.step(function () { host.post('page.render', page.__id__, { route: route }); }, 'rendering ' + route);
+      } else {
+        renderComponents(page);
+        lifecycle(page, 'onReady');
+      }
     }, 'opening ' + route);
   }
 
@@ -453,6 +481,7 @@
 
   function unload(page) {
     if (tabPages.get(page.route) === page) tabPages.delete(page.route);
+    hidden(page, '__unloaded__', true);
     lifecycle(page, 'onUnload');
   }
 
@@ -493,6 +522,14 @@
       host.dispatch('pageNotFound', Object.assign({}, res));
     }, 'onPageNotFound');
   }
+
+  // What components.js needs of the framework.
+  host.framework = {
+    definition: definition, makeInstance: makeInstance, announce: announce, instances: instances,
+    stack: stack, tabPages: tabPages, componentHook: componentHook, lifecycle: lifecycle,
+    setPath: setPath, getPath: getPath, snapshot: snapshot, hidden: hidden, camel: camel,
+    deepClone: deepClone, propertyDefault: propertyDefault,
+  };
 
   // What navigation.js needs of the page stack.
   host.pages = {
@@ -594,7 +631,13 @@
       : stack.find(function (x) { return x.__id__ === p.pageId; });
     if (!page) return { error: 'page ' + p.pageId + ' is not open' };
     const owner = page.route || page.is;
-    if (typeof page[p.name] !== 'function') return { error: p.name + ' is not a method of ' + owner };
+    if (typeof page[p.name] !== 'function') {
+      const message = p.name + ' is not a method of ' + owner;
+      // A call the view could not wait for (a triggerEvent's, queued behind the JS that
+      // fired it) says where its binding is, and is reported here.
+      if (p.binding) host.reportError(new TypeError(message + ' (the ' + p.event.type + ' binding at ' + p.binding + ')'), p.event.type + ' on <' + p.binding + '>');
+      return { error: message };
+    }
     const now = Date.now();
     const event = p.event || {
       type: 'tap', timeStamp: now, detail: {},
