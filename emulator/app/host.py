@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator import __version__
 from emulator.app.package import AppPackage
+from emulator.app.page_gestures import PageGestures
 from emulator.app.sandbox import Sandbox
 from emulator.config import Settings, apply_project, data_root
 from emulator.errors import ConfigError, PackageError, ScriptError
@@ -124,6 +125,7 @@ class AppHost:
                                       base_version=settings.base_version, responder=prompt)
         self.renderer = Renderer(package, self.bus, self.runtime.loop, runtime=self.runtime)
         self.page = PageDriver(self)
+        self.gestures = PageGestures(self)  # scroll, pull-down refresh, reach bottom
         self.bus.subscribe(self._on_component_event)
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from emulator.app.page_gestures import GestureError
+from emulator.automation.components import component_of
 from emulator.automation.errors import AutomationError
 from emulator.automation.waiting import DEFAULT_TIMEOUT, until
 from emulator.view.tree import ViewNode
@@ -67,6 +71,41 @@ class Element:
         found = select(self.node.children, selector)
         return Element(self.page, found) if found else None
 
+    def _instance_call(self, body: str, *args: Any) -> Any:
+        """Run ``body`` (JS using ``c``, the instance, and ``args``) on the instance of the
+        custom component this node is or is inside; its value through JSON."""
+        host = self.page.program.host
+        instance_id = component_of(host, self.node)
+        if instance_id is None:
+            raise AutomationError(f"{self!r} is not in a custom component (its tag or its "
+                                  "template)")
+        found = self.page.program.call_js(
+            "function (iid, args) { var c = __swan_host__.framework.instances.get(iid); "
+            f"if (!c) return null; return {{v: (function () {{ {body} }})()}}; }}",
+            instance_id, list(args))
+        if found is None:
+            comp = host.renderer.components.get(instance_id)
+            raise AutomationError(f"the instance {instance_id} of "
+                                  f"<{comp.name if comp else '?'}> is gone")
+        return found.get("v")
+
+    def data(self, path: str | None = None) -> Any:
+        """The data of the custom component this node is (its tag) or is inside (its
+        template), as the instance has it (``path`` like ``a.b[0]``). AutomationError for
+        a node outside any component."""
+        return self._instance_call("return args[0] === null ? c.data : c.getData(args[0]);",
+                                   path)
+
+    async def call_method(self, name: str, *args: Any) -> Any:
+        """Call a method of that component instance with JSON arguments; its result, as
+        JSON (after the app settles)."""
+        result = self._instance_call(
+            "var f = c[args[0]]; if (typeof f !== 'function') throw new TypeError("
+            "args[0] + ' is not a method of ' + c.is); return f.apply(c, args[1]);",
+            name, list(args))
+        await self._settle()
+        return result
+
     def exists(self) -> bool:
         """Whether the node is still on its page."""
         view = self.page.program.host.page.view(self.page.page_id)
@@ -110,6 +149,40 @@ class Page:
         await self.program.settle()
         return result
 
+    # ---- page gestures (emulator/app/page_gestures.py) ----------------------------------
+    async def scroll_to(self, y: float, *, content_height: float | None = None) -> None:
+        """Scroll the page to ``y`` px: ``onPageScroll({scrollTop: y})`` runs and the
+        viewport's SelectorQuery ``scrollOffset`` reports it. With ``content_height`` (px;
+        the view has no layout to know it), ``onReachBottom`` runs on arriving within the
+        page's ``onReachBottomDistance`` (default 50) of the bottom."""
+        with _gesture():
+            self.program.host.gestures.scroll_to(self.page_id, y, content_height=content_height)
+        await self.program.settle()
+
+    async def pull_down_refresh(self) -> None:
+        """Pull the page down: ``onPullDownRefresh()`` runs; :attr:`refreshing` stays
+        True until the app calls ``swan.stopPullDownRefresh``. AutomationError when the
+        page's JSON (or app.json's window) does not enable ``enablePullDownRefresh``."""
+        with _gesture():
+            self.program.host.gestures.pull_down_refresh(self.page_id)
+        await self.program.settle()
+
+    async def reach_bottom(self) -> None:
+        """Scroll to the page's bottom: ``onReachBottom()`` runs."""
+        with _gesture():
+            self.program.host.gestures.reach_bottom(self.page_id)
+        await self.program.settle()
+
+    @property
+    def refreshing(self) -> bool:
+        """Whether the pull-down refresh is showing (until ``stopPullDownRefresh``)."""
+        return self.program.host.gestures.state(self.page_id).refreshing
+
+    @property
+    def scroll_top(self) -> float:
+        """The page's scroll position in px."""
+        return self.program.host.gestures.state(self.page_id).scroll_top
+
     def query_all(self, selector: str) -> list[Element]:
         """Every rendered node matching the CSS selector."""
         return [Element(self, n) for n in self.program.host.page.query_all(selector,
@@ -137,6 +210,14 @@ class Page:
 
     def __repr__(self) -> str:
         return f"<Page {self.path} {self.options}>"
+
+
+@contextmanager
+def _gesture() -> Iterator[None]:
+    try:
+        yield
+    except GestureError as exc:
+        raise AutomationError(str(exc)) from exc
 
 
 def _js(value: Any) -> str:

@@ -13,9 +13,12 @@ from typing import Any
 from emulator.app.host import AppHost
 from emulator.app.package import load_package
 from emulator.automation.errors import AppErrors, AutomationError
+from emulator.automation.mocks import Answer, SwanMock, SwanMocks
 from emulator.automation.network import Network
 from emulator.automation.page import Page
+from emulator.automation.storage import Storage
 from emulator.automation.waiting import DEFAULT_TIMEOUT, until
+from emulator.automation.window import ShownWindow, open_window
 from emulator.config import Settings, check_version, load_settings
 from emulator.flows.bus import EventBus
 from emulator.flows.events import ConsoleMessage, Event, LoadProblem, UncaughtError
@@ -31,6 +34,9 @@ class MiniProgram:
         self.events = events
         self.allow_errors = allow_errors
         self.network = Network(host)
+        self.storage = Storage(self)
+        self.mocks = SwanMocks(host.runtime)
+        self.window: ShownWindow | None = None  # the desktop window, with launch(window=True)
 
     # ---- pages ------------------------------------------------------------------------
     def page_stack(self) -> list[Page]:
@@ -74,6 +80,13 @@ class MiniProgram:
             raise AutomationError(text)
         return None if text in ("undefined", "") else json.loads(text)
 
+    def call_js(self, function: str, *args: Any) -> Any:
+        """Call a JS function expression (``"function (a, b) {…}"``, or a name such as
+        ``"getApp"``) in the app with JSON ``args``; its value through JSON, as
+        :meth:`evaluate_json`. No settling: for reads and synchronous changes."""
+        values = ", ".join(json.dumps(a, ensure_ascii=False) for a in args)
+        return self.evaluate_json(f"({function})({values})")
+
     async def evaluate(self, source: str) -> Any:
         """Like :meth:`evaluate_json`, after which the app settles."""
         value = self.evaluate_json(source)
@@ -96,6 +109,31 @@ class MiniProgram:
         result = await until(lambda: self.evaluate_json(f"globalThis.{slot}"), timeout,
                              lambda: f"swan.{name} did not answer within {timeout:g} s")
         return dict(result)
+
+    def mock_swan(self, name: str, answer: Answer) -> SwanMock:
+        """From now on the app's calls of ``swan.<name>`` (``"ai.ocrIdCard"`` for a
+        namespace) get ``answer`` instead of the real API, until :meth:`restore_swan`.
+
+        - async API: ``answer`` is the success object (success, then complete); one with
+          ``errCode`` or an ``errMsg`` not ending in ``:ok`` fails the call instead
+          (``errMsg`` becomes ``<name>:fail …``, ``errCode`` 1001 unless given). Or a
+          function ``fn(options) -> dict`` (options without callbacks, ArrayBuffers as
+          bytes); an exception fails the call with its message; an awaitable is awaited.
+          bytes in a result reach the app as an ArrayBuffer. A task API returns a task
+          whose ``abort()`` fails the call with ``abort``.
+        - ``…Sync`` API: ``answer`` is the return value (any JSON); a dict with
+          ``errCode``/a fail ``errMsg`` is the API's failure (an Error from base library
+          3.140.1, else undefined [api/storage/save_swan-getStorageSync.md]). A function
+          cannot answer a Sync API (AutomationError): JS never waits for Python.
+
+        Returns the mock; its ``calls`` lists what the app passed. Listeners, factories
+        and namespaces cannot be mocked (AutomationError)."""
+        return self.mocks.mock(name, answer)
+
+    def restore_swan(self, name: str) -> None:
+        """The real ``swan.<name>`` again. AutomationError when it was not mocked."""
+        if not self.mocks.restore(name):
+            raise AutomationError(f"swan.{name} is not mocked")
 
     # ---- console and errors -----------------------------------------------------------------
     @property
@@ -148,11 +186,17 @@ class MiniProgram:
 async def launch(app_dir: str | Path, *, settings: Settings | None = None,
                  page: str | None = None, query: dict[str, str] | None = None,
                  base_version: str | None = None, data_dir: str | Path | None = None,
-                 allow_errors: bool = False,
+                 allow_errors: bool = False, mocks: dict[str, Answer] | None = None,
+                 window: bool = False,
                  timeout: float = DEFAULT_TIMEOUT) -> AsyncIterator[MiniProgram]:
     """Start the app (its settings file unless ``settings``), wait for its first page to
     settle, yield it, close it. On leaving, any uncaught app error fails (AppErrors)
-    unless ``allow_errors``."""
+    unless ``allow_errors``.
+
+    ``mocks``: ``{api: answer}`` in place before the app's first line runs (see
+    :meth:`MiniProgram.mock_swan`). ``window``: show the desktop window on this app while
+    it runs (needs a display and a qasync event loop: ``pytest --swan-window`` provides
+    one; AutomationError otherwise)."""
     root = Path(app_dir)
     settings = settings or load_settings(root)
     if base_version is not None:
@@ -165,10 +209,16 @@ async def launch(app_dir: str | Path, *, settings: Settings | None = None,
     bus.subscribe(events.append)
     host = AppHost(load_package(root), settings, bus)
     program = MiniProgram(host, events, allow_errors=allow_errors)
+    shown = None
     try:
+        shown = program.window = open_window(host) if window else None
+        for name, answer in (mocks or {}).items():
+            program.mock_swan(name, answer)
         await host.start(page, query)
         await program.settle(timeout)
         yield program
     finally:
         await program.close()
+        if shown is not None:
+            shown.close()
     program.check_errors()

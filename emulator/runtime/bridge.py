@@ -39,7 +39,8 @@ REPEAT_INTERVAL = 5.0  # s between reports of the same uncaught error happening 
 _MAX_REPEAT_KEYS = 1000
 
 PRELUDE = ("host.js", "swan.js", "app.js", "components.js", "navigation.js", "network.js",
-           "files.js", "socket.js", "account.js", "view-apis.js", "device.js", "surface.js")
+           "files.js", "socket.js", "account.js", "view-apis.js", "device.js", "surface.js",
+           "mocks.js", "page-scroll.js")
 CONSOLE_LEVELS = {"log", "info", "debug", "warn", "error"}
 
 

@@ -82,7 +82,7 @@
       const box = isViewport ? viewport() : { left: 0, top: 0, right: 0, bottom: 0, width: 0, height: 0 };
       if (wants.rect) Object.assign(out, box);
       if (wants.size) Object.assign(out, { width: box.width, height: box.height });
-      if (wants.scrollOffset) Object.assign(out, { scrollLeft: 0, scrollTop: 0 });
+      if (wants.scrollOffset) Object.assign(out, { scrollLeft: 0, scrollTop: isViewport ? host.pageScrollTop() : 0 });
       if (wants.id) out.id = (/#([\w-]+)$/.exec(String(r.selector)) || ['', ''])[1];
       if (wants.dataset) out.dataset = {};
       return r.kind === 'selectAll' ? [out] : out;
