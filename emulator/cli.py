@@ -87,6 +87,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                      help="also print page lifecycle, page stack and setData")
     run.add_argument("--dump-page", action="store_true",
                      help="print the rendered page on screen as markup at the end")
+    run.add_argument("--script", type=Path, metavar="STEPS.json|yaml",
+                     help="run these steps (docs/script-steps.md) and report each; exit 0 "
+                          "when all pass, 1 when one fails (--timeout: the whole run)")
+    run.add_argument("--junit", type=Path, metavar="FILE.xml",
+                     help="with --script: write the steps' results as JUnit XML")
     return gui, run
 
 
@@ -152,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = run_parser.parse_args(argv[1:])
     if args.timeout is not None and args.timeout <= 0:
         run_parser.error("--timeout must be positive")
+    if args.junit is not None and args.script is None:
+        run_parser.error("--junit needs --script")
     try:
         package = load_package(args.app_dir)
         settings = settings_from_args(args)
@@ -163,8 +170,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         detail = exc.reason if exc.path == str(Path(args.app_dir).resolve()) else str(exc)
         print(f"[error] failed to load {args.app_dir}: {detail}", file=sys.stderr)
         return EXIT_APP_ERROR
+    if args.script is not None:
+        return _script(args, settings, page)
     return asyncio.run(run_app(package, settings, timeout=args.timeout, verbose=args.verbose,
                                page=page, dump_page=args.dump_page))
+
+
+def _script(args: argparse.Namespace, settings: Settings, page: str | None) -> int:
+    """``run --script``: the steps through the automation API (emulator/automation/
+    script.py)."""
+    # Imported here: plain runs need none of it.
+    from emulator.automation.script import run_script
+    from emulator.automation.steps import StepFileError, load_steps
+
+    try:
+        steps = load_steps(args.script)
+    except StepFileError as exc:
+        print(f"swan-emulator: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return asyncio.run(run_script(args.app_dir, settings, steps, script=args.script,
+                                  page=page, junit=args.junit, timeout=args.timeout,
+                                  dump_page=args.dump_page))
 
 
 if __name__ == "__main__":

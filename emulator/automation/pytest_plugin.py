@@ -8,6 +8,10 @@ The marker takes ``launch()``'s arguments. The app runs with its own data folder
 test's tmp_path; an uncaught app error fails the test unless ``allow_errors=True``. When a
 test fails, its report gets the app's console, errors and flows, and the HAR is saved next
 to the test's temporary files (its path in the report).
+
+``pytest --swan-window`` shows each swan_app test's app in the desktop window
+(``launch(window=True)``): async tests then run on a qasync loop (pytest-asyncio's loop
+factories), and a display is needed (else a usage error says how to get one).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 import pytest
 
 from emulator.automation.program import MiniProgram, launch
+from emulator.automation.window import NO_DISPLAY, display_available, qasync_loop
 
 try:  # async fixtures need pytest-asyncio; without it, the fixture says so when used
     import pytest_asyncio
@@ -30,10 +35,35 @@ except ImportError:  # pragma: no cover - depends on the environment
 _KEY = pytest.StashKey[tuple[MiniProgram, Path]]()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("swan-emulator")
+    group.addoption("--swan-window", action="store_true", default=False,
+                    help="show each swan_app test's app in the desktop window (needs a "
+                         "display; async tests then run on a qasync event loop)")
+
+
+class QasyncLoops:
+    """With ``--swan-window``: pytest-asyncio runs async tests on qasync's loop, so the
+    window's Qt events run while a test awaits."""
+
+    @staticmethod
+    def pytest_asyncio_loop_factories(config: pytest.Config,
+                                      item: pytest.Item) -> dict[str, Any]:
+        return {"qasync": qasync_loop}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "swan_app(app_dir, **launch_options): the mini-program the swan_app "
                    "fixture launches")
+    if not config.getoption("swan_window", False):
+        return
+    if not display_available():
+        raise pytest.UsageError(f"--swan-window: {NO_DISPLAY}")
+    if not hasattr(config.pluginmanager.hook, "pytest_asyncio_loop_factories"):
+        raise pytest.UsageError("--swan-window needs a pytest-asyncio with loop factories (its "
+                                "pytest_asyncio_loop_factories hook runs tests on qasync)")
+    config.pluginmanager.register(QasyncLoops(), "swan-window-loops")
 
 
 @_fixture
@@ -47,6 +77,8 @@ async def swan_app(request: pytest.FixtureRequest,
         raise pytest.UsageError("the swan_app fixture needs @pytest.mark.swan_app(app_dir, ...)")
     options: dict[str, Any] = dict(marker.kwargs)
     data_dir = Path(options.setdefault("data_dir", tmp_path_factory.mktemp("swan-data")))
+    if request.config.getoption("swan_window", False):
+        options["window"] = True
     async with launch(marker.args[0], **options) as app:
         request.node.stash[_KEY] = (app, data_dir)
         yield app

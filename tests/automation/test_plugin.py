@@ -40,3 +40,35 @@ def test_a_failure_reports_console_flows_and_har(pytester: pytest.Pytester) -> N
     result.stdout.fnmatch_lines(["*swan console*", "*netdemo: 11/11*", "*swan flows*",
                                  "*request GET https://api.demo.test/echo?q=*", "*swan HAR*",
                                  "*flows.har*"])
+
+
+def test_swan_window_runs_the_test_with_the_window(pytester: pytest.Pytester,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """--swan-window: the test runs on qasync's loop and its app has the window."""
+    pytester.makepyfile(f"""
+        import asyncio, pytest
+
+        @pytest.mark.swan_app({str(SAMPLES / "hello")!r})
+        async def test_window(swan_app):
+            assert type(asyncio.get_running_loop()).__module__.startswith("qasync")
+            assert swan_app.window is not None and swan_app.window.window.isVisible()
+    """)
+    # A subprocess: Qt's application object outlives the test; offscreen, without the
+    # web view (its own tests cover it).
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setenv("SWAN_EMULATOR_NO_WEBENGINE", "1")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--swan-window", "-o", "asyncio_mode=auto",
+        "-o", "asyncio_default_fixture_loop_scope=function")
+    result.assert_outcomes(passed=1)
+
+
+def test_swan_window_without_a_display_is_a_usage_error(pytester: pytest.Pytester,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """--swan-window with no display stops pytest and says how to get one."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--swan-window")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--swan-window: launch(window=True) needs a display*xvfb-run*"])
