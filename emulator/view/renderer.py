@@ -146,8 +146,7 @@ class Renderer:
                 self.pages[comp.page_id].dirty = True
                 self._schedule()
         elif isinstance(event, PageLifecycle) and event.hook == "onUnload":
-            self.pages.pop(event.page_id, None)
-            self.occurrences.forget_page(event.page_id)
+            self._drop(event.page_id)
 
     def release(self, page_id: int) -> None:
         """The logic layer asks for the page's first render (its onLoad and onShow ran);
@@ -233,5 +232,10 @@ class Renderer:
         """Drop the views of pages that are gone."""
         for page_id in list(self.pages):
             if page_id not in alive:
-                del self.pages[page_id]
-                self.occurrences.forget_page(page_id)
+                self._drop(page_id)
+
+    def _drop(self, page_id: int) -> None:
+        view = self.pages.pop(page_id, None)
+        if view is not None and view.hold is not None:
+            view.hold.release()  # unloaded before its first render: nothing to wait for
+        self.occurrences.forget_page(page_id)
