@@ -3,6 +3,7 @@ core rules of emulator/app/page_gestures.py."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ async def test_scroll_with_content_height_reaches_the_bottom_once(tmp_path: Path
 async def test_pull_down_refresh_needs_the_page_to_enable_it(tmp_path: Path) -> None:
     """Without enablePullDownRefresh the gesture is refused with a clear error."""
     async with launch(gesture_app(tmp_path), data_dir=tmp_path / "d") as app:
-        with pytest.raises(AutomationError, match='enablePullDownRefresh": true in pages/index/index.json'):
+        with pytest.raises(AutomationError, match=re.escape('enablePullDownRefresh": true in pages/index/index.json')):
             await app.current_page().pull_down_refresh()
         assert "refresh" not in texts(app)
 
