@@ -30,7 +30,6 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
@@ -50,6 +49,7 @@ from emulator.flows.events import (
 )
 from emulator.flows.flow import SocketFlow, SocketState
 from emulator.flows.testing import tflow
+from emulator.gui.loop import event_loop
 from emulator.gui.main_window import MainWindow
 from emulator.net.policy import Verdict
 
@@ -312,7 +312,7 @@ def run_big(names: list[str]) -> None:
 
 def run_loop(coro: Any) -> None:
     app = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
+    loop = event_loop(app)
     asyncio.set_event_loop(loop)
     with loop:
         loop.run_until_complete(coro)

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import qasync
 from PyQt6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PyQt6.QtWidgets import QApplication
 
 from emulator.config import Settings
+from emulator.gui.loop import event_loop
 from emulator.gui.main_window import MainWindow
 
 
@@ -52,7 +52,7 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("swan-emulator")
-    loop = qasync.QEventLoop(app)
+    loop = event_loop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(settings_for)
     if screenshot is not None:
@@ -63,7 +63,9 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
         window.docks[panel or "Network"].raise_()
     window.show()
     closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
+    # The loop never runs QApplication.exec() (emulator/gui/loop.py): the window closing is
+    # the end.
+    window.closed.connect(closed.set)
     status = 0
 
     async def start() -> None:
@@ -81,7 +83,6 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
             else:
                 print(f"[screenshot] {screenshot}", file=sys.stderr)
         window.close()
-        app.quit()
 
     with loop:
         loop.create_task(start())

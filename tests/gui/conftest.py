@@ -16,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import qasync
 
 from emulator.config import load_settings
+from emulator.gui.loop import event_loop
 from emulator.gui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,10 +57,16 @@ class Driver:
         return "\n".join(line.text for line in self.window.console.lines)
 
 
+@pytest.fixture(scope="session")
+def qapp_args() -> list[str]:
+    """Chromium (Qt WebEngine) needs a program name in the application's arguments."""
+    return ["swan-emulator-tests"]
+
+
 @pytest.fixture
 def gui(qapp: Any) -> Any:
     """The main window on a fresh qasync loop; the app is stopped afterwards."""
-    loop = qasync.QEventLoop(qapp)
+    loop = event_loop(qapp)
     asyncio.set_event_loop(loop)
     window = MainWindow(lambda p: load_settings(p))
     window.show()
