@@ -313,6 +313,17 @@ class AppHost:
         if "error" in result:
             raise ValueError(result["error"])
 
+    def set_data(self, page_id: int, changes: dict[str, Any]) -> None:
+        """``setData(changes)`` on an open page, as the app would call it (the AppData
+        panel's edits); ScriptError when the page is not open or the call throws."""
+        source = ("(function () { var p = getCurrentPages().find(function (x) { "
+                  f"return x.__id__ === {int(page_id)}; }}); if (!p) throw new Error("
+                  f"'page {int(page_id)} is not open'); p.setData({json.dumps(changes)}); "
+                  "return true; })()")
+        result = self.runtime.evaluate(source)
+        if result.startswith("Uncaught"):
+            raise ScriptError(result)
+
     def abort_transfer(self, flow_id: int) -> bool:
         """Abort an upload/download as the app's ``abort()`` would; the app gets its fail."""
         return self.transfers.abort(flow_id)

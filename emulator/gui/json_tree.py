@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PyQt6.QtCore import QPoint, Qt
@@ -66,6 +66,8 @@ class JsonTree(QTreeWidget):
         self.setUniformRowHeights(True)
         self._values: list[Any] = []
         self.viewer: TextViewer | None = None  # the last one opened
+        # More row actions an owner adds to the context menu: (label, action(row)).
+        self.extra_actions: list[tuple[str, Callable[[QTreeWidgetItem], object]]] = []
         self.itemExpanded.connect(self._fill)
         self.itemDoubleClicked.connect(self._activated)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -224,6 +226,8 @@ class JsonTree(QTreeWidget):
             return menu
         menu.addAction("Show value…", lambda: self.show_value(item))
         menu.addAction("Copy value", lambda: self.copy_value(item))
+        for label, act in self.extra_actions:
+            menu.addAction(label, lambda act=act: act(item))
         return menu
 
     def copy_value(self, item: QTreeWidgetItem) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer
+from PyQt6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -20,6 +20,8 @@ from PyQt6.QtWidgets import (
     QPushButton,
 )
 
+# First: Qt WebEngine must be set up before the QApplication exists.
+from emulator.gui.simulator.engine import UNAVAILABLE as WEBENGINE_UNAVAILABLE  # isort: skip
 from emulator.app.host import AppHost
 from emulator.app.package import AppPackage, Condition, load_package
 from emulator.config import (
@@ -59,6 +61,7 @@ from emulator.flows.har import write_har
 from emulator.gui.bigtext import cell
 from emulator.gui.intake import EventIntake
 from emulator.gui.models.flow_table import FlowTableModel
+from emulator.gui.panels.appdata import AppDataPanel
 from emulator.gui.panels.console import ConsolePanel
 from emulator.gui.panels.domains import DomainsPanel
 from emulator.gui.panels.elements import ElementsPanel
@@ -67,7 +70,9 @@ from emulator.gui.panels.prompts import AccountPrompts
 from emulator.gui.panels.simulator import Simulator, ask_modal
 from emulator.gui.panels.sockets import SocketsPanel
 from emulator.gui.panels.transfers import TransfersPanel
+from emulator.gui.simulator.gestures import perform
 from emulator.swan.chooser import QueuePicker
+from emulator.swan.files import FileAccessError
 
 log = logging.getLogger(__name__)
 _TOUCHING = frozenset({FlowResponse, FlowFinished, FlowFailed, TransferProgress, SocketOpened,
@@ -95,7 +100,10 @@ def condition_page(condition: Condition) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Drives one AppHost at a time and shows everything it publishes."""
+    """Drives one AppHost at a time and shows everything it publishes; ``closed`` is
+    emitted when the window closes."""
+
+    closed = pyqtSignal()
 
     def __init__(self, settings_for: SettingsFactory) -> None:
         super().__init__()
@@ -118,8 +126,19 @@ class MainWindow(QMainWindow):
         self.intake = EventIntake(self)
         self.intake.batch.connect(self.take)
         self.flows = FlowTableModel(self)
-        self.simulator = Simulator(call_method=self._call_method, go_back=self._go_back,
-                                   switch_tab=self._switch_tab, set_network=self._set_network)
+        self.appdata = AppDataPanel(self._call_method, self._set_data)
+        self.web: Any = None  # the PageWebView, when Qt WebEngine runs here
+        self.mirror: Any = None
+        if WEBENGINE_UNAVAILABLE is None:
+            from emulator.gui.simulator.mirror_view import MirrorController
+            from emulator.gui.simulator.web_page import PageWebView, resolver_for
+
+            self.web = PageWebView(resolver_for(self._package_root, self._sandbox_file),
+                                   self._gesture)
+            self.mirror = MirrorController(self.web)
+        self.simulator = Simulator(self.web or self.appdata, go_back=self._go_back,
+                                   switch_tab=self._switch_tab, set_network=self._set_network,
+                                   notice=WEBENGINE_UNAVAILABLE)
         self.network = NetworkPanel(self.flows)
         self.transfers = TransfersPanel(self._abort_transfer)
         self.sockets = SocketsPanel(self._close_socket)
@@ -129,9 +148,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.simulator)
         self.docks: dict[str, QDockWidget] = {}
         first = None
-        for name, panel in (("Network", self.network), ("Transfers", self.transfers),
-                            ("Sockets", self.sockets), ("Console", self.console),
-                            ("Elements", self.elements), ("Domains", self.domains)):
+        panels = [("Network", self.network), ("Transfers", self.transfers),
+                  ("Sockets", self.sockets), ("Console", self.console),
+                  ("Elements", self.elements), ("Domains", self.domains)]
+        if self.web is not None:  # else the data is in the phone itself
+            panels.insert(5, ("AppData", self.appdata))
+        for name, panel in panels:
             dock = QDockWidget(name, self, objectName=f"dock-{name}")
             dock.setWidget(panel)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
@@ -142,6 +164,8 @@ class MainWindow(QMainWindow):
             self.docks[name] = dock
         self.docks["Network"].raise_()
         self._elements_stale = True
+        self.elements.node_selected.connect(self._node_selected)
+        self.elements.inspect_toggled.connect(lambda on: self.web and self.web.inspect(on))
         self.docks["Elements"].visibilityChanged.connect(
             lambda shown: shown and self._elements_stale and self._show_elements(force=True))
         self.resizeDocks([first], [900], Qt.Orientation.Horizontal)
@@ -347,6 +371,8 @@ class MainWindow(QMainWindow):
                        prompt=self.prompts,
                        picker=self._pick_files)
         self.host = host
+        if self.mirror is not None:
+            self.mirror.attach(host)
         self._queued_files = QueuePicker(settings.choose_files)
         self.simulator.configure(package.window,
                                  {r: p.title for r, p in package.pages.items() if p.title},
@@ -469,6 +495,10 @@ class MainWindow(QMainWindow):
         self.sockets.frames.show(None)
         self.network.details.show_flow(None)
         self.simulator.reset()
+        self.appdata.reset()
+        if self.mirror is not None:
+            self.mirror.detach()
+            self.mirror.show(None)
 
     def clear_log(self) -> None:
         self.flows.clear()
@@ -544,7 +574,10 @@ class MainWindow(QMainWindow):
             self._show_problem_count()
         if for_simulator:
             self.simulator.take(for_simulator)
+            self.appdata.take(for_simulator)
         if rendered:
+            if self.mirror is not None:
+                self.mirror.take(events)
             self._show_elements()
 
     # ---- actions on the running app ----------------------------------------------------------
@@ -569,6 +602,57 @@ class MainWindow(QMainWindow):
             self.host.page.tap(node_id)
         except EmulatorError as exc:
             self.statusBar().showMessage(str(exc), 5000)
+
+    def _gesture(self, message: dict[str, Any]) -> None:
+        """A gesture in the web view: to the core (or, inspecting, to the Elements panel)."""
+        if message.get("type") == "highlighted":
+            self._show_box(message.get("box"))
+            return
+        if message.get("type") == "inspect":
+            node = message.get("node")
+            if isinstance(node, int):
+                self.docks["Elements"].show()
+                self.docks["Elements"].raise_()
+                self._show_elements(force=True)
+                self.elements.select_node(node)
+            return
+        if self.host is None:
+            return
+        problem = perform(self.host, message)
+        bar = self.statusBar()
+        if problem and bar is not None:
+            bar.showMessage(problem, 5000)
+
+    def _node_selected(self, node_id: int) -> None:
+        if self.web is not None:
+            self.web.highlight(node_id)  # the page answers with the box ("highlighted")
+
+    def _show_box(self, box: Any) -> None:
+        ok = isinstance(box, dict) and all(isinstance(box.get(k), (int, float))
+                                           for k in ("left", "top", "width", "height"))
+        self.elements.box.setText(
+            f"box: {box['width']:.0f}×{box['height']:.0f} at ({box['left']:.0f}, "
+            f"{box['top']:.0f}) px" if ok else "")
+
+    def _package_root(self) -> Path | None:
+        return self.host.package.root if self.host is not None else None
+
+    def _sandbox_file(self, name: str) -> Path | None:
+        if self.host is None:
+            return None
+        try:
+            return self.host.files.existing_file("bdfile://" + name).host
+        except FileAccessError:  # not a file the app has
+            return None
+
+    def _set_data(self, page_id: int, changes: dict[str, Any]) -> str | None:
+        if self.host is None:
+            return "no app is running"
+        try:
+            self.host.set_data(page_id, changes)
+        except EmulatorError as exc:
+            return str(exc)
+        return None
 
     def _call_method(self, page_id: int, name: str) -> None:
         if self.host is not None:
@@ -628,4 +712,5 @@ class MainWindow(QMainWindow):
         self.prefs.setValue("window/geometry", self.saveGeometry())
         self.prefs.setValue("window/state", self.saveState())
         super().closeEvent(event)
+        self.closed.emit()
 

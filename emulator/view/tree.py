@@ -101,9 +101,12 @@ class ViewNode:
         """The node and its subtree as plain data (for the window and dumps)."""
         if self.is_text:
             return {"id": self.id, "text": self.text}
-        return {"id": self.id, "tag": self.tag, "attrs": self.attrs,
-                "events": sorted(self.events),
-                "children": [c.to_json() for c in self.children]}
+        out = {"id": self.id, "tag": self.tag, "attrs": self.attrs,
+               "events": sorted(self.events),
+               "children": [c.to_json() for c in self.children]}
+        if self.owner is not None:
+            out["owner"] = self.owner  # the mirror scopes component css by it
+        return out
 
 
 def camel_case(name: str) -> str:

@@ -203,7 +203,7 @@ def test_a_10mb_setdata_makes_a_bounded_tree(gui: Driver) -> None:
         bus = attach(gui)
         for e in page_events({"bigList": items, "token": ONE_MB_LINE}):
             bus.publish(e)
-        tree = w.simulator.tree
+        tree = w.appdata.tree
         await gui.until(lambda: tree.topLevelItemCount() == 3)
         assert tree.row_count() == 3
         big = next(tree.topLevelItem(i) for i in range(3) if tree.topLevelItem(i).text(0)
@@ -233,7 +233,7 @@ def test_setdata_paths_leave_the_events_values_alone(gui: Driver) -> None:
         bus = attach(gui)
         for e in events:
             bus.publish(e)
-        sim = w.simulator
+        sim = w.appdata
         await gui.until(lambda: sim.data.get(1, {}).get("obj", {}).get("a") == 5)
         assert inner == {"a": 1, "b": 2} and sim.data[1]["obj"] == {"a": 5, "b": 2}
 
@@ -368,7 +368,7 @@ def test_an_app_logging_1mb_and_setting_10mb_keeps_the_window_bounded(
             }});"""})
         w = gui.window
         await gui.open(root)
-        sim = w.simulator
+        sim = w.appdata
         await gui.until(lambda: any(line.text.startswith("LOG") for line in w.console.lines))
         await gui.until(lambda: sim.data.get(sim.stack[-1].page_id, {}).get("n") == 1
                         if sim.stack else False)

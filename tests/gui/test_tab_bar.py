@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtGui import QColor, QImage
+from PyQt6.QtWidgets import QWidget
 
 from emulator.cli import main
 from emulator.gui.main_window import MainWindow, split_page
@@ -102,8 +103,9 @@ def test_pushed_page_hides_tab_bar_and_shows_back(gui: Driver, tmp_path: Path) -
     async def scenario() -> None:
         sim = gui.window.simulator
         await gui.open(tab_app(tmp_path))
-        await gui.until(lambda: top_route(sim) == HOME and sim.methods_layout.count() == 1)
-        sim.methods_layout.itemAt(0).widget().click()
+        methods = gui.window.appdata.methods_layout
+        await gui.until(lambda: top_route(sim) == HOME and methods.count() == 1)
+        methods.itemAt(0).widget().click()
         await gui.until(lambda: top_route(sim) == DETAIL)
         assert not sim.tab_bar.isVisible()
         assert sim.back.isVisible()
@@ -140,7 +142,7 @@ def test_page_option_opens_that_page_in_the_window(tmp_path: Path, qapp: Any,
     sim = window.simulator
     assert [p.route for p in sim.stack] == [DETAIL]
     assert sim.stack[0].query == {"id": "9"}
-    assert sim.data[sim.stack[0].page_id] == {"id": "9"}
+    assert window.appdata.data[sim.stack[0].page_id] == {"id": "9"}
     assert not sim.tab_bar.isVisible() and not sim.back.isVisible()
 
 
@@ -185,8 +187,8 @@ def test_top_tab_bar_sits_under_the_navigation_bar_without_icons(qapp: Any,
                                                                  tmp_path: Path) -> None:
     """position: top puts the bar right under the navigation bar, text only."""
     root = tab_app(tmp_path)
-    sim = Simulator(call_method=lambda _i, _n: None, go_back=lambda: None,
-                    switch_tab=lambda _u: None, set_network=lambda _t: None)
+    sim = Simulator(QWidget(), go_back=lambda: None, switch_tab=lambda _u: None,
+                    set_network=lambda _t: None)
     config = {"position": "top", "list": [{"pagePath": HOME, "text": "Home",
                                            "iconPath": "images/home.png"}]}
     sim.configure({}, {}, "wifi", tab_bar=config, app_root=root)

@@ -44,13 +44,13 @@ def test_netdemo_fills_network_simulator_and_console(gui: Driver) -> None:
         assert "HTTP/1.1 500" in net.details.headers.toPlainText()
         assert net.details.response.currentWidget() is net.details.response.tree
         net.search.setText("")
-        # The simulator shows the page's live data and its methods.
-        sim = w.simulator
+        # AppData shows the page's live data and its methods.
+        sim, ad = w.simulator, w.appdata
         assert sim.title.text() == "网络演示 netdemo"
-        data = sim.data[sim.stack[-1].page_id]
+        data = ad.data[sim.stack[-1].page_id]
         assert data["passed"] == 11 and len(data["results"]) == 11
-        buttons = [sim.methods_layout.itemAt(i).widget().text()
-                   for i in range(sim.methods_layout.count())]
+        buttons = [ad.methods_layout.itemAt(i).widget().text()
+                   for i in range(ad.methods_layout.count())]
         assert "runAll" in buttons
         assert "ok   GET with query" in gui.console_text()
         assert w.status_app.text().startswith("网络演示 netdemo")
@@ -71,18 +71,18 @@ def test_page_method_button_and_back(gui: Driver, tmp_path: Path) -> None:
         })
         w = gui.window
         await gui.open(root)
-        sim = w.simulator
-        await gui.until(lambda: sim.methods_layout.count() == 1)
+        sim, ad = w.simulator, w.appdata
+        await gui.until(lambda: ad.methods_layout.count() == 1)
         assert not sim.back.isVisible()
-        sim.methods_layout.itemAt(0).widget().click()
+        ad.methods_layout.itemAt(0).widget().click()
         await gui.until(lambda: len(sim.stack) == 2)
-        assert "/pages/next/next?x=1" in sim.route.text()
+        assert "/pages/next/next?x=1" in ad.route.text()
         assert sim.back.isVisible()
         sim.back.click()
         await gui.until(lambda: "next unloaded" in gui.console_text())
         await gui.until(lambda: len(sim.stack) == 1)
         assert not sim.back.isVisible()
-        assert sim.data[sim.stack[0].page_id]["taps"] == 1
+        assert ad.data[sim.stack[0].page_id]["taps"] == 1
 
     gui.run(scenario())
 

@@ -1,107 +1,51 @@
-"""The simulator pane: a phone with the app's navigation bar and tab bar, its page stack, the
-live page data, the page's methods as buttons, and its toasts, loading and modals."""
+"""The simulator pane: a phone with the app's navigation bar, the page on screen (rendered in
+a web view, or — when Qt WebEngine cannot start — the page's data), the tab bar, and the
+app's toasts, loading and modals."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QBrush, QColor
 from PyQt6.QtWidgets import (
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from emulator.config import NETWORK_TYPES
-from emulator.flows.events import (
-    Event,
-    PageCreated,
-    PageDataChanged,
-    PageStackChanged,
-    UiRequest,
-)
-from emulator.gui.bigtext import CELL_CHARS, cell, preview
-from emulator.gui.json_tree import JsonTree
+from emulator.flows.events import Event, PageStackChanged, UiRequest
+from emulator.gui.bigtext import cell, preview
 from emulator.gui.panels.tab_bar import TabBar
 
-HIGHLIGHT = QColor("#fff8c5")
-HIGHLIGHT_MS = 1200
 TITLE_CHARS = 100  # a navigation bar title or a toast (a phone shows a few words)
 MODAL_CHARS = 2000  # of a showModal's content
-_PATH = re.compile(r"([^.[\]]+)|\[(\d+)\]")
-
-
-def set_path(root: dict[str, Any], path: str, value: Any,
-             owned: dict[int, Any] | None = None) -> None:
-    """Apply a setData key ('a.b[0].c') to ``root``, as the app's side does.
-
-    With ``owned`` (containers by id), a container below the root that is not in it is
-    copied (one level) before it changes, and the copy added: the values came in events,
-    which other observers hold too, and a deep copy of a 10 MB setData takes seconds."""
-    keys: list[Any] = [int(m.group(2)) if m.group(2) is not None else m.group(1)
-                       for m in _PATH.finditer(path)]
-    if not keys:
-        return
-    node: Any = root
-    for i, key in enumerate(keys[:-1]):
-        nxt = keys[i + 1]
-        child = node[key] if _has(node, key) else None
-        if not isinstance(child, (dict, list)):
-            child = [] if isinstance(nxt, int) else {}
-            _put(node, key, child)
-            if owned is not None:
-                owned[id(child)] = child
-        elif owned is not None and id(child) not in owned:
-            child = dict(child) if isinstance(child, dict) else list(child)
-            owned[id(child)] = child
-            _put(node, key, child)
-        node = child
-    _put(node, keys[-1], value)
-
-
-def _has(node: Any, key: Any) -> bool:
-    if isinstance(node, dict):
-        return key in node
-    return isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
-
-
-def _put(node: Any, key: Any, value: Any) -> None:
-    if isinstance(node, dict):
-        node[key] = value
-    elif isinstance(node, list) and isinstance(key, int):
-        while len(node) <= key:
-            node.append(None)
-        node[key] = value
 
 
 class Simulator(QWidget):
     """Shows the current page of the app, and lets the user act on it."""
 
-    def __init__(self, *, call_method: Callable[[int, str], None], go_back: Callable[[], None],
+    def __init__(self, page_area: QWidget, *, go_back: Callable[[], None],
                  switch_tab: Callable[[str], None], set_network: Callable[[str], None],
-                 parent: QWidget | None = None) -> None:
+                 notice: str | None = None, parent: QWidget | None = None) -> None:
+        """``page_area`` shows the page (the web view, or the AppData panel as the
+        fallback); ``notice`` is one line saying why the fallback is used."""
         super().__init__(parent)
-        self.call_method = call_method
         self.go_back = go_back
         self.switch_tab = switch_tab
         self.set_network = set_network
         self.window_config: dict[str, Any] = {}
         self.titles: dict[str, str] = {}
-        self.pages: dict[int, PageCreated] = {}
-        self.data: dict[int, Any] = {}
         self.stack: list[Any] = []
+        self.page_area = page_area
 
         self.phone = QFrame(objectName="phone")
         self.phone.setFixedWidth(380)
@@ -130,26 +74,10 @@ class Simulator(QWidget):
         nav.addWidget(self.title, 1)
         nav.addSpacing(32)
 
-        self.route = QLabel(wordWrap=True)
-        self.route.setStyleSheet("color:#57606a; padding: 4px 8px;")
-        self.tree = JsonTree(("data", "value"))
-        self.tree.setColumnWidth(0, 150)
-        self.methods = QWidget()
-        self.methods_layout = QGridLayout(self.methods)
-        self.methods_layout.setContentsMargins(6, 0, 6, 6)
-        methods_scroll = QScrollArea(widgetResizable=True)
-        methods_scroll.setWidget(self.methods)
-        methods_scroll.setFixedHeight(110)
-        methods_scroll.setFrameShape(QFrame.Shape.NoFrame)
-
         self.toast = QLabel(self.phone, objectName="toast", alignment=Qt.AlignmentFlag.AlignCenter)
         self.toast.hide()
         self._toast_timer = QTimer(self, singleShot=True)
         self._toast_timer.timeout.connect(self.toast.hide)
-        self._marked: set[str] = set()
-        self._unmark_timer = QTimer(self, singleShot=True)  # owned: dies with the pane
-        self._unmark_timer.timeout.connect(self._unmark)
-
         self.tab_bar = TabBar()
         self.tab_bar.tapped.connect(lambda route: self.switch_tab("/" + route))
 
@@ -157,10 +85,11 @@ class Simulator(QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.setSpacing(0)
         inner.addWidget(self.navbar)
-        inner.addWidget(self.route)
-        inner.addWidget(self.tree, 1)
-        inner.addWidget(QLabel("  page methods (tap):", styleSheet="color:#57606a"))
-        inner.addWidget(methods_scroll)
+        self.notice = QLabel(notice or "", wordWrap=True, objectName="notice")
+        self.notice.setStyleSheet("background:#fff8c5; color:#57606a; padding:2px 8px;")
+        self.notice.setVisible(bool(notice))
+        inner.addWidget(self.notice)
+        inner.addWidget(page_area, 1)
         inner.addWidget(self.tab_bar)
 
         self.network = QComboBox()
@@ -195,97 +124,28 @@ class Simulator(QWidget):
         self.network.blockSignals(False)
 
     def reset(self) -> None:
-        self.pages.clear()
-        self.data.clear()
         self.stack = []
-        self.tree.clear()
-        self.route.setText("")
         self.title.setText("")
         self.back.hide()
         self.tab_bar.show_route(None)
-        self._set_methods(None)
 
     # ---- events ---------------------------------------------------------------------------
     def take(self, events: list[Event]) -> None:
-        """Apply a batch of page and UI events; repaint once."""
-        changed: dict[int, set[str]] = {}
+        """Apply a batch of page and UI events: the chrome follows the page on screen."""
         stack_changed = False
-        # Containers this batch copied (by id): changed in place by the next keys; the
-        # references keep the ids from being reused while the batch is applied.
-        owned: dict[int, Any] = {}
         for e in events:
-            if isinstance(e, PageCreated):
-                self.pages[e.page_id] = e
-                self.data[e.page_id] = dict(e.data) if isinstance(e.data, dict) else {}
-            elif isinstance(e, PageDataChanged):
-                data = self.data.get(e.page_id)
-                if data is not None:
-                    for key, value in e.changes.items():
-                        set_path(data, key, value, owned)
-                        changed.setdefault(e.page_id, set()).add(re.split(r"[.[]", key)[0])
-            elif isinstance(e, PageStackChanged):
+            if isinstance(e, PageStackChanged):
                 self.stack = list(e.pages)
                 stack_changed = True
             elif isinstance(e, UiRequest):
                 self._ui(e)
         top = self.stack[-1] if self.stack else None
-        if top is None:
-            return
-        if stack_changed or top.page_id in changed:
-            self._show_page(top, changed.get(top.page_id, set()), stack_changed)
-
-    def _show_page(self, ref: Any, changed_keys: set[str], new_page: bool) -> None:
-        created = self.pages.get(ref.page_id)
-        self.title.setText(cell(self.titles.get(ref.route)
-                                or str(self.window_config.get("navigationBarTitleText", "")),
-                                TITLE_CHARS))
-        query = "&".join(f"{k}={v}" for k, v in ref.query.items())
-        self.route.setText(cell(f"/{ref.route}" + (f"?{query}" if query else ""), CELL_CHARS)
-                           + f"   · stack {len(self.stack)}")
-        self.back.setVisible(len(self.stack) > 1)
-        self._fill_tree(self.data.get(ref.page_id, {}), changed_keys)
-        if new_page:
-            self.tab_bar.show_route(ref.route)
-            self._set_methods(ref.page_id, created.methods if created else [])
-
-    def _fill_tree(self, data: Any, changed: set[str]) -> None:
-        # Built lazily and bounded (JsonTree): a 10 MB setData costs its top level only.
-        self.tree.load(data if isinstance(data, dict) else {}, keep_expanded=True)
-        marked = False
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item is not None and item.text(0) in changed:
-                for col in (0, 1):
-                    item.setBackground(col, QBrush(HIGHLIGHT))
-                marked = True
-        if marked:
-            self._marked |= set(changed)
-            self._unmark_timer.start(HIGHLIGHT_MS)
-
-    def _unmark(self) -> None:
-        # Looks the keys up in the tree as it is now (it is rebuilt on every change).
-        keys, self._marked = self._marked, set()
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item is not None and item.text(0) in keys:
-                for col in (0, 1):
-                    item.setBackground(col, QBrush())
-
-    def _set_methods(self, page_id: int | None, methods: list[str] | None = None) -> None:
-        while self.methods_layout.count():
-            w = self.methods_layout.takeAt(0).widget()
-            if w is not None:
-                w.deleteLater()
-        if page_id is None:
-            return
-        hooks = {"onLoad", "onShow", "onReady", "onHide", "onUnload", "onPullDownRefresh",
-                 "onReachBottom", "onShareAppMessage", "onPageScroll", "onTabItemTap",
-                 "setData", "getData"}
-        names = [m for m in methods or [] if m not in hooks]
-        for i, name in enumerate(names):
-            button = QPushButton(name)
-            button.clicked.connect(lambda _c=False, n=name: self.call_method(page_id, n))
-            self.methods_layout.addWidget(button, i // 3, i % 3)
+        if top is not None and stack_changed:
+            self.title.setText(cell(self.titles.get(top.route)
+                                    or str(self.window_config.get("navigationBarTitleText", "")),
+                                    TITLE_CHARS))
+            self.back.setVisible(len(self.stack) > 1)
+            self.tab_bar.show_route(top.route)
 
     def _ui(self, e: UiRequest) -> None:
         o = e.options

@@ -1,0 +1,109 @@
+"""Keeps the web view in step with the page on screen.
+
+The core publishes each render of each page as patches (PageRendered); the window receives
+them in batches. This applies the on-screen page's patches once per batch, and when another
+page comes on screen (or the app restarts) sends that page whole. A page sent whole already
+contains every render published up to that moment, so the patches of those renders, still
+on their way in the batch queue, are skipped: counted per page as they are published and as
+they arrive.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from emulator.flows.events import Event, PageRendered, PageStackChanged
+from emulator.view.mirror import MirrorPrep
+from emulator.view.styles import StyleBook
+
+if TYPE_CHECKING:
+    from emulator.app.host import AppHost
+    from emulator.gui.simulator.web_page import PageWebView
+
+DEFAULT_WIDTH = 375  # px: the emulated screen (iPhone 6/7/8, the docs' rpx example)
+
+
+class MirrorController:
+    """Feeds one :class:`PageWebView` from one running app at a time."""
+
+    def __init__(self, web: PageWebView, screen_width: int = DEFAULT_WIDTH) -> None:
+        self.web = web
+        self.screen_width = screen_width
+        self.host: AppHost | None = None
+        self.prep: MirrorPrep | None = None
+        self.shown: int | None = None  # page id on screen
+        self._published: Counter[int] = Counter()
+        self._arrived: Counter[int] = Counter()
+        self._skip: dict[int, int] = {}
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def attach(self, host: AppHost) -> None:
+        """Mirror ``host``'s pages (call before it starts, so every render is counted)."""
+        self.detach()
+        self.host = host
+        styles = StyleBook(host.package.root, self.screen_width)
+        self.prep = MirrorPrep(styles, self._owner_path)
+        self._unsubscribe = host.bus.subscribe(self._count, PageRendered)
+
+    def detach(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.host = None
+        self.prep = None
+        self.shown = None
+        self._published.clear()
+        self._arrived.clear()
+        self._skip.clear()
+
+    def _count(self, event: PageRendered) -> None:
+        self._published[event.page_id] += 1
+
+    def _owner_path(self, owner: int) -> str | None:
+        comp = self.host.renderer.components.get(owner) if self.host else None
+        template = getattr(comp, "template", None)
+        return template[:-len(".swan")] if isinstance(template, str) else None
+
+    def take(self, events: list[Event]) -> None:
+        """One batch from the core: the on-screen page's patches, applied once."""
+        host = self.host
+        if host is None or self.prep is None:
+            return
+        patches: list[dict[str, Any]] = []
+        for e in events:
+            if isinstance(e, PageRendered):
+                self._arrived[e.page_id] += 1
+                if e.page_id == self.shown and self._arrived[e.page_id] > self._skip.get(
+                        e.page_id, 0):
+                    patches.extend(e.patches)
+            elif isinstance(e, PageStackChanged):
+                patches.clear()  # the page changes: sent whole below
+        top = host.page_stack[-1].page_id if host.page_stack else None
+        if top != self.shown:
+            self.show(top)
+        elif patches and top is not None:
+            view = host.renderer.pages.get(top)
+            if view is not None:
+                self.web.apply(self.prep.patches(view, patches))
+
+    def show(self, page_id: int | None) -> None:
+        """Send ``page_id``'s whole tree (None: an empty page)."""
+        host = self.host
+        self.shown = page_id
+        if host is None or self.prep is None or page_id is None:
+            self.web.show_page({"root": 0, "children": [], "css": "", "error": ""})
+            return
+        view = host.page.view(page_id)  # renders what is pending: that publishes too
+        if view is None:
+            return
+        self._skip[page_id] = self._published[page_id]
+        self.web.show_page(self.prep.page(view))
+
+    def refresh(self) -> None:
+        """Send the page on screen whole again (styles changed, screen width changed)."""
+        if self.host is not None and self.prep is not None:
+            self.prep = MirrorPrep(StyleBook(self.host.package.root, self.screen_width),
+                                   self._owner_path)
+            self.show(self.shown)

@@ -1,0 +1,114 @@
+"""What the window's web view needs to mirror a page: node JSON made ready for the browser.
+
+The core's tree (emulator/view/tree.py) speaks the template's language: ``rpx`` lengths in
+``style`` attributes, image paths relative to the template that wrote them, ``bdfile://``
+paths of the app's sandbox, nodes owned by component instances. The mirror
+(emulator/gui/simulator/assets/mirror.js) speaks the browser's: px, ``swan://`` URLs the
+window serves, and a ``scope`` token per component node for its isolated css
+(emulator/view/styles.py). This module does that translation, Qt-free, for a whole page
+(``page``) and for each batch of patches (``patches``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from emulator.swan.files import SCHEME as BDFILE
+
+if TYPE_CHECKING:
+    from emulator.view.renderer import PageView
+    from emulator.view.styles import StyleBook
+
+IMAGE_TAGS = frozenset({"image", "cover-image"})
+NETWORK = ("http://", "https://", "data:", "swan://")
+
+#: owner (component instance id) -> the component's path in the package ("components/card/card")
+OwnerPath = Callable[[int], str | None]
+
+
+def image_url(src: str, template_dir: str) -> str:
+    """An image ``src`` as the web view loads it: network and data URLs as they are,
+    ``bdfile://x`` → ``swan://file/x``, a package path (absolute from the package root, or
+    relative to the template's folder [framework/custom-component.md]) → ``swan://app/…``."""
+    src = src.strip()
+    if not src or src.startswith(NETWORK):
+        return src
+    if src.startswith(BDFILE):
+        return "swan://file/" + quote(src[len(BDFILE):], safe="/%")
+    if src.startswith("//"):
+        return "https:" + src
+    path = src.lstrip("/") if src.startswith("/") else posixpath.join(template_dir, src)
+    path = posixpath.normpath(path)
+    if path.startswith(".."):
+        return ""  # outside the package: the platform shows nothing either
+    return "swan://app/" + quote(path, safe="/%")
+
+
+class MirrorPrep:
+    """Turns one app's node JSON into the mirror's (see the module docstring)."""
+
+    def __init__(self, styles: StyleBook, owner_path: OwnerPath) -> None:
+        self.styles = styles
+        self.owner_path = owner_path
+
+    def page(self, view: PageView) -> dict[str, Any]:
+        """A whole page: ``{root, children, css, base, error}``."""
+        template_dir = posixpath.dirname(view.route)
+        children = [self._node(c.to_json(), template_dir) for c in view.root.children]
+        owners = {n.owner for n in view.root.walk() if n.owner is not None}
+        paths = sorted({p for p in (self.owner_path(o) for o in owners) if p})
+        css = "\n".join([self.styles.base_css(), self.styles.page_css(view.route),
+                         *(self.styles.component_css(p) for p in paths)])
+        return {"root": view.root.id, "children": children, "css": css,
+                "base": "swan://app/" + quote(template_dir + "/" if template_dir else ""),
+                "error": view.error or ""}
+
+    def patches(self, view: PageView, patches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A batch of patches with their inserted nodes and changed attributes translated."""
+        template_dir = posixpath.dirname(view.route)
+        index: dict[int, Any] | None = None  # built once per batch, only if needed
+        out = []
+        for patch in patches:
+            op = patch.get("op")
+            if op == "insert":
+                patch = {**patch, "node": self._node(patch["node"], template_dir)}
+            elif op == "attrs":
+                if index is None:
+                    index = {n.id: n for n in view.root.walk()}
+                node = index.get(patch["id"])
+                tag = node.tag if node is not None else ""
+                owner = node.owner if node is not None else None
+                patch = {**patch, "set": self._attrs(tag, dict(patch.get("set") or {}),
+                                                     self._dir(owner, template_dir))}
+            out.append(patch)
+        return out
+
+    def _dir(self, owner: int | None, template_dir: str) -> str:
+        if owner is None:
+            return template_dir
+        path = self.owner_path(owner)
+        return posixpath.dirname(path) if path else template_dir
+
+    def _node(self, node: dict[str, Any], template_dir: str) -> dict[str, Any]:
+        if "tag" not in node:
+            return node
+        owner = node.get("owner")
+        here = self._dir(owner, template_dir)
+        out = {**node, "attrs": self._attrs(node["tag"], dict(node.get("attrs") or {}), here),
+               "children": [self._node(c, template_dir) for c in node.get("children") or []]}
+        if owner is not None:
+            path = self.owner_path(owner)
+            if path:
+                out["scope"] = self.styles.scope_of(path)
+        return out
+
+    def _attrs(self, tag: str, attrs: dict[str, Any], template_dir: str) -> dict[str, Any]:
+        style = attrs.get("style")
+        if isinstance(style, str) and "rpx" in style.lower():
+            attrs["style"] = self.styles.inline_style(style)
+        if tag in IMAGE_TAGS and isinstance(attrs.get("src"), str):
+            attrs["src"] = image_url(attrs["src"], template_dir)
+        return attrs
