@@ -47,13 +47,13 @@ def qasync_loop() -> asyncio.AbstractEventLoop:
     if not display_available():
         raise AutomationError(NO_DISPLAY)
     # Imported here: Qt, only for a window. The engine module before the application.
-    import qasync
+    from emulator.gui.simulator import engine  # noqa: F401  # isort: skip
     from PyQt6.QtWidgets import QApplication
 
-    from emulator.gui.simulator import engine  # noqa: F401
+    from emulator.gui.loop import event_loop
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+    loop: asyncio.AbstractEventLoop = event_loop(app)
     return loop
 
 
@@ -94,16 +94,8 @@ def open_window(host: AppHost) -> ShownWindow:
     # Imported here: Qt (the core imports no Qt).
     from emulator.gui.main_window import MainWindow
 
-    package = host.package
     window = MainWindow(lambda _path: host.settings)
-    window.intake.attach(host.bus)
-    window.host = host
-    window.app_dir = package.root
-    window.simulator.configure(package.window,
-                               {r: p.title for r, p in package.pages.items() if p.title},
-                               host.network_type, tab_bar=package.app_json.get("tabBar"),
-                               app_root=package.root)
-    window.domains.load(host.settings, host.url_check)
-    window.setWindowTitle(f"{package.name} — swan-emulator (driven by a test)")
+    window.attach(host)
+    window.setWindowTitle(f"{host.package.name} — swan-emulator (driven by a test)")
     window.show()
     return ShownWindow(window)

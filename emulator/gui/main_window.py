@@ -70,9 +70,7 @@ from emulator.gui.panels.prompts import AccountPrompts
 from emulator.gui.panels.simulator import Simulator, ask_modal
 from emulator.gui.panels.sockets import SocketsPanel
 from emulator.gui.panels.transfers import TransfersPanel
-from emulator.gui.simulator.gestures import perform
 from emulator.swan.chooser import QueuePicker
-from emulator.swan.files import FileAccessError
 
 log = logging.getLogger(__name__)
 _TOUCHING = frozenset({FlowResponse, FlowFinished, FlowFailed, TransferProgress, SocketOpened,
@@ -127,15 +125,15 @@ class MainWindow(QMainWindow):
         self.intake.batch.connect(self.take)
         self.flows = FlowTableModel(self)
         self.appdata = AppDataPanel(self._call_method, self._set_data)
-        self.web: Any = None  # the PageWebView, when Qt WebEngine runs here
-        self.mirror: Any = None
+        self.elements = ElementsPanel(self._tap_node)
+        self.pane: Any = None  # the rendered page (PagePane), when Qt WebEngine runs here
         if WEBENGINE_UNAVAILABLE is None:
-            from emulator.gui.simulator.mirror_view import MirrorController
-            from emulator.gui.simulator.web_page import PageWebView, resolver_for
+            from emulator.gui.simulator.page_pane import PagePane
 
-            self.web = PageWebView(resolver_for(self._package_root, self._sandbox_file),
-                                   self._gesture)
-            self.mirror = MirrorController(self.web)
+            self.pane = PagePane(lambda: self.host, self.elements, self._reveal_elements,
+                                 self._status, self)
+        self.web = self.pane.web if self.pane is not None else None
+        self.mirror = self.pane.mirror if self.pane is not None else None
         self.simulator = Simulator(self.web or self.appdata, go_back=self._go_back,
                                    switch_tab=self._switch_tab, set_network=self._set_network,
                                    notice=WEBENGINE_UNAVAILABLE)
@@ -143,7 +141,6 @@ class MainWindow(QMainWindow):
         self.transfers = TransfersPanel(self._abort_transfer)
         self.sockets = SocketsPanel(self._close_socket)
         self.console = ConsolePanel(self._evaluate)
-        self.elements = ElementsPanel(self._tap_node)
         self.domains = DomainsPanel(self._apply_network, self._show_refused)
         self.setCentralWidget(self.simulator)
         self.docks: dict[str, QDockWidget] = {}
@@ -164,8 +161,6 @@ class MainWindow(QMainWindow):
             self.docks[name] = dock
         self.docks["Network"].raise_()
         self._elements_stale = True
-        self.elements.node_selected.connect(self._node_selected)
-        self.elements.inspect_toggled.connect(lambda on: self.web and self.web.inspect(on))
         self.docks["Elements"].visibilityChanged.connect(
             lambda shown: shown and self._elements_stale and self._show_elements(force=True))
         self.resizeDocks([first], [900], Qt.Orientation.Horizontal)
@@ -364,24 +359,14 @@ class MainWindow(QMainWindow):
         if chosen is not None:
             page = self.start_page = condition_page(chosen)
         self._fill_start_combo(package, chosen)
-        bus = EventBus()
-        self.intake.attach(bus)
-        host = AppHost(package, settings, bus,
+        host = AppHost(package, settings, EventBus(),
                        responder=lambda kind, o: ask_modal(self, kind, o),
                        prompt=self.prompts,
                        picker=self._pick_files)
-        self.host = host
-        if self.mirror is not None:
-            self.mirror.attach(host)
+        self.attach(host)
         self._queued_files = QueuePicker(settings.choose_files)
-        self.simulator.configure(package.window,
-                                 {r: p.title for r, p in package.pages.items() if p.title},
-                                 host.network_type, tab_bar=package.app_json.get("tabBar"),
-                                 app_root=package.root)
-        self.domains.load(settings, host.url_check)
         self._watch(path)
         self._remember(path)
-        self._update_status()
         self.setWindowTitle(f"{package.name} — swan-emulator")
         try:
             await host.start(*split_page(page))
@@ -389,6 +374,23 @@ class MainWindow(QMainWindow):
             self._load_error(str(exc))
         self.intake.flush()
         return host
+
+    def attach(self, host: AppHost) -> None:
+        """Show ``host`` (call before it starts, so every event is seen): its events, its
+        page, its chrome and settings. The window's own start does this; so does a test
+        that drives an app and watches it here (emulator/automation/window.py)."""
+        package = host.package
+        self.intake.attach(host.bus)
+        self.host = host
+        self.app_dir = package.root
+        if self.mirror is not None:
+            self.mirror.attach(host)
+        self.simulator.configure(package.window,
+                                 {r: p.title for r, p in package.pages.items() if p.title},
+                                 host.network_type, tab_bar=package.app_json.get("tabBar"),
+                                 app_root=package.root)
+        self.domains.load(host.settings, host.url_check)
+        self._update_status()
 
     async def stop(self) -> None:
         """Close the running app."""
@@ -603,47 +605,15 @@ class MainWindow(QMainWindow):
         except EmulatorError as exc:
             self.statusBar().showMessage(str(exc), 5000)
 
-    def _gesture(self, message: dict[str, Any]) -> None:
-        """A gesture in the web view: to the core (or, inspecting, to the Elements panel)."""
-        if message.get("type") == "highlighted":
-            self._show_box(message.get("box"))
-            return
-        if message.get("type") == "inspect":
-            node = message.get("node")
-            if isinstance(node, int):
-                self.docks["Elements"].show()
-                self.docks["Elements"].raise_()
-                self._show_elements(force=True)
-                self.elements.select_node(node)
-            return
-        if self.host is None:
-            return
-        problem = perform(self.host, message)
+    def _reveal_elements(self) -> None:
+        self.docks["Elements"].show()
+        self.docks["Elements"].raise_()
+        self._show_elements(force=True)
+
+    def _status(self, message: str) -> None:
         bar = self.statusBar()
-        if problem and bar is not None:
-            bar.showMessage(problem, 5000)
-
-    def _node_selected(self, node_id: int) -> None:
-        if self.web is not None:
-            self.web.highlight(node_id)  # the page answers with the box ("highlighted")
-
-    def _show_box(self, box: Any) -> None:
-        ok = isinstance(box, dict) and all(isinstance(box.get(k), (int, float))
-                                           for k in ("left", "top", "width", "height"))
-        self.elements.box.setText(
-            f"box: {box['width']:.0f}×{box['height']:.0f} at ({box['left']:.0f}, "
-            f"{box['top']:.0f}) px" if ok else "")
-
-    def _package_root(self) -> Path | None:
-        return self.host.package.root if self.host is not None else None
-
-    def _sandbox_file(self, name: str) -> Path | None:
-        if self.host is None:
-            return None
-        try:
-            return self.host.files.existing_file("bdfile://" + name).host
-        except FileAccessError:  # not a file the app has
-            return None
+        if bar is not None:
+            bar.showMessage(message, 5000)
 
     def _set_data(self, page_id: int, changes: dict[str, Any]) -> str | None:
         if self.host is None:

@@ -233,3 +233,24 @@ def test_without_webengine_the_phone_shows_the_data_and_says_why(qapp: Any) -> N
     assert quiet.notice.isHidden()
     sim.deleteLater()
     quiet.deleteLater()
+
+
+def test_a_tap_on_a_picker_opens_its_sheet_and_the_choice_is_a_change(gui: Driver,
+                                                                      tmp_path: Path) -> None:
+    """Clicking a selector picker opens the sheet with its items; OK sends change with the
+    chosen index, which the page renders."""
+    async def scenario() -> None:
+        root = page_app(tmp_path, '<picker id="p" range="{{fruits}}" value="{{i}}" '
+                        'bindchange="picked"><view id="shown">{{fruits[i]}}</view></picker>',
+                        "Page({data: {fruits: ['apple', 'pear', 'fig'], i: 0},"
+                        " picked(e) { this.setData({i: e.detail.value}); }});")
+        await gui.open(root)
+        await click(gui, "#shown")
+        sheet = await gui.until(lambda: gui.window.pane.sheet)
+        combo = sheet.combos[0]
+        assert [combo.itemText(i) for i in range(combo.count())] == ["apple", "pear", "fig"]
+        combo.setCurrentIndex(2)
+        sheet.accept()
+        await until_js(gui, "document.querySelector('#shown').innerText === 'fig'")
+
+    gui.run(scenario())
