@@ -16,8 +16,8 @@ pseudo-element, which must stay last.
 
 Type selectors are renamed to the mirror's element names: the mirror builds ``swan-<tag>``
 elements, as the platform's view layer does (emulator/gui/simulator/assets/mirror.js), so
-``view`` becomes ``swan-view`` and the page root ``page`` becomes ``swan-page``; ``html``
-and ``body`` stay. Type selectors inside ``:not()``/``:is()`` are left as written.
+``view`` becomes ``swan-view`` and the page root ``page`` becomes ``swan-page``; ``html``,
+``body`` and names already ``swan-…`` stay. Type selectors inside ``:not()``/``:is()`` are left as written.
 """
 
 from __future__ import annotations
@@ -135,7 +135,10 @@ def _complex(tokens: list[ast.Node], line: int, column: int) -> Selector:
 def _compound(tokens: list[ast.Node]) -> Compound:
     classes: list[str] = []
     first = tokens[0]
+    # Apps written against the platform's own element names (``swan-button { … }`` in
+    # Baidu's API demo) keep them: they are the mirror's names already.
     if (isinstance(first, ast.IdentToken) and first.lower_value not in _DOCUMENT_TAGS
+            and not first.lower_value.startswith("swan-")
             and not (len(tokens) > 1 and _literal(tokens[1], "|"))):
         renamed = ast.IdentToken(first.source_line, first.source_column,
                                  element_name(first.value))

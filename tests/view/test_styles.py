@@ -214,6 +214,15 @@ def test_type_selectors_name_the_mirror_elements() -> None:
     assert " + .item:where(" in rule and rule.endswith("~ #main { line-height: 1.5 }")
 
 
+def test_platform_element_names_are_kept(tmp_path: Path) -> None:
+    """css written for the platform's own elements (``swan-button``, as Baidu's API demo
+    writes) is not renamed twice."""
+    (tmp_path / "app.css").write_text("swan-button { margin: 0 23px }\nview { color: red }")
+    css = StyleBook(tmp_path).page_css("pages/index/index")
+    assert "swan-button { margin: 0 23px }" in css
+    assert "swan-view { color: red }" in css and "swan-swan-" not in css
+
+
 # -- isolation -------------------------------------------------------------------------------
 
 

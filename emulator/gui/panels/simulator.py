@@ -25,7 +25,9 @@ from emulator.config import NETWORK_TYPES
 from emulator.flows.events import Event, PageStackChanged, UiRequest
 from emulator.gui.bigtext import cell, preview
 from emulator.gui.panels.tab_bar import TabBar
+from emulator.swan.system import SCREEN_WIDTH
 
+FRAME = 10  # px of the phone's border
 TITLE_CHARS = 100  # a navigation bar title or a toast (a phone shows a few words)
 MODAL_CHARS = 2000  # of a showModal's content
 
@@ -48,7 +50,9 @@ class Simulator(QWidget):
         self.page_area = page_area
 
         self.phone = QFrame(objectName="phone")
-        self.phone.setFixedWidth(380)
+        # The page area is the emulated screen's width in CSS px (rpx and getSystemInfo
+        # agree with it); the frame's border is 10 px a side.
+        self.phone.setFixedWidth(SCREEN_WIDTH + 2 * FRAME)
         self.phone.setStyleSheet(
             "#phone { background: #f6f8fa; border: 10px solid #24292f; border-radius: 28px; }"
             "#navbar { background: #3388ff; }"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emulator.flows.events import Event, PageRendered, PageStackChanged
+from emulator.swan.system import SCREEN_WIDTH
 from emulator.view.mirror import MirrorPrep
 from emulator.view.styles import StyleBook
 
@@ -22,13 +23,12 @@ if TYPE_CHECKING:
     from emulator.app.host import AppHost
     from emulator.gui.simulator.web_page import PageWebView
 
-DEFAULT_WIDTH = 375  # px: the emulated screen (iPhone 6/7/8, the docs' rpx example)
 
 
 class MirrorController:
     """Feeds one :class:`PageWebView` from one running app at a time."""
 
-    def __init__(self, web: PageWebView, screen_width: int = DEFAULT_WIDTH) -> None:
+    def __init__(self, web: PageWebView, screen_width: int = SCREEN_WIDTH) -> None:
         self.web = web
         self.screen_width = screen_width
         self.host: AppHost | None = None
