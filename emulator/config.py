@@ -15,6 +15,9 @@ from typing import Any
 from emulator.app.package import ProjectConfig
 from emulator.errors import ConfigError
 from emulator.net.hosts import HostMap
+from emulator.net.mock.load import RuleReader
+from emulator.net.mock.replay import UNMATCHED, ReplaySettings
+from emulator.net.mock.rules import Rule
 from emulator.net.policy import DomainPolicy
 
 SETTINGS_FILE = "swan-emulator.json"
@@ -22,7 +25,9 @@ DOMAIN_LISTS = ("request", "uploadFile", "downloadFile", "socket")
 DEFAULT_BASE_VERSION = "3.200.0"
 NETWORK_TYPES = ("wifi", "2g", "3g", "4g", "5g", "unknown", "none")
 SETTINGS_KEYS = ("domains", "urlCheck", "hosts", "caFile", "baseVersion", "limits",
-                 "networkType", "account", "scriptTimeLimit", "memoryLimitMB", "chooseFiles")
+                 "networkType", "account", "scriptTimeLimit", "memoryLimitMB", "chooseFiles",
+                 "mocks", "replay")
+REPLAY_KEYS = ("file", "unmatched")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
 
@@ -79,6 +84,8 @@ class Settings:
     data_dir: Path | None = None
     choose_files: list[Path] = field(default_factory=list)
     har: Path | None = None
+    mocks: list[Rule] = field(default_factory=list)  # docs/mocking.md, in priority order
+    replay: ReplaySettings | None = None  # answer calls from a recorded HAR
     source: Path | None = None  # the settings file read, if any
     # Where a value came from, for the keys that can come from several places:
     # "baseVersion", "domains.request"… -> "swan-emulator.json", "--base-version",
@@ -183,7 +190,50 @@ def parse_settings(data: Any, source: str) -> Settings:
         s.memory_limit_mb = _expect(data["memoryLimitMB"], int, '"memoryLimitMB"', source)
         if s.memory_limit_mb < 8:
             raise ConfigError(f'{source}: "memoryLimitMB" must be at least 8')
+    if "mocks" in data:
+        # After the script limits: a rule's JS function runs under them.
+        s.mocks = rule_reader(s, source, Path(source).parent).rules(data["mocks"])
+    if data.get("replay") is not None:
+        s.replay = parse_replay(data["replay"], source)
     return s
+
+
+def rule_reader(settings: Settings, source: str, base_dir: Path) -> RuleReader:
+    """A reader of mock rules (emulator/net/mock/load.py) from ``source``, with file
+    bodies relative to ``base_dir`` and JS answers under the settings' script limits."""
+    return RuleReader(source, base_dir, time_limit=settings.script_time_limit,
+                      memory_limit=settings.memory_limit_mb * 1024 * 1024)
+
+
+def parse_replay(data: Any, source: str) -> ReplaySettings:
+    """The ``replay`` object: ``{"file": "run.har", "unmatched": "fail"|"pass"}`` (the
+    file relative to the settings file, and readable now)."""
+    data = _expect(data, dict, '"replay"', source)
+    for key in data:
+        if key not in REPLAY_KEYS:
+            close = difflib.get_close_matches(key, REPLAY_KEYS, n=1, cutoff=0.6)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            raise ConfigError(f'{source}: unknown key "replay.{key}"{hint}; the keys are '
+                              f"{', '.join(REPLAY_KEYS)}")
+    if "file" not in data:
+        raise ConfigError(f'{source}: "replay" needs "file" (a HAR file)')
+    path = Path(_expect(data["file"], str, '"replay.file"', source))
+    path = path if path.is_absolute() else Path(source).parent / path
+    unmatched = data.get("unmatched", "fail")
+    if unmatched not in UNMATCHED:
+        raise ConfigError(f'{source}: "replay.unmatched" must be one of {", ".join(UNMATCHED)}')
+    return check_replay(ReplaySettings(path, unmatched), f'{source}: "replay.file"')
+
+
+def check_replay(replay: ReplaySettings, what: str) -> ReplaySettings:
+    """The replay settings, once its HAR file has been read without a problem
+    (ConfigError naming ``what`` otherwise)."""
+    from emulator.net.mock.replay import HarReplay
+
+    if not replay.file.is_file():
+        raise ConfigError(f"{what}: {replay.file} is not a file")
+    HarReplay(replay)
+    return replay
 
 
 def parse_account(data: Any, source: str) -> Account:

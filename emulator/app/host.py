@@ -4,6 +4,7 @@ headless runner and the GUI drive it by."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 import ssl
@@ -34,6 +35,9 @@ from emulator.flows.events import (
 from emulator.flows.store import FlowStore
 from emulator.net.client import Network
 from emulator.net.hosts import HostMap, Target, make_ssl_context
+from emulator.net.mock.lab import NetworkLab
+from emulator.net.mock.replay import HarReplay
+from emulator.net.mock.rules import RuleList
 from emulator.net.policy import DomainPolicy
 from emulator.runtime import esm
 from emulator.runtime.bridge import Runtime
@@ -104,6 +108,12 @@ class AppHost:
             ssl_context=self._ssl_context,
             default_headers={"User-Agent": user_agent(settings.base_version)},
         )
+        # Mock rules and HAR replay: between the policy check and the transport.
+        # A copy of each rule: a reload starts with fresh ``times`` counters.
+        self.mocks = RuleList([dataclasses.replace(rule, used=0) for rule in settings.mocks])
+        self.lab = NetworkLab(self.bus, self.mocks,
+                              HarReplay(settings.replay) if settings.replay else None)
+        self.network.layers.append(self.lab.layer)
         self.requests = RequestService(self.runtime, self.network,
                                        timeout_ms=package.network_timeout_ms["request"],
                                        app_key=package.project.key)
@@ -116,7 +126,7 @@ class AppHost:
         self.sockets = SocketService(self.runtime, self.bus, policy=lambda: self.network.policy,
                                      hosts=self.hosts, ssl_context=self._ssl_context,
                                      timeout_ms=package.network_timeout_ms["connectSocket"],
-                                     app_key=package.project.key)
+                                     app_key=package.project.key, lab=self.lab)
         self.chooser = ChooseService(self.runtime, self.files,
                                      picker or QueuePicker(settings.choose_files))
         self.account = AccountService(self.runtime, self.bus, settings.account,
@@ -394,6 +404,7 @@ class AppHost:
                 # warm-up's own copy of that error is not news.
                 self._warmup.exception()
         await self.network.aclose()
+        await self.lab.aclose()
         if self.backend is not None:
             await self.backend.close()
         self.sandbox.close()

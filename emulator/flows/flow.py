@@ -139,6 +139,7 @@ class HttpFlow:
     connected_to: str | None = None  # host:port when a host mapping redirected the connection
     redirected_from: int | None = None  # id of the flow whose redirect led here
     host: str = ""  # the URL's host as the policy saw it (lower case, no trailing dot)
+    mocked: str | None = None  # the mock rule (or "replay FILE#N") that answered, if one did
 
     @property
     def error_message(self) -> str | None:
@@ -225,6 +226,7 @@ class SocketFlow:
     closed_by: str | None = None  # "client", "server" or "network"
     timings: Timings = field(default_factory=Timings)
     connected_to: str | None = None
+    mocked: str | None = None  # the mock rule (or "replay FILE#N") serving this socket
     max_frames: int = DEFAULT_MAX_FRAMES
     frames: deque[SocketFrame] = field(default_factory=deque)
     frames_sent: int = 0

@@ -1,7 +1,8 @@
 """HAR 1.2 export of the network log, as Chrome DevTools reads it (Network ▸ Import HAR).
 
 :func:`make_har` is pure (flows in, dict out); :func:`write_har` writes it. A failed
-exchange has status 0 and ``_error``; the policy verdict is in ``_policy``.
+exchange has status 0 and ``_error``; the policy verdict is in ``_policy``; a flow a mock
+rule or a HAR replay answered names it in ``_mocked``.
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ def entry(flow: HttpFlow) -> dict[str, Any]:
         out["_connectedTo"] = flow.connected_to
     if flow.redirected_from is not None:
         out["_redirectedFrom"] = flow.redirected_from
+    if flow.mocked is not None:
+        out["_mocked"] = flow.mocked
     return out
 
 
@@ -186,6 +189,8 @@ def socket_entry(flow: SocketFlow) -> dict[str, Any]:
         out["response"]["_error"] = flow.error.reason
     if flow.connected_to:
         out["_connectedTo"] = flow.connected_to
+    if flow.mocked is not None:
+        out["_mocked"] = flow.mocked
     return out
 
 

@@ -121,9 +121,15 @@ class Outgoing:
     timeout: float = 60.0
     transfer: bool = False  # record as a TransferFlow (uploadFile, downloadFile)
     max_body: int = RESPONSE_LIMIT  # the cap on a redirect hop's body (raw and decoded)
+    form: dict[str, str] | None = None  # uploadFile's formData (for mock rules to match)
 
 
 Consumer = Callable[[HttpFlow, httpx.Response], Awaitable[T]]
+TransportLayer = Callable[[Outgoing, HttpFlow, httpx.Request, httpx.AsyncBaseTransport],
+                          httpx.AsyncBaseTransport]
+"""``layer(out, flow, request, inner) -> transport``: the transport one exchange (one
+redirect hop) goes through, ``inner`` or one wrapping or replacing it. See
+:meth:`Network.transport_for`."""
 
 
 def wire_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
@@ -159,6 +165,8 @@ class Network:
         self._clients: dict[bool, httpx.AsyncClient] = {}
         self._transports: dict[bool, httpx.AsyncHTTPTransport] = {}
         self._closing: set[asyncio.Future[None]] = set()
+        # The transport stack of each exchange, innermost first (transport_for).
+        self.layers: list[TransportLayer] = []
 
     def client(self, verify: bool) -> httpx.AsyncClient:
         """The httpx client (certificates checked or not), made on first use."""
@@ -186,13 +194,26 @@ class Network:
             self._transports[verify] = transport
         return client
 
-    async def _send(self, verify: bool, request: httpx.Request) -> httpx.Response:
+    def transport_for(self, verify: bool, out: Outgoing, flow: HttpFlow,
+                      request: httpx.Request) -> httpx.AsyncBaseTransport:
+        """The transport of one exchange: the real one, wrapped by each of ``layers`` in
+        order. The network lab's mock layer (emulator/net/mock/lab.py) is the first; a
+        layer appended after it (weak-network shaping) wraps mocked and real exchanges
+        alike. Called after the policy check, inside the caps and the call's deadline."""
+        self.client(verify)
+        transport: httpx.AsyncBaseTransport = self._transports[verify]
+        for layer in self.layers:
+            transport = layer(out, flow, request, transport)
+        return transport
+
+    async def _send(self, verify: bool, request: httpx.Request, out: Outgoing,
+                    flow: HttpFlow) -> httpx.Response:
         """One request on the wire, and nothing else: straight to the transport, so no
         library looks at the answer on its own -- httpx's client would parse a redirect's
         Location even with redirects off, and fail the exchange with its own words when it
         cannot. Redirects are ours alone (:meth:`_follow`)."""
-        self.client(verify)
-        response = await self._transports[verify].handle_async_request(request)
+        transport = self.transport_for(verify, out, flow, request)
+        response = await transport.handle_async_request(request)
         response.request = request
         return response
 
@@ -327,7 +348,7 @@ class Network:
                 raise unusable_location(location) from None
             flow.request.headers = [(k.decode("latin-1"), v.decode("latin-1"))
                                     for k, v in request.headers.raw]
-            response = await self._send(verify, request)
+            response = await self._send(verify, request, out, flow)
             try:
                 flow.timings.first_byte = time.time()
                 flow.response = HttpResponse(

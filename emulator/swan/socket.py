@@ -55,6 +55,7 @@ from emulator.net.errors import (
     from_websockets,
 )
 from emulator.net.hosts import HostMap
+from emulator.net.mock.lab import NetworkLab
 from emulator.net.policy import DomainPolicy, canonical_url, refusal
 from emulator.runtime.bridge import Runtime, WorkToken, unwire_bytes, wire_bytes
 from emulator.swan.calls import guarded
@@ -188,7 +189,9 @@ class _NoRedirectConnect(ws_connect):
 
 
 def handshake_error(exc: BaseException) -> NetError:
-    """Our error for a failed opening handshake."""
+    """Our error for a failed opening handshake (a mock's failure is ours already)."""
+    if isinstance(exc, NetError):
+        return exc
     if isinstance(exc, InvalidStatus) and 300 <= exc.response.status_code < 400:
         return ProtocolFailed(f"handshake refused: HTTP {exc.response.status_code} "
                               "(redirects are not followed)")
@@ -372,9 +375,10 @@ class SocketService:
 
     def __init__(self, runtime: Runtime, bus: EventBus, *, policy: Callable[[], DomainPolicy],
                  hosts: HostMap, ssl_context: Callable[[bool], ssl.SSLContext],
-                 timeout_ms: int, app_key: str | None) -> None:
+                 timeout_ms: int, app_key: str | None, lab: NetworkLab | None = None) -> None:
         self.runtime = runtime
         self.bus = bus
+        self.lab = lab  # mock rules and HAR replay (emulator/net/mock/lab.py)
         self._policy = policy
         self.hosts = hosts
         self._ssl_context = ssl_context
@@ -458,8 +462,12 @@ class SocketService:
             self.queue_answer(task_id, call_id, error)
             self.queue_event(task_id, "close", {"code": ABNORMAL_CLOSURE, "reason": ""})
             return
-        target = self.hosts.target(verdict.host, "ws")
+        # After the policy and the cap, as an HTTP mock: a mocked socket is a flow too.
+        route = self.lab.socket_route(url, headers) if self.lab is not None else None
+        target = self.hosts.target(verdict.host, "ws") if route is None else None
         flow.connected_to = str(target) if target else None
+        if route is not None:
+            flow.mocked = route.name
         conn = SocketConnection(self, task_id, flow, call_id)
         self.connections[task_id] = conn
         protocols = [str(p) for p in args.get("protocols") or []]
@@ -479,9 +487,21 @@ class SocketService:
                 create_connection=_Connection,
                 user_agent_header=f"swan-emulator/{__version__}", **kwargs)
 
+        async def connect_mocked() -> Any:
+            # The scripted server stands where a host mapping's target would: same URL,
+            # Host header and TLS name (trusting the lab's own CA), another address.
+            assert route is not None
+            flow.timings.sent = time.time()
+            target, tls = await route.open(secure, policy.enabled, self.timeout_s)
+            flow.connected_to = str(target)
+            kwargs["host"], kwargs["port"] = target.host, target.port
+            if tls is not None:
+                kwargs["ssl"] = tls
+            return await connect()
+
         # The call is answered when the handshake ends: success with the socket open, or
         # fail (1001) with the reason, before onError and onClose.
-        conn.start(connect)
+        conn.start(connect if route is None else connect_mocked)
 
     def _on_send(self, call_id: int, args: dict[str, Any]) -> None:
         conn = self.connections.get(int(args["task"]))

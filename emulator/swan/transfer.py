@@ -227,14 +227,15 @@ class TransferService:
     # ---- upload ---------------------------------------------------------------------------
     def _on_upload(self, call_id: int, args: dict[str, Any]) -> None:
         source = self.files.existing_file(args.get("filePath"))
-        body = Multipart.build(dict(args.get("formData") or {}), str(args["name"]),
-                               source.host, source.host.name)
+        form = dict(args.get("formData") or {})
+        body = Multipart.build(form, str(args["name"]), source.host, source.host.name)
         headers = request_headers(args.get("header") or {}, self.app_key)
         headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
         headers += [("Content-Type", body.content_type), ("Content-Length", str(body.length))]
         out = Outgoing(api="uploadFile", list_name="uploadFile", method="POST",
                        url=str(args["url"]), headers=headers, body=body.head,
-                       timeout=self.timeouts_ms["uploadFile"] / 1000, transfer=True)
+                       timeout=self.timeouts_ms["uploadFile"] / 1000, transfer=True,
+                       form=form)
         flow = self.network.start(out)
         try:
             assert isinstance(flow, TransferFlow)
