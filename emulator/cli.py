@@ -19,12 +19,15 @@ from emulator.config import (
     NETWORK_TYPES,
     Settings,
     check_ca_file,
+    check_replay,
     check_version,
     load_settings,
 )
 from emulator.errors import ConfigError, PackageError
 from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
 from emulator.net.hosts import parse_target
+from emulator.net.mock.load import read_rule_file
+from emulator.net.mock.replay import UNMATCHED, ReplaySettings
 
 
 def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
@@ -45,6 +48,13 @@ def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
     p.add_argument("--choose-file", action="append", default=[], type=Path, metavar="PATH",
                    help="file handed to the next chooseImage/chooseFile call; repeatable")
     p.add_argument("--network-type", choices=NETWORK_TYPES, help="emulated network type")
+    p.add_argument("--mock", action="append", default=[], type=Path, metavar="FILE",
+                   help="mock rules from a JSON file (a list of rules, docs/mocking.md), "
+                        "after the settings' own; repeatable")
+    p.add_argument("--replay", type=Path, metavar="FILE.har",
+                   help="answer the app's calls from a recorded HAR (ours or Chrome's)")
+    p.add_argument("--replay-unmatched", choices=UNMATCHED,
+                   help="a call the HAR does not have: fail it (default) or pass it through")
     p.add_argument("--script-time-limit", type=float, metavar="SECONDS",
                    help="CPU time one entry into JS may take before it is interrupted (5)")
     p.add_argument("--memory-limit", type=int, metavar="MB", help="JS heap limit in MiB (256)")
@@ -127,6 +137,17 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         settings.memory_limit_mb = args.memory_limit
     if args.data_dir:
         settings.data_dir = args.data_dir
+    for path in args.mock:  # after the script limits: a rule's JS runs under them
+        settings.mocks.extend(read_rule_file(path, time_limit=settings.script_time_limit,
+                                             memory_limit=settings.memory_limit_mb << 20))
+    if args.replay:
+        unmatched = args.replay_unmatched or (settings.replay.unmatched if settings.replay
+                                              else "fail")
+        settings.replay = check_replay(ReplaySettings(args.replay, unmatched), "--replay")
+    elif args.replay_unmatched:
+        if settings.replay is None:
+            raise ConfigError("--replay-unmatched needs --replay (or replay in the settings)")
+        settings.replay.unmatched = args.replay_unmatched
     return settings
 
 

@@ -1,4 +1,6 @@
-"""The app's network as a test sees it: its flows, and waits for one."""
+"""The app's network as a test sees it: its flows, waits for one, and its mock rules
+(``mock``/``clear_mocks``: the same live rule list the settings' ``mocks`` fill,
+docs/mocking.md)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from emulator.automation.errors import AutomationError
 from emulator.automation.waiting import DEFAULT_TIMEOUT, until
+from emulator.errors import ConfigError
 from emulator.flows.flow import HttpFlow, SocketFlow, TransferFlow
 from emulator.flows.har import make_har, write_har
+from emulator.net.mock.dynamic import PyAnswer, PyHandler
+from emulator.net.mock.load import RuleReader
+from emulator.net.mock.rules import Rule
 
 if TYPE_CHECKING:
     from emulator.app.host import AppHost
@@ -22,11 +29,36 @@ def flow_url(flow: Flow) -> str:
 
 
 def flow_line(flow: Flow) -> str:
-    """One line per flow, for failure messages."""
+    """One line per flow, for failure messages (a mocked one says by which rule)."""
+    mark = f" [mocked: {flow.mocked}]" if flow.mocked is not None else ""
     if isinstance(flow, SocketFlow):
-        return f"#{flow.id} socket {flow.url} {flow.state.value}"
+        return f"#{flow.id} socket {flow.url} {flow.state.value}{mark}"
     status = flow.response.status if flow.response else (flow.error_message or flow.state.value)
-    return f"#{flow.id} {flow.api} {flow.request.method} {flow.request.url} -> {status}"
+    return f"#{flow.id} {flow.api} {flow.request.method} {flow.request.url} -> {status}{mark}"
+
+
+_UNSET: Any = object()
+
+
+class MockHandle:
+    """A rule added by :meth:`Network.mock`: ``calls`` it answered so far, ``remove()``."""
+
+    def __init__(self, network: Network, rule: Rule) -> None:
+        self._network = network
+        self.rule = rule
+
+    @property
+    def calls(self) -> int:
+        """How many calls the rule has answered."""
+        return self.rule.used
+
+    def remove(self) -> bool:
+        """Take the rule out of the list (the next call no longer sees it); False when it
+        was gone already."""
+        return self._network._host.mocks.remove(self.rule)
+
+    def __repr__(self) -> str:
+        return f"<MockHandle {self.rule.name!r} {self.rule.api} {self.rule.url} calls={self.calls}>"
 
 
 class Network:
@@ -78,6 +110,73 @@ class Network:
         """Until the app has nothing left to do (no timers, calls or queued work)."""
         await until(lambda: self._host.runtime.idle or None, timeout,
                     lambda: f"the app was still busy after {timeout:g} s")
+
+    def mock(self, url: str = "*", *, api: str = "request", method: str | None = None,
+             params: dict[str, str] | None = None, times: int | None = None,
+             name: str | None = None, url_regex: str | None = None, delay: float = 0,
+             status: int | None = None, headers: dict[str, str] | None = None,
+             json: Any = _UNSET, text: str | None = None, file: str | Path | None = None,
+             template: Any = _UNSET, fail: str | None = None,
+             rewrite: dict[str, Any] | None = None, js: str | None = None,
+             handler: PyHandler | None = None, socket: dict[str, Any] | None = None,
+             first: bool = False) -> MockHandle:
+        """Add a mock rule (docs/mocking.md) at the end of the list (``first``: at the
+        front, before the settings' rules); it answers the next matching call.
+
+        ``url`` is a glob (``url_regex`` a regular expression); ``params`` maps paths
+        (``query.page``, ``data.user.id``, ``header.x-token``, ``formData.kind``) to
+        regular expressions; ``times`` limits it to the first N calls; ``delay`` in ms.
+        The answer is one of: ``status``/``headers`` with a body (``json``, ``text``,
+        ``file``, ``template``); ``fail`` (``timeout``, ``abort``, ``dns``, ``reset``,
+        ``tls``, ``notInDomainList``); ``rewrite`` (the rule file's object); ``js`` (a
+        function's source); ``handler`` (``fn(options) -> {statusCode, header, data}``,
+        async allowed); ``socket`` (a script, with ``api="connectSocket"``).
+        AutomationError when the rule is not valid."""
+        rule: dict[str, Any] = {"api": api, "delay": delay}
+        if url_regex is not None:
+            rule["urlRegex"] = url_regex
+        else:
+            rule["url"] = url
+        for key, value in (("method", method), ("params", params), ("times", times),
+                           ("name", name), ("fail", fail), ("rewrite", rewrite), ("js", js),
+                           ("socket", socket)):
+            if value is not None:
+                rule[key] = value
+        response: dict[str, Any] = {}
+        for key, value in (("status", status), ("headers", headers), ("text", text),
+                           ("file", None if file is None else str(file))):
+            if value is not None:
+                response[key] = value
+        if json is not _UNSET:
+            response["json"] = json
+        if template is not _UNSET:
+            response["template"] = template
+        if response or (not any(k in rule for k in ("fail", "rewrite", "js", "socket")) \
+                and handler is None):
+            rule["response"] = response
+        if handler is not None:
+            if any(k in rule for k in ("response", "fail", "rewrite", "js", "socket")):
+                raise AutomationError("mock(): handler= answers alone (no other answer)")
+            rule["response"] = {}
+        host = self._host
+        reader = RuleReader("network.mock()", Path.cwd(),
+                            time_limit=host.settings.script_time_limit,
+                            memory_limit=host.settings.memory_limit_mb * 1024 * 1024)
+        try:
+            made = reader.rule(rule, "mock")
+        except ConfigError as exc:
+            raise AutomationError(str(exc)) from None
+        if name is None:
+            made.name = f"mock {len(host.mocks) + 1}: {url_regex or url}"
+        if handler is not None:
+            made.answer = PyAnswer(handler)
+        host.mocks.add(made, 0 if first else None)
+        return MockHandle(self, made)
+
+    def clear_mocks(self) -> None:
+        """Remove every mock rule (the settings' and ``--mock``'s too) for the rest of the
+        run."""
+        self._host.mocks.clear()
 
     def har(self) -> dict[str, Any]:
         """The network log as HAR 1.2."""
