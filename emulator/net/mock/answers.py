@@ -36,6 +36,7 @@ from emulator.net.mock.templates import Template
 from emulator.net.policy import R_NOT_LISTED
 
 CHUNK = 64 * 1024  # a mocked body streams in pieces, so progress events flow as usual
+MIN_CHUNK = 1024
 FAILURES = ("timeout", "abort", "dns", "reset", "tls", "notInDomainList")
 REWRITE_LIMIT = 10 * 1024 * 1024  # the most of a real body a rewrite reads and patches
 
@@ -83,20 +84,24 @@ def data_body(data: Any) -> BodySpec:
 
 
 class Chunks(httpx.AsyncByteStream):
-    """A response body from memory or a file, in :data:`CHUNK` pieces."""
+    """A response body from memory or a file, in pieces of about a percent of it (at
+    least :data:`MIN_CHUNK`, at most :data:`CHUNK`): progress moves one percent at a
+    time, as uploads' bodies do (swan/transfer.py)."""
 
-    def __init__(self, source: bytes | Path) -> None:
+    def __init__(self, source: bytes | Path, length: int) -> None:
         self.source = source
+        self.chunk = max(MIN_CHUNK, min(CHUNK, length // 100))
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        step = self.chunk
         if isinstance(self.source, Path):
             with self.source.open("rb") as f:
-                while data := f.read(CHUNK):
+                while data := f.read(step):
                     yield data
                     await asyncio.sleep(0)
             return
-        for start in range(0, len(self.source), CHUNK):
-            yield self.source[start:start + CHUNK]
+        for start in range(0, len(self.source), step):
+            yield self.source[start:start + step]
 
 
 def headers_with(headers: list[tuple[str, str]], body: BodySpec | None,
@@ -118,7 +123,7 @@ def build_response(status: int, headers: list[tuple[str, str]], body: BodySpec |
     source: bytes | Path = body.render(call) if body is not None else b""
     length = source.stat().st_size if isinstance(source, Path) else len(source)
     return httpx.Response(status, headers=headers_with(headers, body, length),
-                          stream=Chunks(source), extensions={"http_version": b"HTTP/1.1"})
+                          stream=Chunks(source, length), extensions={"http_version": b"HTTP/1.1"})
 
 
 async def drain(request: httpx.Request) -> None:
