@@ -12,15 +12,23 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_apps"
 
 
 async def test_netdemo_shows_every_case_and_runs_again(tmp_path: Path) -> None:
-    """The tour renders 11 good cases; "run again" makes the requests again."""
+    """The tour renders 11 good cases; "run all" makes the requests again, a case's own
+    button runs just that case."""
     async with launch(SAMPLES / "netdemo", data_dir=tmp_path) as app:
         page = app.current_page()
         assert page.query(".summary").text() == "11/11 cases as the platform behaves"
         assert len(page.query_all(".case.good")) == 11
         before = len(app.network.flows)
-        await page.query("button").tap()
+        await page.query(".run-all").tap()
         await app.network.wait_for_flow(url="https://api.demo.test/status/500", status=500)
+        await app.wait_for_console(r"^netdemo: 11/11")
         assert len(app.network.flows) >= before + 11
+        before = len(app.network.flows)
+        await page.query_all(".case .run")[8].tap()  # HTTP 500
+        await app.network.wait_for_flow(url="https://api.demo.test/status/500", status=500)
+        await app.network.wait_idle()
+        assert len(app.network.flows) == before + 1
+        assert page.query_all(".case")[8].query(".detail").text().startswith("success")
 
 
 async def test_hello_greets_through_its_component_and_opens_detail(tmp_path: Path) -> None:
@@ -36,9 +44,10 @@ async def test_chat_room_round_trip(tmp_path: Path) -> None:
     """Me and the bot join the room; my message and the bot's echo show in the list."""
     async with launch(SAMPLES / "chat", data_dir=tmp_path) as app:
         page = app.current_page()
-        await page.wait_for("view > view > text")
-        texts = [e.text() for e in page.query_all(".chat > view > text")]
-        assert "me: 你好，大家好!" in texts and "bot: echo: 你好，大家好!" in texts
+        await page.wait_for(".msg.theirs")
+        texts = [e.text() for e in page.query_all(".messages .msg")]
+        assert "me你好，大家好!" in texts and "botecho: 你好，大家好!" in texts
+        assert page.query(".msg.mine .text").text() == "你好，大家好!"
         assert page.query("input").value() == "你好，大家好!"
         assert any(isinstance(f, SocketFlow) for f in app.network.flows)
 
@@ -47,8 +56,8 @@ async def test_transfer_uploads_downloads_and_saves(tmp_path: Path) -> None:
     """The tour picks a picture, uploads and downloads it to 100% and saves a file."""
     async with launch(SAMPLES / "transfer", data_dir=tmp_path) as app:
         page = app.current_page()
-        assert page.query(".page > text").text() == "step: done"
+        assert page.query(".step").text() == "done"
         assert [p.attribute("percent") for p in page.query_all("progress")] == [100, 100]
-        assert page.query(".page > view > text").text().endswith("(1048576 bytes)")
+        assert page.query(".file").text().endswith("(1048576 bytes)")
         assert {f.api for f in app.network.flows if isinstance(f, TransferFlow)} == {
             "uploadFile", "downloadFile"}

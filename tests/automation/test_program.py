@@ -38,7 +38,7 @@ async def test_hello_pages_data_methods_and_navigation(tmp_path: Path) -> None:
         page = app.current_page()
         assert page.data("ticks") == 3
         await page.set_data({"message": "changed"})
-        assert page.query(".page > text").text() == "changed"
+        assert page.query(".message").text() == "changed"
         info = await app.call_swan("getStorageInfo")
         assert info["ok"] is True and "keys" in info
         assert await app.evaluate("1 + 2") == 3

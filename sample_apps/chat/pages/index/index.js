@@ -42,7 +42,7 @@ Page({
         });
     },
     received(m) {
-        const messages = this.data.messages.concat([m.from + ': ' + m.text]);
+        const messages = this.data.messages.concat([{from: m.from, text: m.text}]);
         this.setData({messages});
         console.log('room:', m.from + ':', m.text);
         if (m.from === 'bot') {
