@@ -454,6 +454,11 @@ class SocketService:
             error = refusal(verdict, url)
         elif sum(1 for c in self.connections.values() if c.alive) >= MAX_SOCKETS:
             error = NetError(f"exceed max socket count {MAX_SOCKETS}")
+        # After the policy and the cap, as an HTTP mock: a mocked socket is a flow too.
+        route = self.lab.socket_route(url, headers) if self.lab and error is None else None
+        if route is not None:
+            flow.mocked = route.name
+            error = route.refusal()  # a mocked refusal ends as the policy's own does
         if error is not None:
             flow.error = error
             flow.state = SocketState.FAILED
@@ -462,12 +467,8 @@ class SocketService:
             self.queue_answer(task_id, call_id, error)
             self.queue_event(task_id, "close", {"code": ABNORMAL_CLOSURE, "reason": ""})
             return
-        # After the policy and the cap, as an HTTP mock: a mocked socket is a flow too.
-        route = self.lab.socket_route(url, headers) if self.lab is not None else None
         target = self.hosts.target(verdict.host, "ws") if route is None else None
         flow.connected_to = str(target) if target else None
-        if route is not None:
-            flow.mocked = route.name
         conn = SocketConnection(self, task_id, flow, call_id)
         self.connections[task_id] = conn
         protocols = [str(p) for p in args.get("protocols") or []]

@@ -90,6 +90,13 @@ class SocketRoute:
     error: NetError | None = None
     delay_s: float = 0.0
 
+    def refusal(self) -> NetError | None:
+        """The error of a rule that refuses the URL as the policy would (the socket then
+        fails before connecting, exactly as a refused one), else None."""
+        if self.failure == "notInDomainList":
+            return PolicyRefused(R_NOT_LISTED)
+        return None
+
     async def open(self, secure: bool, verify: bool, timeout_s: float
                    ) -> tuple[Target, ssl.SSLContext | None]:
         """The scripted server to connect to (and the TLS context trusting it), or the
