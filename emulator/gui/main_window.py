@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self.mirror = self.pane.mirror if self.pane is not None else None
         self.simulator = Simulator(self.web or self.appdata, go_back=self._go_back,
                                    switch_tab=self._switch_tab, set_network=self._set_network,
-                                   notice=WEBENGINE_UNAVAILABLE)
+                                   pull_down=self._pull_down, notice=WEBENGINE_UNAVAILABLE)
         self.network = NetworkPanel(self.flows)
         self.transfers = TransfersPanel(self._abort_transfer)
         self.sockets = SocketsPanel(self._close_socket)
@@ -577,9 +577,9 @@ class MainWindow(QMainWindow):
         if for_simulator:
             self.simulator.take(for_simulator)
             self.appdata.take(for_simulator)
+        if self.mirror is not None:
+            self.mirror.take(events)  # renders, page changes, pageScrollTo
         if rendered:
-            if self.mirror is not None:
-                self.mirror.take(events)
             self._show_elements()
 
     # ---- actions on the running app ----------------------------------------------------------
@@ -604,6 +604,18 @@ class MainWindow(QMainWindow):
             self.host.page.tap(node_id)
         except EmulatorError as exc:
             self.statusBar().showMessage(str(exc), 5000)
+
+    def _pull_down(self) -> None:
+        """The user pulls the page on screen down (the refresh shows until the app's
+        stopPullDownRefresh)."""
+        if self.host is None or not self.host.page_stack:
+            return
+        try:
+            self.host.gestures.pull_down_refresh(self.host.page_stack[-1].page_id)
+        except EmulatorError as exc:
+            self._status(str(exc))
+            return
+        self.simulator.refreshing.show()
 
     def _reveal_elements(self) -> None:
         self.docks["Elements"].show()

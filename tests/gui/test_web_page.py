@@ -254,3 +254,34 @@ def test_a_tap_on_a_picker_opens_its_sheet_and_the_choice_is_a_change(gui: Drive
         await until_js(gui, "document.querySelector('#shown').innerText === 'fig'")
 
     gui.run(scenario())
+
+
+def test_page_chrome_follows_the_app_and_the_pull_down_button(gui: Driver,
+                                                              tmp_path: Path) -> None:
+    """setNavigationBarColor and the navigation bar's loading show in the chrome; the pull
+    button runs onPullDownRefresh where enabled and the refresh shows until
+    stopPullDownRefresh; pageScrollTo scrolls the web view."""
+    async def scenario() -> None:
+        root = page_app(tmp_path, '<view s-for="r in rows" style="height: 100px">{{r}}</view>',
+                        "Page({data: {rows: Array.from({length: 30}, (_, i) => i)},"
+                        " onLoad() { swan.setNavigationBarColor({frontColor: '#000000',"
+                        " backgroundColor: '#ffcc00'}); swan.showNavigationBarLoading(); },"
+                        " onPullDownRefresh() { console.log('refresh asked'); },"
+                        " done() { swan.stopPullDownRefresh(); },"
+                        " down() { swan.pageScrollTo({scrollTop: 500}); }});",
+                        **{"pages/index/index.json": {"enablePullDownRefresh": True}})
+        w = gui.window
+        sim = w.simulator
+        await gui.open(root)
+        await gui.until(lambda: "#ffcc00" in sim.navbar.styleSheet())
+        assert "#000000" in sim.title.styleSheet() and sim.nav_loading.isVisible()
+        sim.pull.click()
+        await gui.until(lambda: "refresh asked" in gui.console_text())
+        assert sim.refreshing.isVisible()
+        page_id = w.host.page_stack[-1].page_id
+        w.host.call_method(page_id, "done")
+        await gui.until(lambda: not sim.refreshing.isVisible())
+        w.host.call_method(page_id, "down")
+        await until_js(gui, "window.scrollY === 500")
+
+    gui.run(scenario())

@@ -37,6 +37,7 @@ class Simulator(QWidget):
 
     def __init__(self, page_area: QWidget, *, go_back: Callable[[], None],
                  switch_tab: Callable[[str], None], set_network: Callable[[str], None],
+                 pull_down: Callable[[], None] | None = None,
                  notice: str | None = None, parent: QWidget | None = None) -> None:
         """``page_area`` shows the page (the web view, or the AppData panel as the
         fallback); ``notice`` is one line saying why the fallback is used."""
@@ -75,7 +76,13 @@ class Simulator(QWidget):
         nav = QHBoxLayout(self.navbar)
         nav.setContentsMargins(6, 0, 6, 0)
         nav.addWidget(self.back)
-        nav.addWidget(self.title, 1)
+        # showNavigationBarLoading: a spinner before the title [api/show/navigationbar].
+        self.nav_loading = QLabel("⟳", objectName="navloading")
+        self.nav_loading.hide()
+        nav.addStretch(1)
+        nav.addWidget(self.nav_loading)
+        nav.addWidget(self.title)
+        nav.addStretch(1)
         nav.addSpacing(32)
 
         self.toast = QLabel(self.phone, objectName="toast", alignment=Qt.AlignmentFlag.AlignCenter)
@@ -93,6 +100,13 @@ class Simulator(QWidget):
         self.notice.setStyleSheet("background:#fff8c5; color:#57606a; padding:2px 8px;")
         self.notice.setVisible(bool(notice))
         inner.addWidget(self.notice)
+        # The pull-down refresh in progress (a user's pull or startPullDownRefresh), until
+        # the app calls stopPullDownRefresh.
+        self.refreshing = QLabel("⟳ refreshing…", objectName="refreshing",
+                                 alignment=Qt.AlignmentFlag.AlignCenter)
+        self.refreshing.setStyleSheet("color:#57606a; background:#eaeef2; padding:6px;")
+        self.refreshing.hide()
+        inner.addWidget(self.refreshing)
         inner.addWidget(page_area, 1)
         inner.addWidget(self.tab_bar)
 
@@ -102,6 +116,12 @@ class Simulator(QWidget):
         side = QHBoxLayout()
         side.addWidget(QLabel("network:"))
         side.addWidget(self.network)
+        if pull_down is not None:
+            self.pull = QPushButton("↓ Pull to refresh", objectName="pull-down")
+            self.pull.setToolTip("Pull the page down: onPullDownRefresh, where the page's "
+                                 "JSON enables it (enablePullDownRefresh)")
+            self.pull.clicked.connect(pull_down)
+            side.addWidget(self.pull)
         side.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(side)
@@ -120,14 +140,20 @@ class Simulator(QWidget):
         self.titles = titles
         bg = str(window.get("navigationBarBackgroundColor", "#3388ff"))
         fg = "black" if window.get("navigationBarTextStyle") == "black" else "white"
-        self.navbar.setStyleSheet(f"#navbar {{ background: {bg}; }}")
-        self.title.setStyleSheet(f"color: {fg}; font-size: 15px; font-weight: bold;")
-        self.back.setStyleSheet(f"color: {fg}; font-size: 22px; border: none;")
+        self._nav_colors(bg, fg)
         self.network.blockSignals(True)
         self.network.setCurrentText(network)
         self.network.blockSignals(False)
 
+    def _nav_colors(self, background: str, foreground: str) -> None:
+        self.navbar.setStyleSheet(f"#navbar {{ background: {background}; }}")
+        self.title.setStyleSheet(f"color: {foreground}; font-size: 15px; font-weight: bold;")
+        self.back.setStyleSheet(f"color: {foreground}; font-size: 22px; border: none;")
+        self.nav_loading.setStyleSheet(f"color: {foreground}; font-size: 15px;")
+
     def reset(self) -> None:
+        self.refreshing.hide()
+        self.nav_loading.hide()
         self.stack = []
         self.title.setText("")
         self.back.hide()
@@ -171,6 +197,13 @@ class Simulator(QWidget):
             self.toast.hide()
         elif e.kind == "setNavigationBarTitle":
             self.title.setText(cell(str(o.get("title", "")), TITLE_CHARS))
+        elif e.kind == "setNavigationBarColor":
+            # Checked by the prelude: frontColor #ffffff/#000000, backgroundColor hex.
+            self._nav_colors(str(o.get("backgroundColor")), str(o.get("frontColor")))
+        elif e.kind in ("showNavigationBarLoading", "hideNavigationBarLoading"):
+            self.nav_loading.setVisible(e.kind == "showNavigationBarLoading")
+        elif e.kind in ("startPullDownRefresh", "stopPullDownRefresh"):
+            self.refreshing.setVisible(e.kind == "startPullDownRefresh")
 
 
 async def ask_modal(parent: QWidget, kind: str, options: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from emulator.flows.events import Event, PageRendered, PageStackChanged
+from emulator.flows.events import Event, PageRendered, PageStackChanged, UiRequest
 from emulator.swan.system import SCREEN_WIDTH
 from emulator.view.mirror import MirrorPrep
 from emulator.view.styles import StyleBook
@@ -72,6 +72,7 @@ class MirrorController:
         if host is None or self.prep is None:
             return
         patches: list[dict[str, Any]] = []
+        scroll_to: Any = None
         for e in events:
             if isinstance(e, PageRendered):
                 self._arrived[e.page_id] += 1
@@ -80,6 +81,8 @@ class MirrorController:
                     patches.extend(e.patches)
             elif isinstance(e, PageStackChanged):
                 patches.clear()  # the page changes: sent whole below
+            elif isinstance(e, UiRequest) and e.kind == "pageScrollTo":
+                scroll_to = e.options.get("scrollTop")
         top = host.page_stack[-1].page_id if host.page_stack else None
         if top != self.shown:
             self.show(top)
@@ -87,6 +90,8 @@ class MirrorController:
             view = host.renderer.pages.get(top)
             if view is not None:
                 self.web.apply(self.prep.patches(view, patches))
+        if isinstance(scroll_to, (int, float)):
+            self.web.scroll_to(float(scroll_to))
 
     def show(self, page_id: int | None) -> None:
         """Send ``page_id``'s whole tree (None: an empty page)."""

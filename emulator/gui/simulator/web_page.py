@@ -156,6 +156,10 @@ class PageWebView(QWebEngineView):
         """Click-to-inspect: clicks select nodes instead of tapping them."""
         self._call("inspect", on)
 
+    def scroll_to(self, top: float) -> None:
+        """Scroll the page to ``top`` px (the app's ``pageScrollTo``)."""
+        self._call("scrollTo", top)
+
     def evaluate(self, script: str, callback: Callable[[Any], None]) -> None:
         """Run ``script`` in the mirror's page; ``callback(result)`` (tests, the box model)."""
         self._run(script, callback)
