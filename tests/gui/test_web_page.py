@@ -69,8 +69,8 @@ def test_netdemo_renders_in_the_web_view(gui: Driver) -> None:
         await gui.open(REPO / "sample_apps" / "netdemo")
         await until_js(gui, "document.body.innerText.indexOf('11/11') >= 0")
         assert await js(gui, "document.querySelectorAll('swan-button').length") == 12  # run all + 11
-        color = await js(gui, "getComputedStyle(document.querySelector('.good')).color")
-        assert color == "rgb(26, 127, 55)"  # .good { color: #1a7f37 } from index.css
+        color = await js(gui, "getComputedStyle(document.querySelector('.good .detail')).color")
+        assert color == "rgb(26, 127, 55)"  # .good .detail { color: #1a7f37 } (index.css)
 
     gui.run(scenario())
 
