@@ -89,5 +89,5 @@ async def test_bad_rules_are_refused(tmp_path: Path) -> None:
             app.network.mock("*", fail="slow")
         with pytest.raises(AutomationError, match="handler= answers alone"):
             app.network.mock("*", handler=lambda o: {}, json={})
-        with pytest.raises(AutomationError, match=r"only for .api.: .connectSocket\."):
+        with pytest.raises(AutomationError, match=r"only for .api.: .connectSocket"):
             app.network.mock("*", socket={"onOpen": []})
