@@ -17,7 +17,8 @@ pseudo-element, which must stay last.
 Type selectors are renamed to the mirror's element names: the mirror builds ``swan-<tag>``
 elements, as the platform's view layer does (emulator/gui/simulator/assets/mirror.js), so
 ``view`` becomes ``swan-view`` and the page root ``page`` becomes ``swan-page``; ``html``,
-``body`` and names already ``swan-…`` stay. Type selectors inside ``:not()``/``:is()`` are left as written.
+``body`` and names already ``swan-…`` stay. Type selectors inside ``:not()``/``:is()`` are
+left as written.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ScriptError
-from emulator.view.controls import picker, ranges, scroll, tap, text_fields
+from emulator.view.controls import picker, ranges, scroll, swiper, tap, text_fields
 from emulator.view.controls.choices import choose_radio, set_checkbox, set_switch
 from emulator.view.controls.describe import describe_control
 from emulator.view.controls.errors import ControlError
@@ -255,6 +255,17 @@ class PageDriver:
         threshold (the end is known from ``extent``: content and box sizes). Returns
         how many handlers ran."""
         return scroll.scroll_to(self, self._node(node), top, left, extent or scroll.Extent())
+
+    def swipe(self, selector: str, index: int, source: str = "touch") -> int:
+        """Show item ``index`` of the first swiper matching ``selector``; see
+        :meth:`swipe_node`."""
+        return self.swipe_node(self._one(selector), index, source)
+
+    def swipe_node(self, node: NodeRef, index: int, source: str = "touch") -> int:
+        """A swiper shows item ``index`` (a swipe: ``source`` "touch"; the window's timer:
+        "autoplay"): ``change`` and ``animationfinish`` ``{current, source}``
+        (emulator/view/controls/swiper.py). Returns how many handlers ran."""
+        return swiper.swipe(self, self._node(node), index, source)
 
     def describe(self, node: NodeRef | str) -> dict[str, Any] | None:
         """What gesture the node wants, for the window's widgets (shapes:

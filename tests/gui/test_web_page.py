@@ -285,3 +285,36 @@ def test_page_chrome_follows_the_app_and_the_pull_down_button(gui: Driver,
         await until_js(gui, "window.scrollY === 500")
 
     gui.run(scenario())
+
+
+def test_a_drag_on_a_swiper_and_its_autoplay_change_the_item(gui: Driver,
+                                                              tmp_path: Path) -> None:
+    """Dragging a swiper left shows the next item (change, source touch); autoplay moves
+    it on by itself (source autoplay); the shown item follows in the web view."""
+    async def scenario() -> None:
+        root = page_app(tmp_path, '<swiper id="s" style="height: 100px" bindchange="changed"'
+                        ' autoplay="{{auto}}" interval="300">'
+                        '<swiper-item s-for="n in names"><view class="item">{{n}}</view>'
+                        '</swiper-item></swiper>',
+                        "Page({data: {names: ['one', 'two', 'three'], auto: false},"
+                        " changed(e) { console.log('change ' + e.detail.current + ' '"
+                        " + e.detail.source); if (e.detail.current === 1 &&"
+                        " e.detail.source === 'touch') this.setData({auto: true}); }});")
+        await gui.open(root)
+        box = await until_js(gui, "(function () { var r = document.querySelector('#s')"
+                                  ".getBoundingClientRect(); return r.width > 0 && "
+                                  "[r.left, r.top, r.width, r.height]; })()")
+        target = gui.window.web.focusProxy()
+        y = int(box[1] + box[3] / 2)
+        QTest.mousePress(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(int(box[0] + box[2] * 0.8), y))
+        QTest.mouseMove(target, QPoint(int(box[0] + box[2] * 0.5), y))
+        QTest.mouseRelease(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           QPoint(int(box[0] + box[2] * 0.2), y))
+        await gui.until(lambda: "change 1 touch" in gui.console_text())
+        await gui.until(lambda: "change 2 autoplay" in gui.console_text())
+        await until_js(gui, "document.querySelector('.swan-swiper-track').style.transform"
+                            " === 'translateX(-200%)' || document.querySelector("
+                            "'.swan-swiper-track').style.transform === 'translateX(0%)'")
+
+    gui.run(scenario())

@@ -6,7 +6,8 @@ Message shapes (mirror.js): ``{type: 'tap'|'longpress', node, x, y}``,
 ``{type: 'touchstart'|'touchmove'|'touchend', node, touches, changedTouches?}``,
 ``{type: 'input'|'focus'|'blur'|'confirm', node, value}``, ``{type: 'changing'|'value',
 node, value}`` (slider), ``{type: 'scroll', node, top, left, height, width}`` (scroll-view),
-``{type: 'load'|'error', node, detail}`` (image), ``{type: 'pagescroll', top, height,
+``{type: 'load'|'error', node, detail}`` (image), ``{type: 'swipe', node, step: 1|-1,
+source: 'touch'|'autoplay'}`` (swiper), ``{type: 'pagescroll', top, height,
 viewport}``. No Qt here.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError
+from emulator.view.controls import swiper
 from emulator.view.controls.scroll import Extent
 
 if TYPE_CHECKING:
@@ -66,6 +68,14 @@ def perform(host: AppHost, message: dict[str, Any]) -> str | None:
                                       content_height=_number(message.get("height")) or 0,
                                       width=_number(message.get("clientWidth")) or 0,
                                       height=_number(message.get("clientHeight")) or 0))
+        elif kind == "swipe":
+            node = driver.node(node_id)
+            step = message.get("step")
+            index = swiper.target(node, step) if node is not None and step in (1, -1) \
+                else None
+            if index is not None:
+                driver.swipe_node(node_id, index, "autoplay" if message.get("source")
+                                  == "autoplay" else "touch")
         elif kind in ("load", "error"):
             driver.trigger_node(node_id, kind, message.get("detail") or {})
     except EmulatorError as exc:

@@ -19,6 +19,7 @@
                   time / date: start, end (bounds as text), fields (date: year|month|day)
                   region: customItem ("" none), columns None (no region table yet)
     picker-view kind "picker-view": value (index per column), columns (item labels)
+    swiper      kind "swiper": current, count, circular, vertical, autoplay, interval (ms)
     scroll-view kind "scroll": scrollX, scrollY, scrollTop, scrollLeft,
                 upperThreshold, lowerThreshold (px)
     any other element with tap/longpress bindings: kind "tap"
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.view.controls import picker, ranges, scroll, text_fields
+from emulator.view.controls import picker, ranges, scroll, swiper, text_fields
 from emulator.view.controls.choices import checked, label_target
 from emulator.view.controls.navigator import api_of
 from emulator.view.controls.props import disabled, flag, number, plain, prop, text
@@ -115,6 +116,12 @@ def _picker_view(node: ViewNode, _f: ViewNode | None) -> dict[str, Any]:
             "columns": ranges.view_columns(node)}
 
 
+def _swiper(node: ViewNode, _f: ViewNode | None) -> dict[str, Any]:
+    return {"kind": "swiper", "current": swiper.current(node), "count": len(swiper.items(node)),
+            "circular": flag(node, "circular"), "vertical": flag(node, "vertical"),
+            "autoplay": flag(node, "autoplay"), "interval": number(node, "interval", 5000)}
+
+
 def _scroll(node: ViewNode, _f: ViewNode | None) -> dict[str, Any]:
     top, left = scroll.position(node)
     return {"kind": "scroll", "scrollX": flag(node, "scroll-x"),
@@ -126,4 +133,4 @@ def _scroll(node: ViewNode, _f: ViewNode | None) -> dict[str, Any]:
 _KINDS = {"button": _button, "navigator": _navigator, "label": _label, "checkbox": _choice,
           "radio": _choice, "switch": _switch, "input": _field, "textarea": _field,
           "slider": _slider, "picker": _picker, "picker-view": _picker_view,
-          "scroll-view": _scroll}
+          "scroll-view": _scroll, "swiper": _swiper}

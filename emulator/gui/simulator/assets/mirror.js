@@ -21,6 +21,7 @@
   var inspecting = false;
   var highlighted = null;
   var LONG_PRESS_MS = 350;      // [component/view.md] longpress after 350 ms
+  var SWIPE_PX = 30;            // a drag this long on a swiper is a swipe, not a tap
   var BOOL_ATTRS = {disabled: 1, checked: 1, plain: 1, loading: 1, password: 1,
                     hidden: 1, 'show-info': 1, 'indicator-dots': 1, autoplay: 1,
                     circular: 1, vertical: 1, 'scroll-x': 1, 'scroll-y': 1, selectable: 1,
@@ -73,6 +74,7 @@
 
   function forget(domNode) {
     nodes.delete(domNode.__nid);
+    if (domNode.__autoplay) { clearInterval(domNode.__autoplay); domNode.__autoplay = null; }
     if (domNode.__content) {
       Array.prototype.forEach.call(domNode.__content.childNodes, function (c) {
         if (c.__nid !== undefined) { forget(c); }
@@ -288,7 +290,7 @@
         el.__content = track;
         el.__dots = inner(el, 'div', 'swan-swiper-dots');
       },
-      update: function (el, a) { swiperShow(el, a); },
+      update: function (el, a) { swiperShow(el, a); swiperAutoplay(el, a); },
       children: function (el) { swiperShow(el, el.__attrs); }
     },
     'rich-text': {
@@ -310,9 +312,33 @@
     if (a['placeholder-style']) { box.setAttribute('data-placeholder-style', a['placeholder-style']); }
   }
 
+  // [component/swiper.md]: autoplay moves to the next item every `interval` ms; the core
+  // decides what that does (change {source: 'autoplay'}), as for a swipe.
+  function swiperAutoplay(el, a) {
+    var on = a.autoplay !== undefined && truthy(a.autoplay);
+    var interval = Math.max(Number(a.interval) || 5000, 200);
+    if (el.__autoplay && (!on || el.__autoplayEvery !== interval)) {
+      clearInterval(el.__autoplay);
+      el.__autoplay = null;
+    }
+    if (on && !el.__autoplay) {
+      el.__autoplayEvery = interval;
+      el.__autoplay = setInterval(function () {
+        if (!el.isConnected) { clearInterval(el.__autoplay); el.__autoplay = null; return; }
+        post({type: 'swipe', node: el.__nid, step: 1, source: 'autoplay'});
+      }, interval);
+    }
+  }
+
   function swiperShow(el, a) {
     var items = mirrored(el);
     var current = Number(a.current) || 0;
+    var wanted = a['current-item-id'] || a.currentItemId;
+    if (wanted) {
+      items.forEach(function (item, i) {
+        if (item.__attrs && (item.__attrs['item-id'] || item.__attrs.itemId) === wanted) { current = i; }
+      });
+    }
     if (current >= items.length) { current = Math.max(0, items.length - 1); }
     var vertical = a.vertical !== undefined && truthy(a.vertical);
     el.__content.style.flexDirection = vertical ? 'column' : 'row';
@@ -477,7 +503,8 @@
   document.addEventListener('pointerdown', function (e) {
     var el = nodeOf(e.target);
     if (!el || inspecting) { return; }
-    var state = {el: el, long: false, timer: null, hover: hoverTarget(el)};
+    var state = {el: el, long: false, timer: null, hover: hoverTarget(el),
+                 x: e.clientX, y: e.clientY};
     pressed = state;
     if (state.hover) { state.hover.el.classList.add(state.hover.cls); }
     if (wants(el, 'touchstart')) {
@@ -516,7 +543,23 @@
     }
     state.ended = true;
     lastPress = state;
+    var swiper = swiperOf(state.el);
+    if (swiper) {
+      var vertical = swiper.__attrs.vertical !== undefined && truthy(swiper.__attrs.vertical);
+      var moved = vertical ? e.clientY - state.y : e.clientX - state.x;
+      if (Math.abs(moved) > SWIPE_PX) {
+        state.swiped = true;  // a swipe is no tap
+        post({type: 'swipe', node: swiper.__nid, step: moved < 0 ? 1 : -1, source: 'touch'});
+      }
+    }
   }, true);
+
+  function swiperOf(el) {
+    for (var n = el; n && n !== document.body; n = n.parentNode) {
+      if (n.__tag === 'swiper') { return n; }
+    }
+    return null;
+  }
 
   var lastPress = null;
 
@@ -530,7 +573,10 @@
       post({type: 'inspect', node: el.__nid});
       return;
     }
-    if (lastPress && lastPress.long && lastPress.el === el) { lastPress = null; return; }
+    if (lastPress && (lastPress.long || lastPress.swiped) && lastPress.el === el) {
+      lastPress = null;
+      return;
+    }
     lastPress = null;
     // A click on a slider's range is its own gesture; typing fields still get their tap.
     if (el.__tag === 'slider') { return; }
