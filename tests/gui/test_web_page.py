@@ -318,3 +318,15 @@ def test_a_drag_on_a_swiper_and_its_autoplay_change_the_item(gui: Driver,
                             "'.swan-swiper-track').style.transform === 'translateX(0%)'")
 
     gui.run(scenario())
+
+
+def test_a_broken_template_shows_its_error_in_the_page(gui: Driver, tmp_path: Path) -> None:
+    """A template that does not compile: the page area says why, with file:line:col,
+    instead of staying blank."""
+    async def scenario() -> None:
+        root = page_app(tmp_path, '<view>\n  <text>{{ a + }}</text>\n</view>', "Page({});")
+        await gui.open(root)
+        text = await until_js(gui, "document.getElementById('page-error').innerText")
+        assert "pages/index/index.swan:2:" in text
+
+    gui.run(scenario())
