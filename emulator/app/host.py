@@ -33,12 +33,14 @@ from emulator.flows.events import (
     PageStackChanged,
 )
 from emulator.flows.store import FlowStore
+from emulator.net.bodies import RESPONSE_LIMIT
 from emulator.net.client import Network
 from emulator.net.hosts import HostMap, Target, make_ssl_context
 from emulator.net.mock.lab import NetworkLab
 from emulator.net.mock.replay import HarReplay
 from emulator.net.mock.rules import RuleList
 from emulator.net.policy import DomainPolicy
+from emulator.net.resend import RequestEdits, resend
 from emulator.runtime import esm
 from emulator.runtime.bridge import Runtime
 from emulator.swan.account import AccountService
@@ -58,6 +60,7 @@ from emulator.view.renderer import Renderer
 
 if TYPE_CHECKING:
     from emulator.devserver.backend import DemoBackend
+    from emulator.flows.flow import HttpFlow
 
 MODULE_HEADER = "__swan_host__.define({path}, function (module, exports, require, __filename, " \
                 "__dirname) {{"
@@ -337,6 +340,16 @@ class AppHost:
     def abort_transfer(self, flow_id: int) -> bool:
         """Abort an upload/download as the app's ``abort()`` would; the app gets its fail."""
         return self.transfers.abort(flow_id)
+
+    async def replay(self, flow: HttpFlow, edits: RequestEdits | None = None) -> HttpFlow:
+        """Send a recorded request again, outside the app (the window's Replay and Edit
+        and resend): through the app's network stack (policy, host mapping, caps, mock
+        rules) under its API's networkTimeout. Returns the new flow, ended, marked
+        ``replayed``; raises CannotReplay when the body was not kept whole."""
+        timeout_ms = self.package.network_timeout_ms.get(flow.api,
+                                                         self.package.network_timeout_ms["request"])
+        return await resend(self.network, flow, edits, timeout_s=timeout_ms / 1000,
+                            max_body=max(RESPONSE_LIMIT, self.settings.limits.download_bytes))
 
     def close_socket(self, flow_id: int, code: int = 1000, reason: str = "") -> bool:
         """Close a socket with a chosen code and reason; the app sees its onClose."""

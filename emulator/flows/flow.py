@@ -140,6 +140,7 @@ class HttpFlow:
     redirected_from: int | None = None  # id of the flow whose redirect led here
     host: str = ""  # the URL's host as the policy saw it (lower case, no trailing dot)
     mocked: str | None = None  # the mock rule (or "replay FILE#N") that answered, if one did
+    replayed: int | None = None  # id of the flow this one sent again (Replay, Edit and resend)
 
     @property
     def error_message(self) -> str | None:

@@ -2,7 +2,8 @@
 
 :func:`make_har` is pure (flows in, dict out); :func:`write_har` writes it. A failed
 exchange has status 0 and ``_error``; the policy verdict is in ``_policy``; a flow a mock
-rule or a HAR replay answered names it in ``_mocked``.
+rule or a HAR replay answered names it in ``_mocked``; a request sent again from the
+window (Replay, Edit and resend) names the flow it repeats in ``_replayed``.
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ def entry(flow: HttpFlow) -> dict[str, Any]:
         out["_redirectedFrom"] = flow.redirected_from
     if flow.mocked is not None:
         out["_mocked"] = flow.mocked
+    if flow.replayed is not None:
+        out["_replayed"] = flow.replayed
     return out
 
 
