@@ -340,3 +340,22 @@ def save_network_settings(path: Path, settings: Settings) -> None:
     data["hosts"] = dict(settings.hosts)
     data["caFile"] = str(settings.ca_file) if settings.ca_file else None
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def save_mocks(path: Path, mocks: list[dict[str, Any]]) -> None:
+    """Write ``mocks`` (rules as JSON, docs/mocking.md; in priority order) as the settings
+    file's ``mocks`` list, keeping every other key it has. Raises ConfigError when the file
+    exists but is not a JSON object (it is left as it is), OSError when it cannot be
+    written."""
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"{path}: not saved, the file cannot be read as JSON ({exc})"
+                              ) from None
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: not saved, the file is not a JSON object")
+        data = loaded
+    data["mocks"] = mocks
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
