@@ -19,6 +19,7 @@ from emulator.net.mock.load import RuleReader
 from emulator.net.mock.replay import UNMATCHED, ReplaySettings
 from emulator.net.mock.rules import Rule
 from emulator.net.policy import DomainPolicy
+from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
 
 SETTINGS_FILE = "swan-emulator.json"
 DOMAIN_LISTS = ("request", "uploadFile", "downloadFile", "socket")
@@ -26,7 +27,7 @@ DEFAULT_BASE_VERSION = "3.200.0"
 NETWORK_TYPES = ("wifi", "2g", "3g", "4g", "5g", "unknown", "none")
 SETTINGS_KEYS = ("domains", "urlCheck", "hosts", "caFile", "baseVersion", "limits",
                  "networkType", "account", "scriptTimeLimit", "memoryLimitMB", "chooseFiles",
-                 "mocks", "replay")
+                 "mocks", "replay", "device")
 REPLAY_KEYS = ("file", "unmatched")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -78,6 +79,7 @@ class Settings:
     base_version: str = DEFAULT_BASE_VERSION
     limits: Limits = field(default_factory=Limits)
     network_type: str = "wifi"
+    device: str = DEFAULT_DEVICE  # a name in emulator/swan/devices.py DEVICES
     account: Account = field(default_factory=Account)
     script_time_limit: float = 5.0
     memory_limit_mb: int = 256
@@ -112,6 +114,13 @@ def check_ca_file(path: Path, what: str) -> Path:
         reason = getattr(exc, "reason", None) or exc.__class__.__name__
         raise ConfigError(f"{what}: {path} holds no usable PEM certificate ({reason})") from None
     return path
+
+
+def check_device(name: str, what: str) -> str:
+    """A device name of emulator/swan/devices.py; else a ConfigError listing them."""
+    if name not in DEVICES:
+        raise ConfigError(f"{what}: unknown device {name!r} (one of: {', '.join(DEVICES)})")
+    return name
 
 
 def check_version(value: str, source: str) -> str:
@@ -171,6 +180,9 @@ def parse_settings(data: Any, source: str) -> Settings:
     if "downloadBytes" in limits:
         s.limits.download_bytes = _expect(limits["downloadBytes"], int,
                                           '"limits.downloadBytes"', source)
+    if "device" in data:
+        s.device = check_device(_expect(data["device"], str, '"device"', source),
+                                f'{source}: "device"')
     if "networkType" in data:
         s.network_type = _expect(data["networkType"], str, '"networkType"', source)
         if s.network_type not in NETWORK_TYPES:

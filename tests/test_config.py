@@ -53,3 +53,13 @@ def test_bad_ca_file_exits_2_from_anywhere(tmp_path: Path) -> None:
                           timeout=30, cwd=REPO)
     assert flag.returncode == 2 and "--ca-file" in flag.stderr
     assert "Traceback" not in flag.stderr
+
+
+def test_device_is_checked_and_named(tmp_path: Path) -> None:
+    """"device" takes a known phone; an unknown one is an error that lists them."""
+    path = tmp_path / "swan-emulator.json"
+    path.write_text(json.dumps({"device": "Pixel 5"}))
+    assert load_settings(tmp_path, path).device == "Pixel 5"
+    path.write_text(json.dumps({"device": "Nokia 3310"}))
+    with pytest.raises(ConfigError, match="unknown device 'Nokia 3310' .*iPhone X"):
+        load_settings(tmp_path, path)

@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         # (or position); a reload resolves it again, so an edited query is picked up.
         self.start_condition: str | None = None
         self.problems: list[LoadProblem] = []
+        self.device: str | None = None  # the phone picked in the simulator (else settings')
         self.prompts = AccountPrompts(self)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._queued_files: QueuePicker | None = None
@@ -136,7 +137,8 @@ class MainWindow(QMainWindow):
         self.mirror = self.pane.mirror if self.pane is not None else None
         self.simulator = Simulator(self.web or self.appdata, go_back=self._go_back,
                                    switch_tab=self._switch_tab, set_network=self._set_network,
-                                   pull_down=self._pull_down, notice=WEBENGINE_UNAVAILABLE)
+                                   pull_down=self._pull_down, set_device=self._set_device,
+                                   notice=WEBENGINE_UNAVAILABLE)
         self.network = NetworkPanel(self.flows)
         self.transfers = TransfersPanel(self._abort_transfer)
         self.sockets = SocketsPanel(self._close_socket)
@@ -351,6 +353,8 @@ class MainWindow(QMainWindow):
         try:
             package = load_package(path)
             settings = self.settings_for(path)
+            if self.device is not None:
+                settings.device = self.device
         except EmulatorError as exc:
             self._fill_start_combo(None)
             self._load_error(str(exc))
@@ -388,7 +392,7 @@ class MainWindow(QMainWindow):
         self.simulator.configure(package.window,
                                  {r: p.title for r, p in package.pages.items() if p.title},
                                  host.network_type, tab_bar=package.app_json.get("tabBar"),
-                                 app_root=package.root)
+                                 app_root=package.root, device=host.settings.device)
         self.domains.load(host.settings, host.url_check)
         self._update_status()
 
@@ -604,6 +608,12 @@ class MainWindow(QMainWindow):
             self.host.page.tap(node_id)
         except EmulatorError as exc:
             self.statusBar().showMessage(str(exc), 5000)
+
+    def _set_device(self, name: str) -> None:
+        """The user picked another phone: the app starts again on it (getSystemInfo's
+        values are read once, at launch, as on a device)."""
+        self.device = name
+        self.reload()
 
     def _pull_down(self) -> None:
         """The user pulls the page on screen down (the refresh shows until the app's

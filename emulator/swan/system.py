@@ -7,31 +7,33 @@ from typing import Any
 
 from emulator.app.package import AppPackage
 from emulator.config import NETWORK_TYPES, Settings
-
-SCREEN_WIDTH = 375
-SCREEN_HEIGHT = 667
-STATUS_BAR_HEIGHT = 20
-NAVIGATION_BAR_HEIGHT = 44
+from emulator.swan.devices import DEVICES, NAVIGATION_BAR_HEIGHT
 
 
 def system_info(package: AppPackage, settings: Settings) -> dict[str, Any]:
-    """The emulated device: an iPhone-6-sized phone in the Baidu app, like the devtools."""
-    window_height = SCREEN_HEIGHT - STATUS_BAR_HEIGHT - NAVIGATION_BAR_HEIGHT
+    """The emulated device (``settings.device``, emulator/swan/devices.py) in the Baidu
+    app, like the devtools: sizes in px; ``windowHeight`` is the screen less the status
+    and navigation bars; ``safeArea`` leaves out the status bar and the home indicator."""
+    device = DEVICES[settings.device]
+    window_height = device.height - device.status_bar - NAVIGATION_BAR_HEIGHT
     return {
-        "brand": "devtools",
-        "model": "iPhone 6",
-        "pixelRatio": 2,
-        "devicePixelRatio": 2,
-        "screenWidth": SCREEN_WIDTH,
-        "screenHeight": SCREEN_HEIGHT,
-        "windowWidth": SCREEN_WIDTH,
+        "brand": device.brand,
+        "model": device.name,
+        "pixelRatio": device.pixel_ratio,
+        "devicePixelRatio": device.pixel_ratio,
+        "screenWidth": device.width,
+        "screenHeight": device.height,
+        "windowWidth": device.width,
         "windowHeight": window_height,
-        "statusBarHeight": STATUS_BAR_HEIGHT,
+        "statusBarHeight": device.status_bar,
         "navigationBarHeight": NAVIGATION_BAR_HEIGHT,
+        "safeArea": {"left": 0, "right": device.width, "top": device.status_bar,
+                     "bottom": device.height - device.safe_bottom, "width": device.width,
+                     "height": device.height - device.status_bar - device.safe_bottom},
         "language": "zh_CN",
         "version": "13.0.0",
-        "system": "iOS 14.0",
-        "platform": "devtools",
+        "system": device.system,
+        "platform": device.platform,
         "fontSizeSetting": 16,
         "SDKVersion": settings.base_version,
         "swanNativeVersion": settings.base_version,

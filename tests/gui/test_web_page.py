@@ -330,3 +330,22 @@ def test_a_broken_template_shows_its_error_in_the_page(gui: Driver, tmp_path: Pa
         assert "pages/index/index.swan:2:" in text
 
     gui.run(scenario())
+
+
+def test_the_device_picker_reloads_the_app_on_that_phone(gui: Driver, tmp_path: Path) -> None:
+    """Picking a wider phone: the app starts again, getSystemInfo says so, the page is that
+    wide and 750rpx fills it."""
+    async def scenario() -> None:
+        root = page_app(tmp_path, '<view id="full" style="width: 750rpx">x</view>',
+                        "Page({onLoad() { console.log('width ' +"
+                        " swan.getSystemInfoSync().windowWidth); }});")
+        w = gui.window
+        await gui.open(root)
+        await gui.until(lambda: "width 375" in gui.console_text())
+        w.simulator.device.setCurrentText("iPhone 6 Plus")
+        await gui.until(lambda: "width 414" in gui.console_text())
+        assert w.host.settings.device == "iPhone 6 Plus"
+        await until_js(gui, "window.innerWidth === 414 && "
+                            "document.getElementById('full').offsetWidth === 414")
+
+    gui.run(scenario())

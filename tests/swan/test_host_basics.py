@@ -112,7 +112,7 @@ async def test_system_info_and_base_version(run_app: Any) -> None:
         }});
         Page({});
     """), settings)
-    assert run.logs == ["3.180.2 true getSystemInfo:ok devtools"]
+    assert run.logs == ["3.180.2 true getSystemInfo:ok ios"]
 
 
 async def test_network_type_and_status_change(run_app: Any) -> None:
@@ -195,3 +195,22 @@ async def test_env_user_data_path(run_app: Any) -> None:
     """swan.env.USER_DATA_PATH is the app's virtual user folder."""
     run = await run_app(index("console.log(swan.env.USER_DATA_PATH); Page({});"))
     assert run.logs == ["bdfile://usr"]
+
+
+async def test_the_emulated_device_sets_the_system_info(run_app: Any) -> None:
+    """settings.device picks the phone: sizes, pixel ratio, platform and the safe area
+    (a notched iPhone leaves the status bar and the 34 px home indicator out)."""
+    run = await run_app(index("""
+        var s = swan.getSystemInfoSync();
+        console.log(s.model, s.screenWidth, s.screenHeight, s.windowHeight, s.pixelRatio,
+                    s.platform, JSON.stringify(s.safeArea));
+        Page({});
+    """), Settings(device="iPhone X"))
+    assert run.logs == ['iPhone X 375 812 724 3 ios {"left":0,"right":375,"top":44,'
+                        '"bottom":778,"width":375,"height":734}']
+    run = await run_app(index("""
+        var s = swan.getSystemInfoSync();
+        console.log(s.model, s.windowWidth, s.platform, s.brand);
+        Page({});
+    """), Settings(device="Galaxy S5"))
+    assert run.logs[-1] == "Galaxy S5 360 android samsung"

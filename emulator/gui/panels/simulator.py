@@ -25,7 +25,7 @@ from emulator.config import NETWORK_TYPES
 from emulator.flows.events import Event, PageStackChanged, UiRequest
 from emulator.gui.bigtext import cell, preview
 from emulator.gui.panels.tab_bar import TabBar
-from emulator.swan.system import SCREEN_WIDTH
+from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
 
 FRAME = 10  # px of the phone's border
 TITLE_CHARS = 100  # a navigation bar title or a toast (a phone shows a few words)
@@ -38,6 +38,7 @@ class Simulator(QWidget):
     def __init__(self, page_area: QWidget, *, go_back: Callable[[], None],
                  switch_tab: Callable[[str], None], set_network: Callable[[str], None],
                  pull_down: Callable[[], None] | None = None,
+                 set_device: Callable[[str], None] | None = None,
                  notice: str | None = None, parent: QWidget | None = None) -> None:
         """``page_area`` shows the page (the web view, or the AppData panel as the
         fallback); ``notice`` is one line saying why the fallback is used."""
@@ -51,9 +52,8 @@ class Simulator(QWidget):
         self.page_area = page_area
 
         self.phone = QFrame(objectName="phone")
-        # The page area is the emulated screen's width in CSS px (rpx and getSystemInfo
-        # agree with it); the frame's border is 10 px a side.
-        self.phone.setFixedWidth(SCREEN_WIDTH + 2 * FRAME)
+        # The frame's border is 10 px a side around the device's page area.
+        self.phone.setFixedWidth(DEVICES[DEFAULT_DEVICE].width + 2 * FRAME)
         self.phone.setStyleSheet(
             "#phone { background: #f6f8fa; border: 10px solid #24292f; border-radius: 28px; }"
             "#navbar { background: #3388ff; }"
@@ -116,6 +116,14 @@ class Simulator(QWidget):
         side = QHBoxLayout()
         side.addWidget(QLabel("network:"))
         side.addWidget(self.network)
+        self.device = QComboBox(objectName="device")
+        self.device.addItems(list(DEVICES))
+        self.device.setToolTip("The emulated phone: page width (750rpx), getSystemInfo, "
+                               "safe area; choosing one reloads the app")
+        if set_device is not None:
+            self.device.currentTextChanged.connect(set_device)
+        side.addWidget(QLabel("device:"))
+        side.addWidget(self.device)
         if pull_down is not None:
             self.pull = QPushButton("↓ Pull to refresh", objectName="pull-down")
             self.pull.setToolTip("Pull the page down: onPullDownRefresh, where the page's "
@@ -129,7 +137,7 @@ class Simulator(QWidget):
 
     # ---- configuration --------------------------------------------------------------------
     def configure(self, window: dict[str, Any], titles: dict[str, str], network: str, *,
-                  tab_bar: Any, app_root: Path) -> None:
+                  tab_bar: Any, app_root: Path, device: str = DEFAULT_DEVICE) -> None:
         """The app's window settings, page titles and ``tabBar`` (None: none), from app.json
         and page JSON; tab bar icons are read from ``app_root``."""
         self.window_config = window
@@ -144,6 +152,11 @@ class Simulator(QWidget):
         self.network.blockSignals(True)
         self.network.setCurrentText(network)
         self.network.blockSignals(False)
+        # The page area is the device's width in CSS px (rpx and getSystemInfo agree).
+        self.phone.setFixedWidth(DEVICES[device].width + 2 * FRAME)
+        self.device.blockSignals(True)  # showing the device is not choosing one
+        self.device.setCurrentText(device)
+        self.device.blockSignals(False)
 
     def _nav_colors(self, background: str, foreground: str) -> None:
         self.navbar.setStyleSheet(f"#navbar {{ background: {background}; }}")

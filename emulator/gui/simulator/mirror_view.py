@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emulator.flows.events import Event, PageRendered, PageStackChanged, UiRequest
-from emulator.swan.system import SCREEN_WIDTH
+from emulator.swan.devices import DEVICES
 from emulator.view.mirror import MirrorPrep
 from emulator.view.styles import StyleBook
 
@@ -28,9 +28,8 @@ if TYPE_CHECKING:
 class MirrorController:
     """Feeds one :class:`PageWebView` from one running app at a time."""
 
-    def __init__(self, web: PageWebView, screen_width: int = SCREEN_WIDTH) -> None:
+    def __init__(self, web: PageWebView) -> None:
         self.web = web
-        self.screen_width = screen_width
         self.host: AppHost | None = None
         self.prep: MirrorPrep | None = None
         self.shown: int | None = None  # page id on screen
@@ -43,9 +42,15 @@ class MirrorController:
         """Mirror ``host``'s pages (call before it starts, so every render is counted)."""
         self.detach()
         self.host = host
-        styles = StyleBook(host.package.root, self.screen_width)
-        self.prep = MirrorPrep(styles, self._owner_path)
+        self.prep = MirrorPrep(self._styles(host), self._owner_path)
         self._unsubscribe = host.bus.subscribe(self._count, PageRendered)
+
+    @staticmethod
+    def _styles(host: AppHost) -> StyleBook:
+        # The emulated phone's width is 750rpx; notched phones get the safe-area classes.
+        device = DEVICES[host.settings.device]
+        return StyleBook(host.package.root, device.width,
+                         app_json=host.package.app_json, safe_area_bottom=device.safe_bottom)
 
     def detach(self) -> None:
         if self._unsubscribe is not None:
@@ -107,8 +112,7 @@ class MirrorController:
         self.web.show_page(self.prep.page(view))
 
     def refresh(self) -> None:
-        """Send the page on screen whole again (styles changed, screen width changed)."""
+        """Send the page on screen whole again (its styles changed)."""
         if self.host is not None and self.prep is not None:
-            self.prep = MirrorPrep(StyleBook(self.host.package.root, self.screen_width),
-                                   self._owner_path)
+            self.prep = MirrorPrep(self._styles(self.host), self._owner_path)
             self.show(self.shown)
