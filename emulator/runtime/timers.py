@@ -27,7 +27,8 @@ class TimerQueue:
         self._timers: dict[int, _Timer] = {}
         self._heap: list[tuple[float, int, int]] = []  # (due, seq, timer id)
         self._seq = 0
-        self._handle: asyncio.TimerHandle | None = None
+        self._handle: asyncio.Handle | None = None
+        self._armed_for = 0.0  # loop time the handle runs at
         self._closed = False
 
     def __len__(self) -> int:
@@ -62,9 +63,12 @@ class TimerQueue:
             return
         due = self._heap[0][0]
         if self._handle is not None:
-            if self._handle.when() <= due:
+            # Our own record of when: qasync answers a call_at in the past with a plain
+            # Handle, which has no when().
+            if self._armed_for <= due:
                 return
             self._handle.cancel()
+        self._armed_for = due
         self._handle = self._loop.call_at(due, self._run_due)
 
     def _run_due(self) -> None:

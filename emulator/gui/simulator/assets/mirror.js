@@ -237,12 +237,15 @@
         img.draggable = false;
         el.__img = img;
         img.addEventListener('load', function () {
+          el.classList.remove('swan-image-failed');
           if (el.__events.indexOf('load') >= 0) {
             post({type: 'load', node: el.__nid,
                   detail: {width: img.naturalWidth, height: img.naturalHeight}});
           }
         });
         img.addEventListener('error', function () {
+          // A device shows nothing for an image that did not load, not a broken icon.
+          el.classList.add('swan-image-failed');
           if (el.__events.indexOf('error') >= 0) {
             post({type: 'error', node: el.__nid,
                   detail: {errMsg: 'GET ' + img.src + ' failed'}});
