@@ -65,6 +65,7 @@ from emulator.gui.panels.appdata import AppDataPanel
 from emulator.gui.panels.console import ConsolePanel
 from emulator.gui.panels.domains import DomainsPanel
 from emulator.gui.panels.elements import ElementsPanel
+from emulator.gui.panels.mocks import MocksPanel
 from emulator.gui.panels.network import NetworkPanel
 from emulator.gui.panels.prompts import AccountPrompts
 from emulator.gui.panels.simulator import Simulator, ask_modal
@@ -144,12 +145,19 @@ class MainWindow(QMainWindow):
         self.sockets = SocketsPanel(self._close_socket)
         self.console = ConsolePanel(self._evaluate)
         self.domains = DomainsPanel(self._apply_network, self._show_refused)
+        # The network lab (issue 13): mock rules, and Replay / Edit and resend / Mock this
+        # response in the network panel's row menu, on the app in the window.
+        self.mocks = MocksPanel(lambda: self.host, self._status)
+        self.network.lab.connect(lambda: self.host, lambda rule: (
+            self.docks["Mocks"].show(), self.docks["Mocks"].raise_(), self.mocks.add(rule)),
+            self._status)
         self.setCentralWidget(self.simulator)
         self.docks: dict[str, QDockWidget] = {}
         first = None
         panels = [("Network", self.network), ("Transfers", self.transfers),
                   ("Sockets", self.sockets), ("Console", self.console),
-                  ("Elements", self.elements), ("Domains", self.domains)]
+                  ("Elements", self.elements), ("Domains", self.domains),
+                  ("Mocks", self.mocks)]
         if self.web is not None:  # else the data is in the phone itself
             panels.insert(5, ("AppData", self.appdata))
         for name, panel in panels:

@@ -16,6 +16,7 @@ Flow = HttpFlow | SocketFlow
 COLUMNS = ("#", "API", "Method", "URL", "Status", "Policy", "Type", "Size", "Time", "Waterfall")
 COL_URL = COLUMNS.index("URL")
 COL_WATERFALL = COLUMNS.index("Waterfall")
+COL_POLICY = COLUMNS.index("Policy")
 DEFAULT_MAX_ROWS = 100_000
 FlowRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -23,6 +24,8 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 _RED = QColor("#cf222e")
 _ORANGE = QColor("#bc4c00")
 _GREY = QColor("#6e7781")
+_MOCKED = QColor("#eadcff")  # the network lab's colour: a mock (not a server) answered
+REPLAY_MARK = "↻"
 
 
 def size_text(n: int) -> str:
@@ -55,6 +58,25 @@ def flow_status(flow: Flow) -> str:
     if flow.response is not None:
         return str(flow.response.status)
     return flow.state.value
+
+
+def policy_text(flow: Flow) -> str:
+    """What the Policy column says: the verdict, or ``mocked`` when a mock rule (or a HAR
+    replay) answered; ``↻`` first for a request the window sent again."""
+    text = "mocked" if flow.mocked is not None else flow.verdict.label
+    return f"{REPLAY_MARK} {text}" if getattr(flow, "replayed", None) is not None else text
+
+
+def policy_tooltip(flow: Flow) -> str:
+    """The Policy cell's tooltip: the verdict, which rule answered, what was replayed."""
+    lines = [f"policy: {flow.verdict.label}"
+             + (f" ({cell(flow.verdict.reason, 300)})" if flow.verdict.reason else "")]
+    if flow.mocked is not None:
+        lines.append(f'mocked: answered by "{cell(flow.mocked, 300)}"')
+    replayed = getattr(flow, "replayed", None)
+    if replayed is not None:
+        lines.append(f"replay of #{replayed} (sent from the window, not by the app)")
+    return "\n".join(lines)
 
 
 def flow_size(flow: Flow) -> int:
@@ -183,6 +205,13 @@ class FlowTableModel(RowsTableModel):
                 return QBrush(_GREY)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_URL:
             return cell(flow_url(flow), 2000)
+        if col == COL_POLICY and flow.mocked is not None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return policy_tooltip(flow)
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(_MOCKED)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_POLICY:
+            return policy_tooltip(flow)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 7, 8):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -201,8 +230,8 @@ class FlowTableModel(RowsTableModel):
             return url if len(url) <= CELL_CHARS else cell(url)
         if col == 4:
             return flow_status(flow)
-        if col == 5:
-            return flow.verdict.label
+        if col == COL_POLICY:
+            return policy_text(flow)
         if col == 6:
             return flow_kind(flow)
         if col == 7:

@@ -49,6 +49,7 @@ from emulator.gui.models.flow_table import (
     SortRole,
     flow_url,
 )
+from emulator.gui.panels.network_lab import LabActions
 from emulator.gui.viewer import PreviewText
 
 ROW_HEIGHT = 22
@@ -239,6 +240,18 @@ class BodyView(QStackedWidget):
         self.setCurrentWidget(self.text)
 
 
+def lab_note(flow: HttpFlow | SocketFlow) -> str:
+    """What the network lab did to a flow, for the details: which mock rule answered,
+    which flow it replays (empty for an ordinary flow)."""
+    lines = []
+    if flow.mocked is not None:
+        lines.append(f'mocked    answered by mock rule "{cell(flow.mocked, 300)}"')
+    replayed = getattr(flow, "replayed", None)
+    if replayed is not None:
+        lines.append(f"replayed  a replay of #{replayed}, sent from the window")
+    return "\n".join(lines)
+
+
 def _note(*parts: str) -> str:
     """What a body pane leaves out (the capture's cut, the preview's), in one line."""
     return " · ".join(p for p in parts if p)
@@ -286,6 +299,9 @@ class FlowDetails(QTabWidget):
                       + (f" ({cell(flow.verdict.reason, 1000)})" if flow.verdict.reason else ""))
         if flow.connected_to:
             timing.append(f"connected {cell(flow.connected_to)} (host mapping)")
+        lab = lab_note(flow)
+        if lab:
+            timing.append(lab)
         if flow.error is not None:
             timing.append(f"error     {cell(flow.error_message, 1000)}")
         self.timing.set_text("\n".join(timing))
@@ -308,7 +324,8 @@ class FlowDetails(QTabWidget):
             return
         resp = flow.response
         self.headers.set_text(
-            f"{flow.request.method} {flow.request.url}\n\n── request ──\n"
+            (f"{lab}\n\n" if lab else "")
+            + f"{flow.request.method} {flow.request.url}\n\n── request ──\n"
             f"{_headers_text(flow.request.headers)}\n\n── response ──\n"
             + (f"{resp.http_version} {resp.status} {resp.reason}\n{_headers_text(resp.headers)}"
                if resp else "(no response)"))
@@ -365,7 +382,7 @@ class NetworkPanel(QWidget):
         hh.setSectionsClickable(True)
         hh.sectionClicked.connect(self._sort_by)
         hh.setSectionResizeMode(COL_URL, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 40), (1, 86), (2, 52), (4, 96), (5, 78), (6, 66), (7, 62),
+        for col, width in ((0, 40), (1, 86), (2, 52), (4, 96), (5, 96), (6, 66), (7, 62),
                            (8, 62), (COL_WATERFALL, 110)):
             self.table.setColumnWidth(col, width)
         self._waterfall = WaterfallDelegate(model)  # kept: the view does not own delegates
@@ -379,6 +396,7 @@ class NetworkPanel(QWidget):
         selection.currentRowChanged.connect(lambda cur, _prev: self._select(cur))
 
         self.details = FlowDetails()
+        self.lab = LabActions(self)  # offered in the row menu once the window connects it
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.details)
@@ -429,6 +447,15 @@ class NetworkPanel(QWidget):
             if flow.response is not None:
                 menu.addAction("Copy response",
                                lambda: clipboard.setText(flow.response.body.text()))
+            if self.lab.connected:
+                menu.addSeparator()
+                menu.addAction("Replay", lambda: self.lab.replay(flow))
+                menu.addAction("Edit and resend…", lambda: self.lab.edit_and_resend(flow))
+                mock = menu.addAction("Mock this response",
+                                      lambda: self.lab.mock_response(flow))
+                if mock is not None and flow.response is None:
+                    mock.setEnabled(False)
+                    mock.setToolTip("the request has no response to copy")
         return menu
 
     def _menu(self, pos: QPoint) -> None:
