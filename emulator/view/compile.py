@@ -13,6 +13,12 @@ two-way ``{= =}`` values, and event bindings (``bindtap``, ``bind:tap``, ``catch
 
 Names the generated code uses start with ``__v_``; the scope never resolves those, so
 page data cannot shadow them.
+
+Incremental rendering: every ``s-for``, every element with children outside loops and
+every ``<template is>`` is a memo *site* (numbers unique in the view context). The
+compiler knows the names each site's expressions read (:func:`free_names`), so the
+render function can tell, per render, whether a site's inputs changed; when they did
+not it yields stubs instead of nodes (prelude/render.js ``loop``/``memo``/``use``).
 """
 
 from __future__ import annotations
@@ -50,15 +56,71 @@ class Compiled:
     imports: list[str] = field(default_factory=list)
     modules: dict[str, str] = field(default_factory=dict)  # module name -> module path
     inline: dict[str, str] = field(default_factory=dict)  # path of an inline module -> code
+    sites: int = 1  # the first memo site number after this file's
 
 
 def _js(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_NOT_NAMES = frozenset({"true", "false", "null", "undefined", "typeof", "instanceof", "in",
+                        "new", "void", "delete", "of", "this"})
+UNKNOWN = "\0"
+"""In a name set: the names could not be known (a template string): never reuse."""
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_RESERVED = frozenset({
+    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete",
+    "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if",
+    "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this",
+    "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "let",
+    "static", "implements", "interface", "package", "private", "protected", "public",
+    "await", "arguments", "eval", "undefined"})
+
+
+def free_names(source: str) -> set[str]:
+    """The names an expression reads from its scope: identifiers not after ``.``/``?.``
+    and outside strings. Object keys count too (harmless: a name too many only makes a
+    re-render). A template string makes the set ``{UNKNOWN}``."""
+    if "`" in source:
+        return {UNKNOWN}
+    names: set[str] = set()
+    i, n = 0, len(source)
+    member = False  # the last token was . or ?.
+    while i < n:
+        c = source[i]
+        if c in "\"'":
+            j = i + 1
+            while j < n and source[j] != c:
+                j += 2 if source[j] == "\\" else 1
+            i, member = j + 1, False
+        elif c.isalpha() or c in "_$":
+            m = _IDENT.match(source, i)
+            assert m is not None
+            if not member and m.group() not in _NOT_NAMES:
+                names.add(m.group())
+            i, member = m.end(), False
+        elif c.isdigit():
+            while i < n and (source[i].isalnum() or source[i] == "."):
+                i += 1
+            member = False
+        elif source.startswith("...", i):
+            i, member = i + 3, False
+        elif c == "." or source.startswith("?.", i):
+            i, member = i + (1 if c == "." else 2), True
+        else:
+            member = member and c.isspace()
+            i += 1
+    return names
+
+
 class _Compiler:
-    def __init__(self, file: str, load: Loader, check: Checker) -> None:
+    def __init__(self, file: str, load: Loader, check: Checker, first_site: int = 1) -> None:
         self.file = file
+        self.site = first_site  # the next memo site's number
+        self.names: list[set[str]] = []  # names read, per open memo site (innermost last)
+        self.deps: dict[int, tuple[str, set[str], set[str]]] = {}  # placeholder -> scope,
+        # names, names left out (the site's own loop variables)
+        self.in_loop = 0  # inside an s-for body or a <template name> (no element memos)
         self.load = load
         self.check = check
         self.imports: list[str] = []
@@ -77,7 +139,43 @@ class _Compiler:
         error = self.check(source)
         if error is not None:
             raise TemplateError(f"bad expression {{{{{source}}}}}: {error}", str(pos))
+        self.read(source)
         return f"({null_safe(source)})"
+
+    # ---- memo sites ----------------------------------------------------------------------
+    def read(self, source: str) -> None:
+        """Record the names ``source`` reads, for the innermost open site."""
+        if self.names:
+            self.names[-1] |= free_names(source)
+
+    def open_site(self) -> int:
+        site = self.site
+        self.site += 1
+        self.names.append(set())
+        return site
+
+    def close_site(self) -> set[str]:
+        """The names the closed site read (its enclosing site reads them too)."""
+        names = self.names.pop()
+        if self.names:
+            self.names[-1] |= names
+        return names
+
+    def deps_of(self, scope: str, names: set[str], leave: set[str] | None = None) -> str:
+        """A placeholder for the site's deps array (filled in by :meth:`finish`, when the
+        module names, which never change, are known)."""
+        mark = len(self.deps)
+        self.deps[mark] = (scope, names, leave or set())
+        return f"__v_DEPS_{mark}__"
+
+    def finish(self, code: str) -> str:
+        def fill(m: re.Match[str]) -> str:
+            scope, names, leave = self.deps[int(m.group(1))]
+            if UNKNOWN in names:
+                return "null"
+            wanted = sorted(names - leave - set(self.modules))
+            return f"__v_r.deps({scope}, {_js(wanted)})" if wanted else "[]"
+        return re.sub(r"__v_DEPS_(\d+)__", fill, code)
 
     def value(self, text: str | None, pos: Position) -> str:
         """An attribute value or text as JS: a lone mustache keeps its type, mixed text
@@ -167,20 +265,39 @@ class _Compiler:
         list_expr = self.condition(m.group(3), node.pos)
         track = m.group(4) or None
         self.depth += 1
+        self.in_loop += 1
+        site = self.open_site()
         inner = f"__v_s{self.depth}"
         body = [f"var {inner} = __v_r.child({scope}, {{{_js(item)}: __v_item, "
                 f"{_js(index)}: __v_index}});", f"with ({inner}) {{"]
+        self.names.append(set())
         key = self.expr(track, node.pos) if track else None
+        key_names = self.close_site()
         if track and track.strip() == item:
             key = f"({item})"
         if "s-if" in node.attrs:
             body.append(f"if ({self.condition(node.attr('s-if'), node.pos)}) {{")
-        body.extend(self.plain(node, out, inner, key=key))
+        body.extend(self.plain(node, "__v_o", inner, key=key))
         if "s-if" in node.attrs:
             body.append("}")
         body.append("}")
+        names = self.close_site()
+        self.in_loop -= 1
         self.depth -= 1
-        return [f"__v_r.each({list_expr}, function (__v_item, __v_index) {{", *body, "});"]
+        if key is None:
+            key_fn = "null"
+        elif key_names <= {item, index} and UNKNOWN not in key_names and all(
+                _IDENT.fullmatch(n) and n not in _RESERVED for n in (item, index)):
+            # The key reads only the item and index: no scope object per item.
+            key_fn = f"function ({item}, {index}) {{ return {key}; }}"
+        else:
+            key_fn = (f"function (__v_item, __v_index) {{ with (__v_r.child({scope}, "
+                      f"{{{_js(item)}: __v_item, {_js(index)}: __v_index}})) "
+                      f"{{ return {key}; }} }}")
+        deps = self.deps_of(scope, names, {item, index})
+        uses_index = _js(index in names)
+        return [f"__v_r.loop({site}, {list_expr}, {deps}, {uses_index}, "
+                "function (__v_item, __v_index, __v_o) {", *body, f"}}, {key_fn}, {out});"]
 
     def plain(self, node: Element, out: str, scope: str, key: str | None = None) -> list[str]:
         tag = node.tag
@@ -196,6 +313,8 @@ class _Compiler:
         if tag in ("filter", "import-sjs"):
             self.module(node)
             return []
+        memo = not self.in_loop and bool(node.children)
+        site = self.open_site() if memo else 0
         attrs: list[str] = []
         events: dict[str, list[str]] = {}
         models: dict[str, str] = {}  # attribute -> the data path a {= =} value writes back
@@ -221,14 +340,24 @@ class _Compiler:
                  if events else "null")
         pos = _js(f"{node.pos.line}:{node.pos.column}")
         models_js = _js(models) if models else "null"
-        return [f"{out}.push(__v_r.el({_js(tag)}, {{{', '.join(attrs)}}}, {child_fn}, {ev_js}, "
-                f"{key if key else 'undefined'}, {pos}, {models_js}));"]
+        push = (f"__v_r.el({_js(tag)}, {{{', '.join(attrs)}}}, {child_fn}, {ev_js}, "
+                f"{key if key else 'undefined'}, {pos}, {models_js})")
+        if not memo:
+            return [f"{out}.push({push});"]
+        deps = self.deps_of(scope, self.close_site())
+        return [f"__v_r.memo({site}, {deps}, function (__v_o) {{ __v_o.push({push}); }}, {out});"]
 
     # ---- templates, import, include -------------------------------------------------------
     def template_use(self, node: Element, out: str, scope: str) -> list[str]:
         if "name" in node.attrs:
             name = node.attr("name") or ""
-            body = self.children(node.children, "__v_c", "__v_s0")
+            self.in_loop += 1  # a definition's body: its use is the memo
+            saved, self.names = self.names, []  # its names are not the enclosing site's
+            try:
+                body = self.children(node.children, "__v_c", "__v_s0")
+            finally:
+                self.in_loop -= 1
+                self.names = saved
             self.templates[name] = ("function (__v_s0) { var __v_c = []; with (__v_s0) { "
                                     + " ".join(body) + " } return __v_c; }")
             return []
@@ -241,10 +370,14 @@ class _Compiler:
             inner = data.strip()
             if inner.startswith("{{") and inner.endswith("}}"):
                 inner = inner[2:-2]
-            data_expr = (f"({inner.strip()})" if self.check(inner.strip()) is None
-                         else self.expr("{" + inner + "}", node.pos))
-        return [f"{out}.push.apply({out}, __v_r.tpl({_js(self.file)}, {is_expr})"
-                f"(__v_r.scope({data_expr})));"]
+            if self.check(inner.strip()) is None:
+                self.read(inner)
+                data_expr = f"({inner.strip()})"
+            else:
+                data_expr = self.expr("{" + inner + "}", node.pos)
+        site = self.site
+        self.site += 1
+        return [f"__v_r.use({site}, {_js(self.file)}, {is_expr}, {data_expr}, {out});"]
 
     def resolve(self, node: Element, *, keep_extension: bool = False) -> str:
         src = node.attr("src") or ""
@@ -299,11 +432,13 @@ class _Compiler:
             self.including.pop()
 
 
-def compile_template(text: str, file: str, *, load: Loader, check: Checker) -> Compiled:
-    """Compile template ``text`` of ``file`` to JS that defines it in the view context.
+def compile_template(text: str, file: str, *, load: Loader, check: Checker,
+                     first_site: int = 1) -> Compiled:
+    """Compile template ``text`` of ``file`` to JS that defines it in the view context;
+    its memo sites are numbered from ``first_site`` (``Compiled.sites`` follows them).
     Raises TemplateError with file:line:col."""
     nodes = parse_template(text, file)
-    compiler = _Compiler(file, load, check)
+    compiler = _Compiler(file, load, check, first_site)
     body = compiler.children(nodes, "__v_c", "__v_s0")
     names = ", ".join(f"{_js(k)}: {v}" for k, v in compiler.templates.items())
     source = (
@@ -315,4 +450,5 @@ def compile_template(text: str, file: str, *, load: Loader, check: Checker) -> C
         f"__v_r.define({_js(file)}, __v_render, __v_names, {_js(compiler.imports)});\n"
         "})();"
     )
-    return Compiled(file, source, compiler.imports, compiler.modules, compiler.inline)
+    return Compiled(file, compiler.finish(source), compiler.imports, compiler.modules,
+                    compiler.inline, compiler.site)

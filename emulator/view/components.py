@@ -29,7 +29,7 @@ from emulator.app.package import AppPackage, _components, read_json
 from emulator.errors import PackageError, TemplateError
 from emulator.flows.events import LoadProblem
 from emulator.view.events import Call, dispatch
-from emulator.view.tree import ViewNode
+from emulator.view.tree import Reserved, ViewNode, pair
 
 if TYPE_CHECKING:
     from emulator.view.renderer import PageView, Renderer
@@ -54,6 +54,8 @@ class ComponentView:
     attrs: dict[str, Any] = field(default_factory=dict)  # the tag's, as last passed on
     created: bool = False  # the logic layer has made the instance
     node: ViewNode | None = None  # the tag in the page's tree, once rendered
+    changes: list[tuple[str, Any]] | None = None  # setData since its last render
+    # (None: the view context gets the whole data next time)
 
 
 @dataclass
@@ -62,42 +64,6 @@ class RenderPass:
 
     seen: list[int] = field(default_factory=list)
     created: list[int] = field(default_factory=list)
-
-
-def pair(old: list[ViewNode], plain: list[dict[str, Any]]) -> list[ViewNode | None]:
-    """The old node each plain node will become when reconciled: tree.reconcile's rule
-    (``trackBy`` key when there is one, else position and tag)."""
-    keyed = {(n.tag, _key(n.key)): n for n in old if n.key is not None}
-    unkeyed = [n for n in old if n.key is None]
-    used: set[int] = set()
-    cursor = 0
-    out: list[ViewNode | None] = []
-    for p in plain:
-        match: ViewNode | None = None
-        if p.get("k") is not None:
-            cand = keyed.get((str(p.get("t")), _key(p["k"])))
-            if cand is not None and cand.id not in used:
-                match = cand
-        else:
-            while cursor < len(unkeyed) and unkeyed[cursor].id in used:
-                cursor += 1
-            if cursor < len(unkeyed) and _same_kind(unkeyed[cursor], p):
-                match = unkeyed[cursor]
-                cursor += 1
-        if match is not None:
-            used.add(match.id)
-        out.append(match)
-    return out
-
-
-def _key(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool)) else repr(value)
-
-
-def _same_kind(node: ViewNode, plain: dict[str, Any]) -> bool:
-    if node.is_text:
-        return "x" in plain
-    return "t" in plain and plain["t"] == node.tag and plain.get("k") == node.key
 
 
 def own(nodes: list[dict[str, Any]], instance_id: int) -> list[dict[str, Any]]:
@@ -111,25 +77,33 @@ def own(nodes: list[dict[str, Any]], instance_id: int) -> list[dict[str, Any]]:
     return nodes
 
 
-def fill_slots(nodes: list[dict[str, Any]],
-               content: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def fill_slots(nodes: list[dict[str, Any]], content: list[dict[str, Any]],
+               reserved: Reserved | None = None) -> list[dict[str, Any]]:
     """``<slot>`` and ``<slot name>`` replaced by the tag's children that go there (``slot=
     "name"``; the rest to the default slot) [framework/custom-component_temp.md]. The
-    content keeps its owner: it was rendered in the declaring scope."""
+    content keeps its owner: it was rendered in the declaring scope. A stub in the
+    content goes where its node went (``reserved``: tree.stubs of the render)."""
     out: list[dict[str, Any]] = []
     for node in nodes:
         if node.get("t") == "slot":
             name = (node.get("a") or {}).get("name")
             name = name if isinstance(name, str) and name else None
             for child in content:
-                where = (child.get("a") or {}).get("slot") if "t" in child else None
-                if (where if isinstance(where, str) and where else None) == name:
+                if (_slot_of(child, reserved or {})) == name:
                     out.append(child)
             continue
         if node.get("c"):
-            node = {**node, "c": fill_slots(node["c"], content)}
+            node = {**node, "c": fill_slots(node["c"], content, reserved)}
         out.append(node)
     return out
+
+
+def _slot_of(child: dict[str, Any], reserved: Reserved) -> str | None:
+    if "same" in child:
+        kept = reserved.get(child["same"])
+        child = kept.source if kept is not None and kept.source is not None else child
+    where = (child.get("a") or {}).get("slot") if "t" in child else None
+    return where if isinstance(where, str) and where else None
 
 
 def bind_nodes(nodes: list[ViewNode], plain: list[dict[str, Any]],
@@ -189,9 +163,10 @@ class Components:
 
     # ---- a render ----------------------------------------------------------------------
     def expand(self, view: PageView, plain: list[dict[str, Any]], old: ViewNode | None,
-               found: RenderPass) -> list[dict[str, Any]]:
-        """``plain`` (children of ``old``'s place) with every occurrence expanded."""
-        olds = pair(old.children, plain) if old is not None else [None] * len(plain)
+               found: RenderPass, reserved: Reserved) -> list[dict[str, Any]]:
+        """``plain`` (children of ``old``'s place) with every occurrence expanded; the
+        stubs of the components' renders are added to ``reserved`` (tree.stubs)."""
+        olds = pair(old.children, plain, reserved) if old is not None else [None] * len(plain)
         out: list[dict[str, Any]] = []
         for p, match in zip(plain, olds, strict=True):
             if "t" not in p:
@@ -200,15 +175,16 @@ class Components:
             owner = p.get("o")
             path = self.using(view, owner).get(p["t"])
             if path is not None:
-                out.append(self._occurrence(view, p, match, owner, path, found))
+                out.append(self._occurrence(view, p, match, owner, path, found, reserved))
             elif p.get("c"):
-                out.append({**p, "c": self.expand(view, p["c"], match, found)})
+                out.append({**p, "c": self.expand(view, p["c"], match, found, reserved)})
             else:
                 out.append(p)
         return out
 
     def _occurrence(self, view: PageView, p: dict[str, Any], old: ViewNode | None,
-                    owner: int | None, path: str, found: RenderPass) -> dict[str, Any]:
+                    owner: int | None, path: str, found: RenderPass,
+                    reserved: Reserved) -> dict[str, Any]:
         attrs = dict(p.get("a") or {})
         known = view.instances.get(old.id) if old is not None else None
         comp = self.by_id.get(known) if known is not None else None
@@ -221,8 +197,9 @@ class Components:
             if comp is None:
                 return {**p, "c": []}
         found.seen.append(comp.instance_id)
-        inner = fill_slots(own(self._render(comp), comp.instance_id), p.get("c") or [])
-        return {**p, "i": comp.instance_id, "c": self.expand(view, inner, old, found)}
+        rendered = self._render(view, comp, reserved)
+        inner = fill_slots(own(rendered, comp.instance_id), p.get("c") or [], reserved)
+        return {**p, "i": comp.instance_id, "c": self.expand(view, inner, old, found, reserved)}
 
     def _create(self, view: PageView, tag: str, path: str, owner: int | None,
                 attrs: dict[str, Any], found: RenderPass) -> ComponentView | None:
@@ -245,14 +222,19 @@ class Components:
         found.created.append(comp.instance_id)
         return comp
 
-    def _render(self, comp: ComponentView) -> list[dict[str, Any]]:
+    def _render(self, view: PageView, comp: ComponentView,
+                reserved: Reserved) -> list[dict[str, Any]]:
         if comp.template is None or not comp.created:
             return []
         try:
-            return self.renderer.context.render(comp.template, comp.data)
+            plain, kept = self.renderer.render_store(
+                comp.template, comp.instance_id, comp,
+                [*self.using(view, comp.instance_id), "slot"])
         except TemplateError as exc:
             self._problem(exc.path or comp.template, exc.reason)
             return []
+        reserved.update(kept)
+        return plain
 
     def _problem(self, file: str, message: str) -> None:
         if f"{file}\n{message}" not in self._reported:
@@ -264,12 +246,14 @@ class Components:
         """After reconcile: bind occurrences to their tag nodes, drop the ones gone, and
         tell the logic layer (lifetimes; onReady after the first render)."""
         nodes: dict[int, ViewNode] = {}
-        bind_nodes(view.root.children, plain, nodes)
+        if found.seen:
+            bind_nodes(view.root.children, plain, nodes)
         seen = set(found.seen)
         gone = [c.instance_id for c in self.by_id.values()
                 if c.page_id == view.page_id and c.instance_id not in seen]
         for instance_id in gone:
             del self.by_id[instance_id]
+            self.renderer.context.drop(instance_id)
         for instance_id, node in nodes.items():
             comp = self.by_id.get(instance_id)
             if comp is not None:
@@ -286,6 +270,7 @@ class Components:
         """A page is gone: so are its occurrences (the logic layer detached them)."""
         for instance_id in [i for i, c in self.by_id.items() if c.page_id == page_id]:
             del self.by_id[instance_id]
+            self.renderer.context.drop(instance_id)
 
     # ---- from the logic layer ----------------------------------------------------------
     def created(self, instance_id: int, data: Any) -> ComponentView | None:
@@ -294,6 +279,7 @@ class Components:
         if comp is not None:
             comp.created = True
             comp.data = dict(data) if isinstance(data, dict) else {}
+            comp.changes = None  # the view context gets the whole data
         return comp
 
     def event_calls(self, instance_id: int, name: str, detail: Any,

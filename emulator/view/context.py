@@ -3,10 +3,16 @@
 App code never runs here (it cannot reach the view's state), and what the logic layer
 sends crosses as JSON, as on the platform. Templates compile once per file and are
 cached by path and modification time.
+
+Incremental rendering: each page and component instance is a *store* here (its data kept
+in the context, changed by setData key paths; prelude/render.js ``renderStore``), so a
+render sends only the changes and gets back stubs (``{"same": u}``) for what renders as
+before; emulator/view/tree.py keeps those nodes as they are.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from importlib import resources
@@ -20,6 +26,9 @@ from emulator.view.compile import compile_template
 RENDER_TIME_LIMIT = 2.0  # s of CPU per render
 _EXPORT_DEFAULT = re.compile(r"\bexport\s+default\b")
 _REQUIRE = re.compile(r"""\brequire\(\s*['"]([^'"]+\.sjs)['"]\s*\)""")
+# Memo ids (the ``u`` of plain nodes) are unique in the process: each context counts
+# from its own base, as the tree keeps one registry of them.
+_contexts = itertools.count(1)
 
 
 def _join(base: str, spec: str) -> str:
@@ -45,6 +54,15 @@ class ViewContext:
         self._check_fn = self.engine.eval_file("<view>/entry", "__view.check", internal=True)
         self._render_fn = self.engine.eval_file("<view>/entry", "__view.render", internal=True)
         self._link_fn = self.engine.eval_file("<view>/entry", "__view.link", internal=True)
+        self._store_fn = self.engine.eval_file("<view>/entry", "__view.renderStore",
+                                               internal=True)
+        self._forget_fn = self.engine.eval_file("<view>/entry", "__view.forgetMemo",
+                                                internal=True)
+        self._drop_fn = self.engine.eval_file("<view>/entry", "__view.dropStore", internal=True)
+        self.engine.eval(f"__view.init({next(_contexts) * 2 ** 32})")
+        self._sites = 1  # the next template's first memo site
+        self._compiled = 0  # files compiled so far (a change: link again)
+        self._linked: set[str] = set()  # files linked since
         self._loaded: dict[str, float] = {}  # template file -> mtime compiled
         self._modules: set[str] = set()  # module files defined
 
@@ -58,8 +76,11 @@ class ViewContext:
     def load(self, file: str) -> None:
         """Compile ``file`` (and what it imports) unless already compiled at its current
         modification time. Raises TemplateError (file:line:col) on a broken template."""
+        compiled = self._compiled
         self._load(file, set())
-        self.engine.call(self._link_fn, file)
+        if compiled != self._compiled or file not in self._linked:
+            self._linked.add(file)
+            self.engine.call(self._link_fn, file)
 
     def _load(self, file: str, seen: set[str]) -> None:
         if file in seen:
@@ -72,7 +93,8 @@ class ViewContext:
             raise TemplateError("template file not found", file) from None
         if self._loaded.get(file) != mtime:
             compiled = compile_template(self._read(file), file, load=self._read,
-                                        check=self._check)
+                                        check=self._check, first_site=self._sites)
+            self._sites = compiled.sites
             try:
                 self.engine.eval_file(f"<view>/{file}", compiled.source, internal=True)
             except ScriptError as exc:
@@ -80,6 +102,7 @@ class ViewContext:
             for path in compiled.modules.values():
                 self._define_module(path, compiled.inline.get(path))
             self._loaded[file] = mtime
+            self._compiled += 1
             imports = compiled.imports
         else:
             imports = self._imports_of(file)
@@ -126,3 +149,36 @@ class ViewContext:
         except ScriptError as exc:
             raise TemplateError(f"rendering failed: {exc.message}", file) from None
         return list(json.loads(text))
+
+    def render_store(self, file: str, key: int, *, data: Any = None,
+                     changes: list[tuple[str, Any]] | None = None,
+                     pin: list[str] | tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], bool]:
+        """Render ``file`` for the store ``key`` (a page or component instance id) with
+        its data kept here: ``data`` (JSON-able) replaces it when given, then ``changes``
+        (setData key paths and values, in order) apply. Returns plain nodes where what
+        renders as in this store's last render is a stub ``{"same": u}`` (a rendered
+        node carries its ``u``), and whether there may be stubs; tags in ``pin`` (custom
+        components, ``slot``: expanded later) are never inside a stub. The nodes must
+        reach the tree (tree.reconcile) before the next render of the store, else call
+        :meth:`forget` first. An exception in an expression is a TemplateError; the
+        store keeps the changed data."""
+        self.load(file)
+        try:
+            text = self.engine.call(
+                self._store_fn, file, key,
+                None if data is None else json.dumps(data, ensure_ascii=False),
+                None if not changes else json.dumps(changes, ensure_ascii=False),
+                json.dumps(list(pin)))
+        except ScriptError as exc:
+            raise TemplateError(f"rendering failed: {exc.message}", file) from None
+        # A stub's key appears unescaped only as a key (an attribute named "same" too:
+        # then the caller just looks for stubs in vain).
+        return list(json.loads(text)), '"same":' in text
+
+    def forget(self, key: int) -> None:
+        """The store's next render is from scratch (its last result did not reach the tree)."""
+        self.engine.call(self._forget_fn, key)
+
+    def drop(self, key: int) -> None:
+        """The page or instance is gone: drop its data and memo."""
+        self.engine.call(self._drop_fn, key)

@@ -7,6 +7,11 @@ A page renders first when the logic layer asks (after its onLoad and onShow: a
 ``page.render`` message); renders are coalesced to one per page per loop turn and published as
 :class:`~emulator.flows.events.PageRendered` patches; reading the tree (queries, taps,
 dumps) renders what is pending first, so code never sees a stale page.
+
+Renders are incremental: the view context keeps each page's and instance's data and
+gets only the setData changes (key paths, in order); what renders as before comes back
+as stubs the tree keeps (emulator/view/context.py, tree.py). The data is kept here too
+(as it crossed) for a full resend after a failure.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from emulator.flows.events import (
 from emulator.runtime.bridge import Runtime, WorkToken
 from emulator.view.components import Components, ComponentView, RenderPass
 from emulator.view.context import ViewContext
-from emulator.view.tree import ViewNode, reconcile
+from emulator.view.tree import Reserved, ViewNode, reconcile, stubs
 
 __all__ = ["ComponentView", "PageView", "Renderer", "set_path"]
 
@@ -89,6 +94,8 @@ class PageView:
     hold: WorkToken | None = None  # keeps the app busy until the first render
     instances: dict[int, int] = field(default_factory=dict)  # tag node id -> instance id
     order: list[int] = field(default_factory=list)  # instance ids in document order
+    changes: list[tuple[str, Any]] | None = None  # setData since the last render
+    # (None: the view context gets the whole data next time)
 
 
 class Renderer:
@@ -131,6 +138,8 @@ class Renderer:
             view = self.pages[event.page_id]
             for path, value in (event.changes or {}).items():
                 set_path(view.data, path, value)
+                if view.changes is not None:
+                    view.changes.append((path, value))
             view.dirty = True
             self._schedule()
         elif isinstance(event, ComponentCreated):
@@ -142,6 +151,8 @@ class Renderer:
             comp = self.components[event.page_id]
             for path, value in (event.changes or {}).items():
                 set_path(comp.data, path, value)
+                if comp.changes is not None:
+                    comp.changes.append((path, value))
             if comp.page_id in self.pages:
                 self.pages[comp.page_id].dirty = True
                 self._schedule()
@@ -187,9 +198,12 @@ class Renderer:
         first = not view.rendered
         view.rendered = True
         plain: list[dict[str, Any]] | None = None
+        reserved: Reserved = {}
         if view.template is not None:
             try:
-                plain = self.context.render(view.template, view.data)
+                plain, reserved = self.render_store(
+                    view.template, view.page_id, view,
+                    [*self.occurrences.using(view, None), "slot"])
                 view.error = None
             except TemplateError as exc:
                 if view.error != str(exc):
@@ -200,19 +214,48 @@ class Renderer:
             return  # a broken template keeps the page (and its occurrences) as they were
         found = RenderPass()
         if plain is not None:
-            plain = self.occurrences.expand(view, plain, view.root, found)
             patches: list[dict[str, Any]] = []
-            reconcile(view.root, plain, patches)
+            try:
+                if self.occurrences.using(view, None):
+                    plain = self.occurrences.expand(view, plain, view.root, found, reserved)
+                reconcile(view.root, plain, patches, reserved)
+            except BaseException:
+                # The tree did not take this render: the next one starts from scratch.
+                self.context.forget(view.page_id)
+                raise
             if patches:
                 self.bus.publish(PageRendered(page_id=view.page_id, route=view.route,
                                               patches=patches))
         self.occurrences.finish(view, plain or [], found, first)
+
+    def render_store(self, template: str, key: int, holder: PageView | ComponentView,
+                     pin: list[str]) -> tuple[list[dict[str, Any]], Reserved]:
+        """Render a page's or instance's ``template`` in the view context with the
+        ``holder``'s changes since its last render (its whole data after a failure or
+        the first time): the plain nodes and the nodes their stubs keep. A stub naming
+        no node (the tree lost it) makes a render from scratch. Raises TemplateError."""
+        changes, holder.changes = holder.changes, []
+        try:
+            plain, some = self.context.render_store(
+                template, key, data=holder.data if changes is None else None,
+                changes=changes, pin=pin)
+            reserved = stubs(plain) if some else {}
+            if None in reserved.values():
+                self.context.forget(key)
+                plain, _ = self.context.render_store(template, key, pin=pin)
+                reserved = {}
+        except BaseException:
+            holder.changes = None
+            raise
+        return plain, reserved
 
     def write(self, page_id: int, path: str, value: Any) -> None:
         """The view changed a value itself (a two-way binding): keep it and re-render."""
         view = self.pages.get(page_id)
         if view is not None:
             set_path(view.data, path, value)
+            if view.changes is not None:
+                view.changes.append((path, value))
             view.dirty = True
             self._schedule()
 
@@ -236,6 +279,8 @@ class Renderer:
 
     def _drop(self, page_id: int) -> None:
         view = self.pages.pop(page_id, None)
+        if view is not None:
+            self.context.drop(page_id)
         if view is not None and view.hold is not None:
             view.hold.release()  # unloaded before its first render: nothing to wait for
         self.occurrences.forget_page(page_id)

@@ -10,6 +10,13 @@ Patch shapes (what the window applies): ``{"op": "insert", "parent", "index", "n
 ``{"op": "remove", "id"}``, ``{"op": "move", "id", "parent", "index"}``,
 ``{"op": "attrs", "id", "set": {...}, "unset": [...]}``, ``{"op": "text", "id",
 "text"}``, ``{"op": "events", "id", "events"}``.
+
+Incremental renders (emulator/view/context.py ``render_store``) give, among plain nodes,
+stubs ``{"same": u}``: "the node(s) that rendered with memo id ``u`` last time, unchanged".
+A stub keeps its node as it is (no walk, no patch; the user's values on it stay); a stub
+whose node is not among the parent's old children (its parent was replaced) is built
+again from the plain the node was made from. Nodes a stub names are *reserved* for it:
+no other plain node takes them over, so what they were made from stays intact.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +55,8 @@ class ViewNode:
     models: dict[str, str] = field(default_factory=dict)  # attribute -> {= path =} it writes
     raw_events: dict[str, Any] = field(default_factory=dict, repr=False)  # as rendered
     owner: int | None = None  # the component instance whose template made it (else the page)
+    memo: int | None = None  # the memo id (``u``) of the plain node it is as rendered
+    source: dict[str, Any] | None = field(default=None, repr=False)  # that plain node
     id: int = field(default_factory=lambda: next(_ids))
     parent: ViewNode | None = field(default=None, repr=False)
 
@@ -122,15 +132,45 @@ def _events(plain: dict[str, Any]) -> dict[str, list[Binding]]:
     return out
 
 
+# Memo id -> the node last made from the plain node with that id. Ids are unique in the
+# process (context.py); a stale entry (its node gone or remade) is never asked for, as a
+# render names only the ids of its last render.
+_by_memo: weakref.WeakValueDictionary[int, ViewNode] = weakref.WeakValueDictionary()
+
+Reserved = dict[int, "ViewNode | None"]
+"""Memo id -> the node a stub of this render names (None: unknown)."""
+
+
+def _remember(node: ViewNode, plain: dict[str, Any]) -> None:
+    memo = plain.get("u")
+    node.memo = memo
+    if memo is None:
+        node.source = None
+    else:
+        node.source = plain
+        _by_memo[memo] = node
+
+
 def build(plain: dict[str, Any], parent: ViewNode | None = None) -> ViewNode:
-    """A new subtree (new ids) from a plain rendered node."""
+    """A new subtree (new ids) from a plain rendered node (a stub: from the plain its
+    node was made from). Raises LookupError for a stub naming no known node."""
+    if "same" in plain:
+        old = _by_memo.get(plain["same"])
+        if old is None or old.source is None or old.memo != plain["same"]:
+            raise LookupError(f"stub {plain['same']} names no rendered node")
+        return build(old.source, parent)
     if "x" in plain:
-        return ViewNode(TEXT, text=str(plain["x"]), parent=parent)
+        node = ViewNode(TEXT, text=str(plain["x"]), parent=parent)
+        if "u" in plain:
+            _remember(node, plain)
+        return node
     node = ViewNode(str(plain["t"]), attrs=dict(plain.get("a") or {}), events=_events(plain),
                     key=plain.get("k"), pos=str(plain.get("p") or ""),
                     models=dict(plain.get("m") or {}), raw_events=plain.get("e") or {},
                     owner=plain.get("o"), parent=parent)
     node.children = [build(c, node) for c in plain.get("c") or []]
+    if "u" in plain:
+        _remember(node, plain)
     return node
 
 
@@ -140,18 +180,48 @@ def _same_kind(node: ViewNode, plain: dict[str, Any]) -> bool:
     return "t" in plain and plain["t"] == node.tag and plain.get("k") == node.key
 
 
-def reconcile(parent: ViewNode, plain_children: list[dict[str, Any]],
-              patches: list[dict[str, Any]]) -> None:
-    """Make ``parent``'s children those rendered, reusing nodes; append the patches."""
-    old = parent.children
-    keyed = {(n.tag, _hashable(n.key)): n for n in old if n.key is not None}
-    unkeyed = [n for n in old if n.key is None]
+def stubs(plain_children: list[dict[str, Any]], into: Reserved | None = None) -> Reserved:
+    """The nodes the stubs in ``plain_children`` (at any depth) name, added to ``into``."""
+    out: Reserved = {} if into is None else into
+    for plain in plain_children:
+        if "same" in plain:
+            out[plain["same"]] = _by_memo.get(plain["same"])
+        elif plain.get("c"):
+            stubs(plain["c"], out)
+    return out
+
+
+def pair(old: list[ViewNode], plain_children: list[dict[str, Any]],
+         reserved: Reserved | None = None) -> list[ViewNode | None]:
+    """The old node each plain node becomes (None: built new): a stub keeps its own node
+    when that is among ``old``; else the ``trackBy`` key when there is one, else position
+    and tag (snabbdom/San's rule), never a node a stub names."""
+    reserved = reserved if reserved is not None else {}
+    if _aligned(old, plain_children, reserved):
+        return list(old)
+    keyed: dict[tuple[str, Any], ViewNode] = {}
+    unkeyed: list[ViewNode] = []
+    old_ids: set[int] | None = None
+    for n in old:
+        if n.memo is not None and n.memo in reserved:
+            continue
+        if n.key is not None:
+            keyed[(n.tag, _hashable(n.key))] = n
+        else:
+            unkeyed.append(n)
     used: set[int] = set()
     cursor = 0
-    result: list[ViewNode] = []
-    for index, plain in enumerate(plain_children):
+    out: list[ViewNode | None] = []
+    for plain in plain_children:
         match: ViewNode | None = None
-        if "k" in plain and plain.get("k") is not None:
+        if "same" in plain:
+            cand = reserved.get(plain["same"])
+            if cand is not None and cand.id not in used:
+                if old_ids is None:
+                    old_ids = {n.id for n in old}
+                if cand.id in old_ids:
+                    match = cand
+        elif "k" in plain and plain.get("k") is not None:
             cand = keyed.get((str(plain.get("t")), _hashable(plain["k"])))
             if cand is not None and cand.id not in used:
                 match = cand
@@ -161,30 +231,95 @@ def reconcile(parent: ViewNode, plain_children: list[dict[str, Any]],
             if cursor < len(unkeyed) and _same_kind(unkeyed[cursor], plain):
                 match = unkeyed[cursor]
                 cursor += 1
+        if match is not None:
+            used.add(match.id)
+        out.append(match)
+    return out
+
+
+def _aligned(old: list[ViewNode], plain_children: list[dict[str, Any]],
+             reserved: Reserved) -> bool:
+    """Whether each plain node pairs with the old node at its place (the usual update:
+    same rows, some changed), checked in one pass; :func:`pair`'s rule gives the same
+    then (keys being unique, as the docs require of ``trackBy``)."""
+    if len(old) != len(plain_children):
+        return False
+    for node, plain in zip(old, plain_children, strict=True):
+        memo = plain.get("same")
+        if memo is not None:
+            if node.memo != memo:
+                return False
+        elif node.memo is not None and node.memo in reserved:
+            return False
+        elif plain.get("k") is not None:
+            if (node.key is None or node.tag != plain.get("t")
+                    or _hashable(node.key) != _hashable(plain["k"])):
+                return False
+        elif node.key is not None or not _same_kind(node, plain):
+            return False
+    return True
+
+
+def reconcile(parent: ViewNode, plain_children: list[dict[str, Any]],
+              patches: list[dict[str, Any]], reserved: Reserved | None = None) -> None:
+    """Make ``parent``'s children those rendered, reusing nodes; append the patches.
+    ``reserved``: :func:`stubs` of the whole render (found here when not given)."""
+    if reserved is None:
+        reserved = stubs(plain_children)
+        if None in reserved.values():  # checked before anything changes
+            raise LookupError("a stub names no rendered node (the tree is not the one "
+                              "the memo rendered into)")
+    old = parent.children
+    if _aligned(old, plain_children, reserved):
+        # Every node stays at its place: update the rendered ones, keep the stubs' nodes.
+        for node, plain in zip(old, plain_children, strict=True):
+            if "same" not in plain:
+                _update(node, plain, patches, reserved)
+        return
+    matches = pair(old, plain_children, reserved)
+    used: set[int] = set()
+    inserted: list[tuple[int, int]] = []  # (index, id), in patch order
+    result: list[ViewNode] = []
+    for index, (plain, match) in enumerate(zip(plain_children, matches, strict=True)):
+        if match is not None and "same" in plain:
+            used.add(match.id)
+            result.append(match)
+            continue
         if match is None:
             node = build(plain, parent)
             patches.append({"op": "insert", "parent": parent.id, "index": index,
                             "node": node.to_json()})
+            inserted.append((index, node.id))
             result.append(node)
             continue
         used.add(match.id)
-        _update(match, plain, patches)
+        _update(match, plain, patches, reserved)
         result.append(match)
     for node in old:
         if node.id not in used:
             patches.append({"op": "remove", "id": node.id})
-    # Moves: a kept node whose place among the kept ones changed.
-    kept_old = [n.id for n in old if n.id in used]
-    kept_new = [n.id for n in result if n.id in used]
-    if kept_old != kept_new:
-        for index, node in enumerate(result):
-            if node.id in used:
-                patches.append({"op": "move", "id": node.id, "parent": parent.id,
-                                "index": index})
+    # Moves: where the window's children stand after the inserts (each at its index
+    # among those there then) and removes differ from the result, every node from the
+    # first wrong place on is placed in order (each move settles one more place).
+    window = [n.id for n in old]
+    for index, node_id in inserted:
+        window.insert(index, node_id)
+    removed = {n.id for n in old if n.id not in used}
+    if removed:
+        window = [i for i in window if i not in removed]
+    final = [n.id for n in result]
+    if window != final:
+        first = next(i for i, (a, b) in enumerate(zip(window, final, strict=True)) if a != b)
+        for index in range(first, len(result)):
+            patches.append({"op": "move", "id": result[index].id, "parent": parent.id,
+                            "index": index})
     parent.children = result
 
 
-def _update(node: ViewNode, plain: dict[str, Any], patches: list[dict[str, Any]]) -> None:
+def _update(node: ViewNode, plain: dict[str, Any], patches: list[dict[str, Any]],
+            reserved: Reserved) -> None:
+    if node.memo is not None or "u" in plain:
+        _remember(node, plain)
     if node.is_text:
         text = str(plain["x"])
         if text != node.text:
@@ -206,7 +341,7 @@ def _update(node: ViewNode, plain: dict[str, Any], patches: list[dict[str, Any]]
     node.owner = plain.get("o")
     if plain.get("m") or node.models:
         node.models = dict(plain.get("m") or {})
-    reconcile(node, plain.get("c") or [], patches)
+    reconcile(node, plain.get("c") or [], patches, reserved)
 
 
 _MISSING = object()

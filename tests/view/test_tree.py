@@ -62,3 +62,23 @@ def test_markup_dump() -> None:
     reconcile(root, [{"t": "view", "a": {"class": "x", "hidden": True}, "e": {"tap": [{"h": "go"}]},
                       "c": [{"t": "text", "a": {}, "c": [{"x": "hi"}]}]}], [])
     assert markup(root.children) == '<view class="x" hidden bind:tap="go">\n  <text>hi</text>\n</view>'
+
+
+def test_patches_rebuild_the_order_when_kept_nodes_follow_removed_ones() -> None:
+    """A keyed list [a, b] becoming [b, x]: applied in order (insert at its index among
+    the children there, remove, move), the patches give [b, x], not [x, b]."""
+    root = ViewNode("#page")
+    reconcile(root, rows(["a", "b"], keyed=True), [])
+    window = [n.id for n in root.children]
+    patches: list[dict[str, Any]] = []
+    reconcile(root, rows(["b", "x"], keyed=True), patches)
+    for p in patches:
+        if p["op"] == "insert":
+            window.insert(p["index"], p["node"]["id"])
+        elif p["op"] == "remove":
+            window.remove(p["id"])
+        elif p["op"] == "move":
+            window.remove(p["id"])
+            window.insert(p["index"], p["id"])
+    assert window == [n.id for n in root.children]
+    assert [n.key for n in root.children] == ["b", "x"]

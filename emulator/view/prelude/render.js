@@ -12,6 +12,7 @@
   $r.templates = templates;
 
   var hasOwn = Object.prototype.hasOwnProperty;
+  var pinTags = null, pins = 0;  // see renderStore
 
   // A scope: the names of `vars` first, then those of `parent`, else undefined.
   function scope(vars, parent) {
@@ -36,6 +37,7 @@
   };
 
   $r.el = function (tag, attrs, children, events, key, pos, models) {
+    if (pinTags !== null && pinTags[tag] === true) pins++;
     var node = { t: tag, a: attrs, c: children };
     if (events) node.e = events;
     if (models) node.m = models;
@@ -129,10 +131,215 @@
   };
 
   // Renders a template file with the data (JSON text); returns the node list as JSON.
+  // No memo: every node is rendered (the from-scratch result).
   $r.render = function (file, dataJson) {
     var t = templates[file];
     if (!t) throw new Error('no template ' + file);
     var data = dataJson ? JSON.parse(dataJson) : {};
     return JSON.stringify(t.render($r.scope(data)));
   };
+
+  // ---- incremental rendering  ------------------------------
+  // Each page / component instance ("store") keeps its data here, changed by setData key
+  // paths copy-on-write: a change to list[5].title makes a new root, a new list and a new
+  // list[5]; every other row keeps its identity. Each render keeps a memo (frames of
+  // entries by template site); an s-for item whose value (identity, else deep equality),
+  // index (when the body reads it) and outer names read by the body are unchanged, an
+  // element outside loops whose names are unchanged, a <template is> with the same
+  // template and data, renders as stubs {same: u} naming the nodes (by their u) it gave
+  // before, which the tree keeps as they are (emulator/view/tree.py).
+  var stores = Object.create(null);  // key -> {data, memo: {t, frame} | null}
+  var memoBase = 0, memoCount = 0;
+  // Frames: site -> entry (or loop record), dictionaries (QuickJS's Map is slower).
+  var prevFrame = null, nextFrame = null;
+
+  $r.init = function (base) { memoBase = base; };
+
+  var PATH = /([^.[\]]+)|\[(\d+)\]/g;
+  function isContainer(v) { return v !== null && typeof v === 'object'; }
+  function getKey(node, key) {
+    if (Array.isArray(node)) return typeof key === 'number' && key < node.length ? node[key] : null;
+    if (isContainer(node) && typeof key === 'string' && hasOwn.call(node, key)) return node[key];
+    return null;
+  }
+  function putKey(node, key, value) {
+    if (Array.isArray(node)) {
+      if (typeof key !== 'number') return;
+      while (node.length <= key) node.push(null);
+      node[key] = value;
+    } else if (isContainer(node)) {
+      node[String(key)] = value;
+    }
+  }
+  function copy(v) { return Array.isArray(v) ? v.slice() : Object.assign({}, v); }
+  // setData's key path semantics (renderer.set_path), without touching the old containers.
+  function setPath(root, path, value) {
+    var keys = [];
+    String(path).replace(PATH, function (m, name, idx) {
+      keys.push(idx !== undefined ? Number(idx) : name);
+      return m;
+    });
+    if (!keys.length) return root;
+    var top = copy(root);
+    var node = top;
+    for (var i = 0; i < keys.length - 1; i++) {
+      var child = getKey(node, keys[i]);
+      child = isContainer(child) ? copy(child) : (typeof keys[i + 1] === 'number' ? [] : {});
+      putKey(node, keys[i], child);
+      node = child;
+    }
+    putKey(node, keys[keys.length - 1], value);
+    return top;
+  }
+
+  // Equal JSON values (same key order: a template may print an object).
+  function same(a, b) {
+    if (a === b) return true;
+    if (!isContainer(a) || !isContainer(b)) return false;
+    var i;
+    if (Array.isArray(a)) {
+      if (!Array.isArray(b) || a.length !== b.length) return false;
+      for (i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+      return true;
+    }
+    if (Array.isArray(b)) return false;
+    var ka = Object.keys(a), kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    for (i = 0; i < ka.length; i++) {
+      if (ka[i] !== kb[i] || !same(a[ka[i]], b[kb[i]])) return false;
+    }
+    return true;
+  }
+  function sameDeps(a, b) {
+    if (a === null || b === null || a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  // The values of `names` in `scope` (what a memo depends on); null: unknown, never reuse.
+  $r.deps = function (scope, names) {
+    if (names === null) return null;
+    var out = new Array(names.length);
+    for (var i = 0; i < names.length; i++) out[i] = scope[names[i]];
+    return out;
+  };
+
+  // Runs render(nodes) with `prev` as the previous frame of its nested memos: an entry.
+  function run(prev, render, out) {
+    var saveP = prevFrame, saveN = nextFrame, savePins = pins;
+    var nodes = [];
+    prevFrame = prev;
+    nextFrame = Object.create(null);
+    var frame;
+    try { render(nodes); } finally { frame = nextFrame; prevFrame = saveP; nextFrame = saveN; }
+    var us = new Array(nodes.length);
+    for (var i = 0; i < nodes.length; i++) {
+      var n = nodes[i];
+      us[i] = n.same !== undefined ? n.same : (n.u !== undefined ? n.u : (n.u = memoBase + (++memoCount)));
+      out.push(n);
+    }
+    return { us: us, frame: frame, pinned: pins !== savePins, deps: null, item: undefined,
+             index: undefined, key: undefined };
+  }
+  function stubs(entry, out) {
+    for (var i = 0; i < entry.us.length; i++) out.push({ same: entry.us[i] });
+  }
+
+  // An element (or template use) that renders the same while `deps` are the same.
+  $r.memo = function (site, deps, render, out) {
+    if (nextFrame === null) { render(out); return; }
+    if (nextFrame[site] !== undefined) { run(null, render, out); return; }  // a second use: fresh
+    var old = prevFrame !== null ? prevFrame[site] : undefined;
+    if (old !== undefined && !old.pinned && sameDeps(old.deps, deps)) {
+      nextFrame[site] = old;
+      stubs(old, out);
+      return;
+    }
+    var entry = run(old !== undefined ? old.frame : null, render, out);
+    entry.deps = deps;
+    nextFrame[site] = entry;
+  };
+
+  // s-for with a memo per item (keyed by trackBy key, else index).
+  $r.loop = function (site, list, outer, usesIndex, body, keyOf, out) {
+    if (nextFrame === null) {
+      $r.each(list, function (item, index) { body(item, index, out); });
+      return;
+    }
+    var collided = nextFrame[site] !== undefined;
+    var old = collided || prevFrame === null ? undefined : prevFrame[site];
+    var valid = old !== undefined && sameDeps(old.outer, outer);
+    var items = Object.create(null);  // key -> entry (entry.key tells 1 from "1")
+    $r.each(list, function (item, index) {
+      var key = keyOf !== null ? keyOf(item, index) : index;
+      var fresh = collided || isContainer(key) || items[key] !== undefined;
+      var e = valid && !fresh ? old.items[key] : undefined;
+      if (e !== undefined && e.key === key && !e.pinned && (!usesIndex || e.index === index) &&
+          same(e.item, item)) {
+        e.item = item;
+        e.index = index;
+        items[key] = e;
+        stubs(e, out);
+        return;
+      }
+      var render = function (nodes) { body(item, index, nodes); };
+      if (fresh) { run(null, render, out); return; }
+      var entry = run(e !== undefined ? e.frame : null, render, out);
+      entry.item = item;
+      entry.index = index;
+      entry.key = key;
+      items[key] = entry;
+    });
+    if (!collided) nextFrame[site] = { outer: outer, items: items };
+  };
+
+  // <template is="name" data="...">: memoized on the template and its data's fields.
+  $r.use = function (site, file, name, data, out) {
+    var fn = $r.tpl(file, name);
+    var deps = [fn];
+    if (isContainer(data)) {
+      var keys = Object.keys(data);
+      for (var i = 0; i < keys.length; i++) deps.push(keys[i], data[keys[i]]);
+    } else {
+      deps.push(data);
+    }
+    $r.memo(site, deps, function (nodes) { nodes.push.apply(nodes, fn($r.scope(data))); }, out);
+  };
+
+  // Renders `file` for the store `key`: full data (JSON; null: keep) and/or changes
+  // (JSON [[path, value], ...], in order) applied first; `pin`: tag names (JSON list)
+  // whose renders are never stubbed (custom components, slots: expanded in Python).
+  $r.renderStore = function (file, key, fullJson, changesJson, pinJson) {
+    var t = templates[file];
+    if (!t) throw new Error('no template ' + file);
+    var s = stores[key];
+    if (s === undefined) s = stores[key] = { data: {}, memo: null };
+    if (fullJson !== null) {
+      var full = JSON.parse(fullJson);
+      s.data = isContainer(full) && !Array.isArray(full) ? full : {};
+    }
+    if (changesJson !== null) {
+      var changes = JSON.parse(changesJson);
+      for (var i = 0; i < changes.length; i++) s.data = setPath(s.data, changes[i][0], changes[i][1]);
+    }
+    var tags = JSON.parse(pinJson);
+    pinTags = Object.create(null);
+    for (var j = 0; j < tags.length; j++) pinTags[tags[j]] = true;
+    prevFrame = s.memo !== null && s.memo.t === t ? s.memo.frame : null;
+    nextFrame = Object.create(null);
+    pins = 0;
+    try {
+      var nodes = t.render($r.scope(s.data));
+      s.memo = { t: t, frame: nextFrame };
+      return JSON.stringify(nodes);
+    } finally {
+      prevFrame = null;
+      nextFrame = null;
+      pinTags = null;
+    }
+  };
+  // Forget a store's memo (its next render is from scratch) or the whole store.
+  $r.forgetMemo = function (key) { if (stores[key] !== undefined) stores[key].memo = null; };
+  $r.dropStore = function (key) { delete stores[key]; };
+  $r.storeData = function (key) { return JSON.stringify(stores[key] ? stores[key].data : null); };
 })(globalThis);
