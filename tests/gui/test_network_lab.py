@@ -235,3 +235,33 @@ def test_replay_edit_and_resend_mock_this_response(gui: Driver, tmp_path: Path) 
         assert lab.answers()[-1] == "answer 200 GET"
 
     gui.run(scenario())
+
+
+def test_load_duplicate_delete(gui: Driver, tmp_path: Path) -> None:
+    """Load from file appends a --mock file's rules; a bad file says why and adds none;
+    Duplicate copies below, Delete removes, Edit replaces in place."""
+    async def scenario() -> None:
+        lab = Lab(gui)
+        await gui.open(app_with(tmp_path, PAGE))
+        panel = lab.w.mocks
+        good = tmp_path / "rules.json"
+        good.write_text(json.dumps({"mocks": [canned("a"), {"url": "*", "fail": "dns"}]}))
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps([{"url": "*", "fail": "nope"}]))
+        assert panel.load_file(good) == 2
+        assert panel.load_file(bad) == 0 and "must be one of" in panel.status.text()
+        assert [r.name for r in lab.w.host.mocks] == ["a", "mocks[1]"]
+        panel.table.selectRow(0)
+        panel.duplicate()
+        assert [r.name for r in lab.w.host.mocks] == ["a", "a (copy)", "mocks[1]"]
+        editor = panel.edit(1)
+        assert editor is not None and editor.name.text() == "a (copy)"
+        editor.name.setText("b")
+        editor.accept()
+        assert [r.name for r in lab.w.host.mocks] == ["a", "b", "mocks[1]"]
+        panel.table.selectRow(2)
+        panel.delete()
+        assert [r.name for r in lab.w.host.mocks] == ["a", "b"]
+        assert (await lab.call()).mocked == "a"
+
+    gui.run(scenario())
