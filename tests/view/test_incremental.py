@@ -280,3 +280,48 @@ def test_setdata_paths_in_the_view_context_match_set_path(tmp_path: Path) -> Non
         set_path(data, path, value)
         context.render_store("p.swan", 7, changes=[(path, value)])
         assert json.loads(context.engine.eval("__view.storeData(7)")) == data, path
+
+
+CARDS = {
+    "pages/index/index.json": {"usingComponents": {"card": "/components/card/card"}},
+    "pages/index/index.swan": """
+<button id="note" bindtap="onNote">note</button><button id="swap" bindtap="onSwap">swap</button>
+<view class="list">
+  <view s-for="item in list trackBy item.id" class="row">
+    <card id="c{{item.id}}" name="{{item.name}}"><text class="slot">{{item.note}}</text></card>
+    <text class="plain">{{item.note}}</text>
+  </view>
+</view>""",
+    "pages/index/index.js": """
+Page({data: {list: [{id: 1, name: 'a', note: 'x'}, {id: 2, name: 'b', note: 'y'}]},
+      onNote: function () { this.setData({'list[1].note': 'z'}); },
+      onSwap: function () { this.setData({list: [this.data.list[1], this.data.list[0]]}); }});
+""",
+    "components/card/card.json": {"component": True},
+    "components/card/card.swan": """
+<view class="card"><text class="n">{{name}}:{{n}}</text><button class="plus" bindtap="plus">+</button><slot></slot></view>""",
+    "components/card/card.js": """
+Component({properties: {name: {type: String, value: ''}}, data: {n: 0},
+           methods: {plus: function () { this.setData({n: this.data.n + 1}); }}});
+""",
+}
+
+
+async def test_components_in_a_memoized_list_keep_their_instances(run_app: Any) -> None:
+    """Custom components with slot content in a trackBy list: a row's setData updates its
+    slot, a component's own setData re-renders it, a swap moves the instances."""
+    run = await run_app(CARDS)
+    page = run.host.page
+    ids = {name: run.host.renderer.instance_of(page.query(f"#{name}")) for name in ("c1", "c2")}
+    page.tap("#c1 .plus")
+    await run.idle()
+    page.tap("#note")
+    await run.idle()
+    assert page.text("#c1 .n") == "a:1" and page.text("#c2 .slot") == "z"
+    page.tap("#swap")
+    await run.idle()
+    assert [n.text_content() for n in page.query_all(".n")] == ["b:0", "a:1"]
+    assert [n.text_content() for n in page.query_all(".plain")] == ["z", "x"]
+    assert {name: run.host.renderer.instance_of(page.query(f"#{name}"))
+            for name in ("c1", "c2")} == ids
+    assert run.errors == []
