@@ -10,12 +10,15 @@ window hands them to the core (emulator/gui/simulator/gestures.py), which decide
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PyQt6 import sip
 from PyQt6.QtCore import QFile, QIODevice, QObject, QUrl, pyqtSlot
 from PyQt6.QtWebChannel import QWebChannel
 from PyQt6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
@@ -87,12 +90,26 @@ def _profile() -> QWebEngineProfile:
     return profile
 
 
+_views: weakref.WeakSet[PageWebView] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_views() -> None:
+    """Delete the web views (and the pages they own) before Python's shutdown lets Qt
+    tear down the profile under a live page, which crashes the process at exit (a window
+    closed but not yet deleted is enough)."""
+    for view in list(_views):
+        if not sip.isdeleted(view):
+            sip.delete(view)
+
+
 class PageWebView(QWebEngineView):
     """Shows one page at a time; calls ``on_gesture(message)`` for each user gesture."""
 
     def __init__(self, resolve: Resolver, on_gesture: Callable[[dict[str, Any]], None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        _views.add(self)
         self.on_gesture = on_gesture
         self.ready = False
         self._pending: list[str] = []
