@@ -28,6 +28,7 @@ from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
 from emulator.net.hosts import parse_target
 from emulator.net.mock.load import read_rule_file
 from emulator.net.mock.replay import UNMATCHED, ReplaySettings
+from emulator.net.shaping.profiles import BUILTIN, choose
 from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
 
 
@@ -49,6 +50,10 @@ def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
     p.add_argument("--choose-file", action="append", default=[], type=Path, metavar="PATH",
                    help="file handed to the next chooseImage/chooseFile call; repeatable")
     p.add_argument("--network-type", choices=NETWORK_TYPES, help="emulated network type")
+    p.add_argument("--throttle", metavar="PROFILE",
+                   help="weak network: a profile (" + ", ".join(BUILTIN) + ", or one of the "
+                        "settings' throttleProfiles), 'off', or 'auto' (the network type's "
+                        "own, the default); docs/network-conditions.md")
     p.add_argument("--device", choices=list(DEVICES), metavar="NAME",
                    help=f"emulated phone: {', '.join(DEVICES)} (default {DEFAULT_DEVICE})")
     p.add_argument("--mock", action="append", default=[], type=Path, metavar="FILE",
@@ -132,6 +137,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         settings.network_type = args.network_type
     if args.device:
         settings.device = args.device
+    if args.throttle:
+        settings.throttle = choose(args.throttle, {**BUILTIN, **settings.throttle_profiles},
+                                   "--throttle")
     if args.script_time_limit is not None:
         if args.script_time_limit <= 0:
             raise ConfigError("--script-time-limit must be positive")

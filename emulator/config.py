@@ -19,6 +19,7 @@ from emulator.net.mock.load import RuleReader
 from emulator.net.mock.replay import UNMATCHED, ReplaySettings
 from emulator.net.mock.rules import Rule
 from emulator.net.policy import DomainPolicy
+from emulator.net.shaping.profiles import AUTO, BUILTIN, OFF, Profile, choose, parse_profile
 from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
 
 SETTINGS_FILE = "swan-emulator.json"
@@ -27,7 +28,7 @@ DEFAULT_BASE_VERSION = "3.200.0"
 NETWORK_TYPES = ("wifi", "2g", "3g", "4g", "5g", "unknown", "none")
 SETTINGS_KEYS = ("domains", "urlCheck", "hosts", "caFile", "baseVersion", "limits",
                  "networkType", "account", "scriptTimeLimit", "memoryLimitMB", "chooseFiles",
-                 "mocks", "replay", "device")
+                 "mocks", "replay", "device", "throttle", "throttleProfiles")
 REPLAY_KEYS = ("file", "unmatched")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -88,6 +89,10 @@ class Settings:
     har: Path | None = None
     mocks: list[Rule] = field(default_factory=list)  # docs/mocking.md, in priority order
     replay: ReplaySettings | None = None  # answer calls from a recorded HAR
+    # Weak network (docs/network-conditions.md): a profile name, "off", or "auto" (the
+    # network type's own); custom profiles beside the built-in ones (same name: replaced).
+    throttle: str = AUTO
+    throttle_profiles: dict[str, Profile] = field(default_factory=dict)
     source: Path | None = None  # the settings file read, if any
     # Where a value came from, for the keys that can come from several places:
     # "baseVersion", "domains.request"… -> "swan-emulator.json", "--base-version",
@@ -207,7 +212,24 @@ def parse_settings(data: Any, source: str) -> Settings:
         s.mocks = rule_reader(s, source, Path(source).parent).rules(data["mocks"])
     if data.get("replay") is not None:
         s.replay = parse_replay(data["replay"], source)
+    parse_throttle(s, data, source)
     return s
+
+
+def parse_throttle(s: Settings, data: dict[str, Any], source: str) -> None:
+    """The ``throttleProfiles`` object (name -> figures, emulator/net/shaping/profiles.py)
+    and ``throttle`` (a profile name, ``off`` or ``auto``) into ``s``; errors name the key,
+    with a suggestion."""
+    profiles = _expect(data.get("throttleProfiles", {}), dict, '"throttleProfiles"', source)
+    for name, figures in profiles.items():
+        if not name or name in (OFF, AUTO):
+            raise ConfigError(f'{source}: "throttleProfiles": {json.dumps(name)} cannot be '
+                              f'a profile name ("{OFF}" and "{AUTO}" are taken)')
+        s.throttle_profiles[name] = parse_profile(
+            name, figures, f'{source}: "throttleProfiles.{name}')
+    if "throttle" in data:
+        name = _expect(data["throttle"], str, '"throttle"', source)
+        s.throttle = choose(name, {**BUILTIN, **s.throttle_profiles}, f'{source}: "throttle"')
 
 
 def rule_reader(settings: Settings, source: str, base_dir: Path) -> RuleReader:

@@ -35,12 +35,16 @@ from emulator.flows.events import (
 from emulator.flows.store import FlowStore
 from emulator.net.bodies import RESPONSE_LIMIT
 from emulator.net.client import Network
+from emulator.net.errors import Offline
 from emulator.net.hosts import HostMap, Target, make_ssl_context
 from emulator.net.mock.lab import NetworkLab
 from emulator.net.mock.replay import HarReplay
 from emulator.net.mock.rules import RuleList
 from emulator.net.policy import DomainPolicy
 from emulator.net.resend import RequestEdits, resend
+from emulator.net.shaping.conditions import NetworkConditions
+from emulator.net.shaping.profiles import Profile
+from emulator.net.shaping.transport import shaping_layer
 from emulator.runtime import esm
 from emulator.runtime.bridge import Runtime
 from emulator.swan.account import AccountService
@@ -117,6 +121,10 @@ class AppHost:
         self.lab = NetworkLab(self.bus, self.mocks,
                               HarReplay(settings.replay) if settings.replay else None)
         self.network.layers.append(self.lab.layer)
+        # Weak network and offline: outside the mock layer, so mocked calls are shaped too.
+        self.conditions = NetworkConditions(settings.network_type, settings.throttle,
+                                            settings.throttle_profiles)
+        self.network.layers.append(shaping_layer(self.conditions))
         self.requests = RequestService(self.runtime, self.network,
                                        timeout_ms=package.network_timeout_ms["request"],
                                        app_key=package.project.key)
@@ -129,7 +137,8 @@ class AppHost:
         self.sockets = SocketService(self.runtime, self.bus, policy=lambda: self.network.policy,
                                      hosts=self.hosts, ssl_context=self._ssl_context,
                                      timeout_ms=package.network_timeout_ms["connectSocket"],
-                                     app_key=package.project.key, lab=self.lab)
+                                     app_key=package.project.key, lab=self.lab,
+                                     conditions=self.conditions)
         self.chooser = ChooseService(self.runtime, self.files,
                                      picker or QueuePicker(settings.choose_files))
         self.account = AccountService(self.runtime, self.bus, settings.account,
@@ -376,10 +385,27 @@ class AppHost:
         self.network.reset_clients()
 
     def set_network_type(self, network_type: str) -> None:
-        """Switch the emulated network; the app's onNetworkStatusChange listeners fire."""
+        """Switch the emulated network: its throttle profile applies to the next bytes
+        (unless one is chosen, :meth:`set_throttle`); ``none`` is offline -- every call
+        fails, calls in progress and open sockets are cut (onError, onClose 1006); the
+        app's onNetworkStatusChange listeners fire. ValueError for an unknown type."""
         payload = network_status(network_type)
         self.network_type = network_type
+        self.conditions.set_network_type(network_type)
+        if self.conditions.offline:
+            self.sockets.cut_all(Offline())
         self.runtime.emit("networkStatusChange", payload)
+
+    def set_throttle(self, throttle: str | Profile) -> None:
+        """Choose the weak-network profile: a name (built-in or the settings'), ``off``,
+        ``auto`` (the network type's own) or a Profile; the next bytes use it. ConfigError
+        for an unknown name (nothing changes). Offline stays offline."""
+        self.conditions.set_throttle(throttle)
+
+    @property
+    def throttle(self) -> Profile | None:
+        """The weak-network profile in force (None: none; see ``conditions.offline``)."""
+        return self.conditions.profile
 
     def evaluate(self, source: str) -> str:
         """Evaluate console input in the app's context; the formatted result or error."""

@@ -141,6 +141,7 @@ class HttpFlow:
     host: str = ""  # the URL's host as the policy saw it (lower case, no trailing dot)
     mocked: str | None = None  # the mock rule (or "replay FILE#N") that answered, if one did
     replayed: int | None = None  # id of the flow this one sent again (Replay, Edit and resend)
+    throttle: str | None = None  # the weak-network profile in force, or "offline" (None: off)
 
     @property
     def error_message(self) -> str | None:
@@ -228,6 +229,7 @@ class SocketFlow:
     timings: Timings = field(default_factory=Timings)
     connected_to: str | None = None
     mocked: str | None = None  # the mock rule (or "replay FILE#N") serving this socket
+    throttle: str | None = None  # the weak-network profile in force, or "offline" (None: off)
     max_frames: int = DEFAULT_MAX_FRAMES
     frames: deque[SocketFrame] = field(default_factory=deque)
     frames_sent: int = 0

@@ -3,7 +3,8 @@
 :func:`make_har` is pure (flows in, dict out); :func:`write_har` writes it. A failed
 exchange has status 0 and ``_error``; the policy verdict is in ``_policy``; a flow a mock
 rule or a HAR replay answered names it in ``_mocked``; a request sent again from the
-window (Replay, Edit and resend) names the flow it repeats in ``_replayed``.
+window (Replay, Edit and resend) names the flow it repeats in ``_replayed``; one made
+under a weak-network profile (or offline) names it in ``_throttle``.
 """
 
 from __future__ import annotations
@@ -145,6 +146,8 @@ def entry(flow: HttpFlow) -> dict[str, Any]:
         out["_mocked"] = flow.mocked
     if flow.replayed is not None:
         out["_replayed"] = flow.replayed
+    if flow.throttle is not None:
+        out["_throttle"] = flow.throttle
     return out
 
 
@@ -194,6 +197,8 @@ def socket_entry(flow: SocketFlow) -> dict[str, Any]:
         out["_connectedTo"] = flow.connected_to
     if flow.mocked is not None:
         out["_mocked"] = flow.mocked
+    if flow.throttle is not None:
+        out["_throttle"] = flow.throttle
     return out
 
 

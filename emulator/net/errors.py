@@ -12,6 +12,7 @@ reaches it (the detail of an unforeseen exception goes to the emulator's log)::
     ├── Timeout                   networkTimeout expired
     ├── TLSFailed                 the handshake or certificate check failed
     ├── ConnectFailed             no connection (refused, unreachable, DNS)
+    │   └── Offline               the emulated device has no network (network type none)
     ├── ConnectionLost            the connection broke mid-exchange (reset, closed early)
     ├── ProtocolFailed            the peer spoke broken HTTP / WebSocket (or refused it)
     └── SizeLimitExceeded         a body is over the configured limit
@@ -37,6 +38,10 @@ ERR_FAILED = 1001
 # The platform's own description of errCode 1001: the reason for a failure nobody foresaw.
 R_EXECUTION_FAILED = "execution failed"
 R_NETWORK_ERROR = "network error"
+# The device is offline (choice, docs/network-conditions.md): the platform documents no
+# reason of its own; "network error" is the spec's 1001 word for it, and the detail is what
+# Chromium-based stacks (the Android host's, the devtools' own offline mode) report.
+R_OFFLINE = "network error: net::ERR_INTERNET_DISCONNECTED"
 
 
 class NetError(Exception):
@@ -90,6 +95,13 @@ class TLSFailed(NetError):
 
 class ConnectFailed(NetError):
     """No connection could be made."""
+
+
+class Offline(ConnectFailed):
+    """The emulated device is offline: every network call fails with this (errCode 1001)."""
+
+    def __init__(self, reason: str = R_OFFLINE) -> None:
+        super().__init__(reason)
 
 
 class ConnectionLost(NetError):

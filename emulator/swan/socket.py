@@ -18,6 +18,12 @@ What the library would otherwise decide on its own is ours:
   onClose with that code and a reason in our words, and our side of TCP is closed at once
   (the whole connection after a short grace) rather than left to a server that may never
   close it.
+
+Weak network (emulator/net/shaping): the opening handshake waits the profile's latency;
+each frame, either way, is due when the emulated link has carried it plus the latency
+(frames sent in a burst are pipelined, not queued one latency each); received frames wait
+in a :class:`~emulator.net.shaping.frames.FrameSchedule` under a byte cap. Offline: a new
+socket fails before connecting, and open ones are cut (onError, then onClose 1006).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import re
 import ssl
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import websockets.exceptions as wse
@@ -51,12 +58,15 @@ from emulator.net.errors import (
     ERR_FAILED,
     Aborted,
     NetError,
+    Offline,
     ProtocolFailed,
     from_websockets,
 )
 from emulator.net.hosts import HostMap
 from emulator.net.mock.lab import NetworkLab
 from emulator.net.policy import DomainPolicy, canonical_url, refusal
+from emulator.net.shaping.conditions import NetworkConditions
+from emulator.net.shaping.frames import FrameSchedule
 from emulator.runtime.bridge import Runtime, WorkToken, unwire_bytes, wire_bytes
 from emulator.swan.calls import guarded
 from emulator.swan.request import request_headers
@@ -209,7 +219,9 @@ class SocketConnection:
         self.call_id = call_id  # the connectSocket call, answered once the handshake ends
         self.ws: ClientConnection | None = None
         self.closing_by_app = False
-        self._sends: asyncio.Queue[tuple[int, str | bytes]] = asyncio.Queue()
+        self.network_error: NetError | None = None  # set when the network cut it (offline)
+        self._sends: asyncio.Queue[tuple[int, str | bytes, float | None]] = asyncio.Queue()
+        self._schedule = FrameSchedule(MAX_FRAME_BYTES)  # received frames a weak link holds
         self._runner: asyncio.Task[None] | None = None
         self._token: WorkToken | None = None
 
@@ -235,7 +247,7 @@ class SocketConnection:
     def _handshake_failed(self, exc: BaseException) -> None:
         flow = self.flow
         if isinstance(exc, asyncio.CancelledError):
-            error: NetError = Aborted()
+            error: NetError = self.network_error or Aborted()
         else:
             error = handshake_error(exc)
             if isinstance(exc, InvalidStatus):
@@ -254,8 +266,11 @@ class SocketConnection:
     async def _run(self, connect: Callable[[], Any]) -> None:
         flow = self.flow
         bus = self.service.bus
+        conditions = self.service.conditions
         try:
             try:
+                if conditions is not None:
+                    await conditions.latency()
                 self.ws = await connect()
             except BaseException as exc:  # everything a handshake can throw, translated
                 self._handshake_failed(exc)
@@ -275,17 +290,35 @@ class SocketConnection:
             writer = asyncio.create_task(self._write(ws), name=f"socket-{self.task_id}-send")
             try:
                 async for message in ws:
-                    self._received(ws, message)
+                    await self._arrived(ws, message)
                     del message  # not kept while the next one arrives (up to 16 MiB each)
             except ConnectionClosed:
                 pass
             finally:
                 writer.cancel()
+                self._fail_queued()
+            if self.network_error is None:
+                await self._schedule.drained()  # frames still on the link come first
             self._closed(ws)
         finally:
             self.service.forget(self)
             if self._token is not None:
                 self._token.release()
+
+    async def _arrived(self, ws: ClientConnection, message: str | bytes) -> None:
+        """A frame read from the connection: delivered now, or when a weak link would
+        deliver it (after the frames it holds already)."""
+        conditions = self.service.conditions
+        profile = conditions.profile if conditions is not None else None
+        if profile is None and self._schedule.empty:
+            self._received(ws, message)
+            return
+        assert conditions is not None
+        size = len(message.encode()) if isinstance(message, str) else len(message)
+        due = conditions.due("down", size, frame=True)
+        if due is None:
+            due = asyncio.get_running_loop().time()
+        await self._schedule.hold(size, due, partial(self._received, ws, message))
 
     def _received(self, ws: ClientConnection, message: str | bytes) -> None:
         flow = self.flow
@@ -303,7 +336,12 @@ class SocketConnection:
         protocol = ws.protocol
         rcvd, sent = protocol.close_rcvd, protocol.close_sent
         failure = _failure(ws)
-        if failure is not None and sent is not None:
+        if self.network_error is not None and failure is None:
+            # The device lost its network: onError, then onClose 1006, as on a phone.
+            flow.error = self.network_error
+            flow.close_code, flow.close_reason, flow.closed_by = ABNORMAL_CLOSURE, "", "network"
+            self._event("error", {"errMsg": self.network_error.reason})
+        elif failure is not None and sent is not None:
             # We failed the connection on what the server sent: the code we closed with
             # (1009, 1007, 1002...) and a reason the app can act on, after an onError.
             reason = _failure_reason(failure)
@@ -324,14 +362,37 @@ class SocketConnection:
     async def _write(self, ws: ClientConnection) -> None:
         # One writer per socket for frames that had to wait (the transport was busy):
         # they leave in the order the app sent them.
+        conditions = self.service.conditions
         while True:
-            call_id, data = await self._sends.get()
+            call_id, data, due = await self._sends.get()
             try:
+                if due is not None and conditions is not None:
+                    await conditions.sleep_until(due)
                 await ws.send(data)
-            except ConnectionClosed:
+            except (ConnectionClosed, NetError):
                 self.service.fail(call_id, "send", "SocketTask.readyState is not OPEN")
                 continue
             self._sent(call_id, data)
+
+    def _fail_queued(self) -> None:
+        """Fail the sends still queued when the connection ended (never sent)."""
+        while not self._sends.empty():
+            call_id, _data, _due = self._sends.get_nowait()
+            self.service.fail(call_id, "send", "SocketTask.readyState is not OPEN")
+
+    def cut(self, error: NetError) -> None:
+        """The network went away: a connecting socket fails with ``error``; an open one
+        is cut (TCP aborted, frames still on the link lost) and the app gets onError with
+        ``error``, then onClose 1006."""
+        if not self.alive:
+            return
+        self.network_error = error
+        self._schedule.drop()
+        if self.ws is None:
+            if self._runner is not None:
+                self._runner.cancel()
+        else:
+            self.ws.transport.abort()
 
     def _sent(self, call_id: int, data: str | bytes) -> None:
         frame = self.flow.add_frame("send", data)
@@ -345,10 +406,15 @@ class SocketConnection:
         ws = self.ws
         if self.flow.state is not SocketState.OPEN or ws is None:
             return False
-        if self._sends.empty() and _write_now(ws, data):
+        conditions = self.service.conditions
+        due = None
+        if conditions is not None and conditions.profile is not None:
+            size = len(data.encode()) if isinstance(data, str) else len(data)
+            due = conditions.due("up", size, frame=True)
+        if due is None and self._sends.empty() and _write_now(ws, data):
             self._sent(call_id, data)
         else:
-            self._sends.put_nowait((call_id, data))
+            self._sends.put_nowait((call_id, data, due))
         return True
 
     def close(self, code: int, reason: str) -> asyncio.Task[None] | None:
@@ -364,9 +430,12 @@ class SocketConnection:
 
     async def _close(self, code: int, reason: str) -> None:
         assert self.ws is not None
-        # Let queued frames go first, as they were sent before close().
+        # Let queued frames go first, as they were sent before close() (on a weak link
+        # they may wait a while: polled, not spun).
+        shaped = self.service.conditions is not None and \
+            self.service.conditions.profile is not None
         while not self._sends.empty() and self.flow.state is SocketState.CLOSING:
-            await asyncio.sleep(0)
+            await asyncio.sleep(0.005 if shaped else 0)
         await self.ws.close(code, reason)
 
 
@@ -375,10 +444,12 @@ class SocketService:
 
     def __init__(self, runtime: Runtime, bus: EventBus, *, policy: Callable[[], DomainPolicy],
                  hosts: HostMap, ssl_context: Callable[[bool], ssl.SSLContext],
-                 timeout_ms: int, app_key: str | None, lab: NetworkLab | None = None) -> None:
+                 timeout_ms: int, app_key: str | None, lab: NetworkLab | None = None,
+                 conditions: NetworkConditions | None = None) -> None:
         self.runtime = runtime
         self.bus = bus
         self.lab = lab  # mock rules and HAR replay (emulator/net/mock/lab.py)
+        self.conditions = conditions  # weak network and offline (emulator/net/shaping)
         self._policy = policy
         self.hosts = hosts
         self._ssl_context = ssl_context
@@ -454,6 +525,11 @@ class SocketService:
             error = refusal(verdict, url)
         elif sum(1 for c in self.connections.values() if c.alive) >= MAX_SOCKETS:
             error = NetError(f"exceed max socket count {MAX_SOCKETS}")
+        conditions = self.conditions
+        if conditions is not None:
+            flow.throttle = None if conditions.label == "off" else conditions.label
+            if error is None and conditions.offline:
+                error = Offline()  # no connection is tried, mocked or real
         # After the policy and the cap, as an HTTP mock: a mocked socket is a flow too.
         route = self.lab.socket_route(url, headers) if self.lab and error is None else None
         if route is not None:
@@ -538,6 +614,12 @@ class SocketService:
                 self.runtime.settle(call_id, True)
 
         task.add_done_callback(done)
+
+    def cut_all(self, error: NetError) -> None:
+        """The network went away: every socket connecting or open fails or is cut with
+        ``error`` (see :meth:`SocketConnection.cut`)."""
+        for conn in list(self.connections.values()):
+            conn.cut(error)
 
     def close_flow(self, flow_id: int, code: int = 1000, reason: str = "") -> bool:
         """Close the socket of a flow (from the GUI); the app sees its onClose."""
