@@ -1,6 +1,8 @@
-"""The app's network as a test sees it: its flows, waits for one, and its mock rules
+"""The app's network as a test sees it: its flows, waits for one, its mock rules
 (``mock``/``clear_mocks``: the same live rule list the settings' ``mocks`` fill,
-docs/mocking.md)."""
+docs/mocking.md) and its conditions (``throttle``, ``offline``/``online``: the same
+state the network-type picker and the settings' ``throttle`` set,
+docs/network-conditions.md)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from emulator.flows.har import make_har, write_har
 from emulator.net.mock.dynamic import PyAnswer, PyHandler
 from emulator.net.mock.load import RuleReader
 from emulator.net.mock.rules import Rule
+from emulator.net.shaping.profiles import Profile, parse_profile
 
 if TYPE_CHECKING:
     from emulator.app.host import AppHost
@@ -66,6 +69,7 @@ class Network:
 
     def __init__(self, host: AppHost) -> None:
         self._host = host
+        self._before_offline: str | None = None
 
     @property
     def flows(self) -> list[Flow]:
@@ -177,6 +181,47 @@ class Network:
         """Remove every mock rule (the settings' and ``--mock``'s too) for the rest of the
         run."""
         self._host.mocks.clear()
+
+    def throttle(self, profile: str | dict[str, Any] | Profile = "auto") -> Profile | None:
+        """Shape the network from the next bytes on: a profile name (``2g``, ``3g``,
+        ``4g``, ``5g``, ``wifi``, ``slow-3g`` or the settings' ``throttleProfiles``),
+        ``"off"``, ``"auto"`` (the network type's own), or custom figures as the settings
+        spell them (``{"latencyMs": 300, "downloadBytesPerSec": 65536}``; named
+        ``custom``). Returns the profile now in force (None: none). AutomationError for an
+        unknown name or bad figures."""
+        if isinstance(profile, dict):
+            try:
+                profile = parse_profile("custom", profile, 'network.throttle(): "custom')
+            except ConfigError as exc:
+                raise AutomationError(str(exc)) from None
+        try:
+            self._host.set_throttle(profile)
+        except ConfigError as exc:
+            raise AutomationError(f"network.{exc}") from None
+        return self._host.throttle
+
+    def offline(self) -> None:
+        """Take the device offline (network type ``none``): every call fails with the
+        offline error, open sockets close (1006 after onError), the app's
+        onNetworkStatusChange listeners fire."""
+        if self._host.network_type != "none":
+            self._before_offline = self._host.network_type
+        self._host.set_network_type("none")
+
+    def online(self, network_type: str | None = None) -> None:
+        """Back online: ``network_type``, or the one before :meth:`offline` (else
+        ``wifi``); onNetworkStatusChange fires. AutomationError for an unknown type."""
+        chosen = network_type or self._before_offline or "wifi"
+        try:
+            self._host.set_network_type(chosen)
+        except ValueError as exc:
+            raise AutomationError(f"network.online(): {exc}") from None
+
+    @property
+    def conditions(self) -> str:
+        """What is in force, in one line: ``offline``, ``no throttling`` or the
+        profile's figures (as the window's status bar shows them)."""
+        return self._host.conditions.describe()
 
     def har(self) -> dict[str, Any]:
         """The network log as HAR 1.2."""

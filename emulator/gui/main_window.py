@@ -282,7 +282,15 @@ class MainWindow(QMainWindow):
             f"base library {version}: " + (f"from {source}" if source else
                                            "the emulator's default (no flag, settings file "
                                            "or project file sets one)"))
-        self.status_network.setText(f"network {host.network_type}")
+        # The weak-network profile in force beside the type (docs/network-conditions.md).
+        conditions = host.conditions
+        shaping = conditions.describe()
+        self.status_network.setText(f"network {host.network_type}" + (
+            f" · {shaping}" if conditions.offline or conditions.profile else ""))
+        profile = conditions.profile
+        self.status_network.setToolTip(
+            f"network type {host.network_type}; {shaping}"
+            + (f" ({profile.source})" if profile is not None and profile.source else ""))
         self.status_checks.setVisible(not host.url_check)
 
     def _show_problem_count(self) -> None:
