@@ -34,7 +34,7 @@ def image_url(src: str, template_dir: str) -> str:
     ``bdfile://x`` → ``swan://file/x``, a package path (absolute from the package root, or
     relative to the template's folder [framework/custom-component.md]) → ``swan://app/…``."""
     src = src.strip()
-    if not src or src.startswith(NETWORK):
+    if not src or src.lower().startswith(NETWORK):
         return src
     if src.startswith(BDFILE):
         return "swan://file/" + quote(src[len(BDFILE):], safe="/%")
@@ -53,18 +53,23 @@ class MirrorPrep:
     def __init__(self, styles: StyleBook, owner_path: OwnerPath) -> None:
         self.styles = styles
         self.owner_path = owner_path
+        # Components whose nodes went out since the last page() (their css is needed).
+        self.components: set[str] = set()
 
     def page(self, view: PageView) -> dict[str, Any]:
         """A whole page: ``{root, children, css, base, error}``."""
         template_dir = posixpath.dirname(view.route)
+        self.components = set()
         children = [self._node(c.to_json(), template_dir) for c in view.root.children]
-        owners = {n.owner for n in view.root.walk() if n.owner is not None}
-        paths = sorted({p for p in (self.owner_path(o) for o in owners) if p})
-        css = "\n".join([self.styles.base_css(), self.styles.page_css(view.route),
-                         *(self.styles.component_css(p) for p in paths)])
-        return {"root": view.root.id, "children": children, "css": css,
+        return {"root": view.root.id, "children": children, "css": self.css(view.route),
                 "base": "swan://app/" + quote(template_dir + "/" if template_dir else ""),
                 "error": view.error or ""}
+
+    def css(self, route: str) -> str:
+        """The page's sheet: the safe-area classes, app.css + the page's css, and the css
+        of each component whose nodes were sent (:attr:`components`)."""
+        return "\n".join([self.styles.base_css(), self.styles.page_css(route),
+                          *(self.styles.component_css(p) for p in sorted(self.components))])
 
     def patches(self, view: PageView, patches: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """A batch of patches with their inserted nodes and changed attributes translated."""
@@ -103,6 +108,7 @@ class MirrorPrep:
             path = self.owner_path(owner)
             if path:
                 out["scope"] = self.styles.scope_of(path)
+                self.components.add(path)
         return out
 
     def _attrs(self, tag: str, attrs: dict[str, Any], template_dir: str) -> dict[str, Any]:

@@ -312,10 +312,10 @@ def test_a_drag_on_a_swiper_and_its_autoplay_change_the_item(gui: Driver,
         QTest.mouseRelease(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                            QPoint(int(box[0] + box[2] * 0.2), y))
         await gui.until(lambda: "change 1 touch" in gui.console_text())
+        track = "document.querySelector('.swan-swiper-track').style.transform"
+        await until_js(gui, f"{track} === 'translateX(-100%)'")
         await gui.until(lambda: "change 2 autoplay" in gui.console_text())
-        await until_js(gui, "document.querySelector('.swan-swiper-track').style.transform"
-                            " === 'translateX(-200%)' || document.querySelector("
-                            "'.swan-swiper-track').style.transform === 'translateX(0%)'")
+        await until_js(gui, f"{track} === 'translateX(-200%)'")
 
     gui.run(scenario())
 
@@ -347,5 +347,56 @@ def test_the_device_picker_reloads_the_app_on_that_phone(gui: Driver, tmp_path: 
         assert w.host.settings.device == "iPhone 6 Plus"
         await until_js(gui, "window.innerWidth === 414 && "
                             "document.getElementById('full').offsetWidth === 414")
+
+    gui.run(scenario())
+
+
+def test_the_apps_markup_stays_data(gui: Driver, tmp_path: Path) -> None:
+    """An on* attribute in a template is no handler, rich-text drops script and handler
+    attributes, and the page can read no local file (no file access, a CSP)."""
+    async def scenario() -> None:
+        root = page_app(tmp_path, '<view id="x" onclick="document.title = \'pwned\'">x</view>'
+                        '<rich-text id="r" nodes="{{html}}"></rich-text>'
+                        '<rich-text id="n" nodes="{{nodes}}"></rich-text>',
+                        "Page({data: {html: '<b>bold</b><img src=x onerror=\"document.title="
+                        "1\"><script>document.title=2</script>', nodes: [{name: 'p', attrs:"
+                        " {class: 'c', onclick: 'x()'}, children: [{type: 'text', text:"
+                        " 'para'}]}]}});")
+        await gui.open(root)
+        await until_js(gui, "document.querySelector('#r b') && "
+                            "document.querySelector('#r b').innerText === 'bold'")
+        assert await js(gui, "document.querySelector('#n p.c').innerText") == "para"
+        assert await js(gui, "document.querySelector('#x').hasAttribute('onclick')") is False
+        assert await js(gui, "document.querySelectorAll('#r script, #r [onerror], "
+                             "#r img[src]').length") == 0
+        assert await js(gui, "document.querySelector('#n p').hasAttribute('onclick')") is False
+        await click(gui, "#x")
+        await js(gui, "(window.__read = 'pending', fetch('file:///etc/hostname').then("
+                      "function () { window.__read = 'read'; }, function () {"
+                      " window.__read = 'blocked'; }), true)")
+        assert await until_js(gui, "window.__read !== 'pending' && window.__read") == "blocked"
+        assert await js(gui, "document.title") != "pwned"
+
+    gui.run(scenario())
+
+
+def test_a_component_shown_later_gets_its_css(gui: Driver, tmp_path: Path) -> None:
+    """A component first rendered after the page was shown (s-if turned on) is styled by
+    its own css."""
+    async def scenario() -> None:
+        root = page_app(tmp_path, '<card s-if="{{on}}"></card>',
+                        "Page({data: {on: false}, show() { this.setData({on: true}); }});",
+                        **{"pages/index/index.json": {"usingComponents": {
+                            "card": "/components/card/card"}},
+                           "components/card/card.json": {"component": True},
+                           "components/card/card.swan": '<view class="box">card</view>',
+                           "components/card/card.css": ".box { color: rgb(1, 2, 3); }",
+                           "components/card/card.js": "Component({});"})
+        await gui.open(root)
+        host = gui.window.host
+        await gui.until(lambda: host.page_stack)
+        host.call_method(host.page_stack[-1].page_id, "show")
+        await until_js(gui, "document.querySelector('.box') && getComputedStyle("
+                            "document.querySelector('.box')).color === 'rgb(1, 2, 3)'")
 
     gui.run(scenario())

@@ -73,6 +73,8 @@ class Simulator(QWidget):
         self.back.setSizePolicy(policy)
         self.back.hide()
         self.title = QLabel("", objectName="navtitle", alignment=Qt.AlignmentFlag.AlignCenter)
+        # The app's words are text: a QLabel would read "<img src=…>" in a title as HTML.
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         nav = QHBoxLayout(self.navbar)
         nav.setContentsMargins(6, 0, 6, 0)
         nav.addWidget(self.back)
@@ -86,6 +88,7 @@ class Simulator(QWidget):
         nav.addSpacing(32)
 
         self.toast = QLabel(self.phone, objectName="toast", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.toast.setTextFormat(Qt.TextFormat.PlainText)
         self.toast.hide()
         self._toast_timer = QTimer(self, singleShot=True)
         self._toast_timer.timeout.connect(self.toast.hide)
@@ -223,11 +226,15 @@ async def ask_modal(parent: QWidget, kind: str, options: dict[str, Any]) -> dict
     """The app's showModal/showActionSheet as a real dialog; the answer goes back to it."""
     future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
     box = QMessageBox(parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the app's words, never HTML
     box.setWindowTitle("swan.showModal" if kind == "showModal" else "swan.showActionSheet")
     if kind == "showModal":
         box.setText(cell(str(options.get("title", "")), TITLE_CHARS))
         content = preview(str(options.get("content", "")), MODAL_CHARS)
         box.setInformativeText(content.text + (f"\n{content.more}" if content.cut else ""))
+        informative = box.findChild(QLabel, "qt_msgbox_informativelabel")
+        if informative is not None:
+            informative.setTextFormat(Qt.TextFormat.PlainText)
         ok = box.addButton(cell(str(options.get("confirmText", "确定")), TITLE_CHARS),
                            QMessageBox.ButtonRole.AcceptRole)
         buttons = {ok: {"confirm": True, "cancel": False}}

@@ -35,8 +35,9 @@ def _prepare() -> str | None:
                 "data instead")
     scheme = QWebEngineUrlScheme(SCHEME)
     scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    # Not LocalAccessAllowed: the page must never read file:// (the app's markup and css
+    # end up in it); everything it loads comes through the scheme's own handler.
     scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme
-                    | QWebEngineUrlScheme.Flag.LocalAccessAllowed
                     | QWebEngineUrlScheme.Flag.CorsEnabled)
     QWebEngineUrlScheme.registerScheme(scheme)
     return None

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from emulator.flows.events import Event, PageRendered, PageStackChanged, UiRequest
+from emulator.flows.events import Event, PageRendered, UiRequest
 from emulator.swan.devices import DEVICES
 from emulator.view.mirror import MirrorPrep
 from emulator.view.styles import StyleBook
@@ -30,6 +30,7 @@ class MirrorController:
 
     def __init__(self, web: PageWebView) -> None:
         self.web = web
+        web.resync = lambda: self.show(self.shown)
         self.host: AppHost | None = None
         self.prep: MirrorPrep | None = None
         self.shown: int | None = None  # page id on screen
@@ -84,8 +85,6 @@ class MirrorController:
                 if e.page_id == self.shown and self._arrived[e.page_id] > self._skip.get(
                         e.page_id, 0):
                     patches.extend(e.patches)
-            elif isinstance(e, PageStackChanged):
-                patches.clear()  # the page changes: sent whole below
             elif isinstance(e, UiRequest) and e.kind == "pageScrollTo":
                 scroll_to = e.options.get("scrollTop")
         top = host.page_stack[-1].page_id if host.page_stack else None
@@ -94,7 +93,10 @@ class MirrorController:
         elif patches and top is not None:
             view = host.renderer.pages.get(top)
             if view is not None:
+                known = len(self.prep.components)
                 self.web.apply(self.prep.patches(view, patches))
+                if len(self.prep.components) > known:  # a component shown for the first time
+                    self.web.set_css(self.prep.css(view.route))
         if isinstance(scroll_to, (int, float)):
             self.web.scroll_to(float(scroll_to))
 

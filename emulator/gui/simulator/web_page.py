@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import secrets
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -39,17 +40,33 @@ def _qwebchannel_js() -> str:
     return bytes(source.readAll().data()).decode("utf-8")
 
 
+_NONCE = secrets.token_urlsafe(16)  # the only scripts the page may run carry it
+# What the page may load: its own two scripts, inline styles, images and media from the
+# package/sandbox (swan:) and the network; no fetch/XHR, frames, objects or forms — the
+# app's markup and css end up in this page and must stay data.
+CSP = ("default-src 'none'; "
+       f"script-src 'nonce-{_NONCE}'; "
+       "style-src 'unsafe-inline'; "
+       "img-src swan: https: http: data: blob:; "
+       "media-src swan: https: http: data: blob:; "
+       "font-src swan: https: http: data:; "
+       "base-uri swan:; form-action 'none'; frame-src 'none'")
+
+
 def shell_html() -> bytes:
-    """The mirror's page: default component styles, the page's css slot, the mirror."""
+    """The mirror's page: default component styles, the page's css slot, the mirror, and a
+    Content-Security-Policy (:data:`CSP`)."""
     css = (ASSETS / "components.css").read_text("utf-8")
     mirror = (ASSETS / "mirror.js").read_text("utf-8")
     return ("<!doctype html><html><head><meta charset='utf-8'>"
+            f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             "<base id='base' href='swan://app/'>"
             f"<style id='components-css'>{css}</style><style id='page-css'></style></head>"
             "<body><pre id='page-error'></pre><swan-page id='page'></swan-page>"
             "<div id='swan-highlight'></div>"
-            f"<script>{_qwebchannel_js()}</script><script>{mirror}</script>"
+            f"<script nonce='{_NONCE}'>{_qwebchannel_js()}</script>"
+            f"<script nonce='{_NONCE}'>{mirror}</script>"
             "</body></html>").encode()
 
 
@@ -77,6 +94,11 @@ class _Page(QWebEnginePage):
                                  line: int, source: str | None) -> None:
         # The mirror's own errors (the app's code never runs here): for us, not the console.
         log.warning("web view: %s (%s:%d)", message, source, line)
+
+    def acceptNavigationRequest(self, url: QUrl, kind: Any, is_main_frame: bool) -> bool:
+        # The page is the shell, always: a link or a form in the app's markup goes nowhere
+        # (navigation is the app's swan.navigateTo, handled by the core).
+        return url.toString() == SHELL_URL
 
 
 def _profile() -> QWebEngineProfile:
@@ -112,6 +134,10 @@ class PageWebView(QWebEngineView):
         _views.add(self)
         self.on_gesture = on_gesture
         self.ready = False
+        self._loaded = False  # the shell said ready at least once
+        # Called when the page must be sent whole again (a reloaded shell, a patch that
+        # did not apply); the mirror controller sets it.
+        self.resync: Callable[[], None] | None = None
         self._pending: list[str] = []
         self.profile = _profile()
         self.scheme = self.profile.findChild(SwanSchemeHandler)
@@ -123,16 +149,32 @@ class PageWebView(QWebEngineView):
         self._bridge = _Channel(self._received)
         self.channel.registerObject("host", self._bridge)
         page.setWebChannel(self.channel)
+        page.renderProcessTerminated.connect(self._restart)
         self.setUrl(QUrl(SHELL_URL))
 
     def _received(self, message: dict[str, Any]) -> None:
-        if message.get("type") == "ready":
-            self.ready = True
+        kind = message.get("type")
+        if kind == "ready":
+            again = self._loaded
+            self.ready = self._loaded = True
             for script in self._pending:
                 self._run(script)
             self._pending.clear()
+            if again and self.resync is not None:
+                self.resync()  # the shell was loaded anew: it holds no page
+            return
+        if kind == "resync":
+            log.warning("web view out of step (%s): the page is sent whole",
+                        message.get("error"))
+            if self.resync is not None:
+                self.resync()
             return
         self.on_gesture(message)
+
+    def _restart(self, *_args: Any) -> None:
+        # Chromium's renderer died (or the shell reloads): scripts wait for the new one.
+        self.ready = False
+        self.setUrl(QUrl(SHELL_URL))
 
     def _run(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
         page = self.page()
@@ -172,6 +214,10 @@ class PageWebView(QWebEngineView):
     def inspect(self, on: bool) -> None:
         """Click-to-inspect: clicks select nodes instead of tapping them."""
         self._call("inspect", on)
+
+    def set_css(self, css: str) -> None:
+        """Replace the page's sheet (the app's and its components' css)."""
+        self._call("setCss", css)
 
     def scroll_to(self, top: float) -> None:
         """Scroll the page to ``top`` px (the app's ``pageScrollTo``)."""

@@ -20,8 +20,14 @@
   var queue = [];               // messages sent before the channel was up
   var inspecting = false;
   var highlighted = null;
+  // The shell's own elements, taken before any app node exists (an app element with the
+  // same id must not stand in for them).
+  var shell = {page: document.getElementById('page'), css: document.getElementById('page-css'),
+               base: document.getElementById('base'), error: document.getElementById('page-error'),
+               highlight: document.getElementById('swan-highlight')};
   var LONG_PRESS_MS = 350;      // [component/view.md] longpress after 350 ms
-  var SWIPE_PX = 30;            // a drag this long on a swiper is a swipe, not a tap
+  var SWIPE_PX = 30;
+  var SAFE_NAME = /^[a-zA-Z_][a-zA-Z0-9_:.-]*$/;            // a drag this long on a swiper is a swipe, not a tap
   var BOOL_ATTRS = {disabled: 1, checked: 1, plain: 1, loading: 1, password: 1,
                     hidden: 1, 'show-info': 1, 'indicator-dots': 1, autoplay: 1,
                     circular: 1, vertical: 1, 'scroll-x': 1, 'scroll-y': 1, selectable: 1,
@@ -64,7 +70,7 @@
     if (json.owner) { el.__owner = json.owner; }
     nodes.set(json.id, el);
     var parts = PARTS[json.tag];
-    if (parts) { parts.build(el); }
+    if (parts && parts.build) { parts.build(el); }
     if (PLACEHOLDERS[json.tag]) { el.setAttribute('data-swan-label', json.tag); }
     setAttrs(el, json.attrs || {}, []);
     (json.children || []).forEach(function (child) { el.__content.appendChild(build(child)); });
@@ -92,6 +98,9 @@
     Object.keys(set).forEach(function (name) {
       var value = set[name];
       el.__attrs[name] = value;
+      // The app's attributes are data, never script: no on* handler attributes, and only
+      // names an element can carry.
+      if (!SAFE_NAME.test(name) || /^on/i.test(name)) { return; }
       if (name === 'class') { el.className = value === true ? '' : String(value); return; }
       if (name === 'style') { el.style.cssText = value === true ? '' : String(value); return; }
       if (BOOL_ATTRS[name]) {
@@ -137,38 +146,11 @@
 
   var PARTS = {
     input: {
-      build: function (el) {
-        var box = inner(el, 'input', 'swan-input-inner');
-        el.__input = box;
-        box.addEventListener('input', function () {
-          post({type: 'input', node: el.__nid, value: box.value});
-        });
-        box.addEventListener('focus', function () {
-          post({type: 'focus', node: el.__nid, value: box.value});
-        });
-        box.addEventListener('blur', function () {
-          post({type: 'blur', node: el.__nid, value: box.value});
-        });
-        box.addEventListener('keydown', function (e) {
-          if (e.key === 'Enter') { post({type: 'confirm', node: el.__nid, value: box.value}); }
-        });
-      },
+      build: function (el) { field(el, inner(el, 'input', 'swan-input-inner'), true); },
       update: function (el, a) { fieldUpdate(el, a); }
     },
     textarea: {
-      build: function (el) {
-        var box = inner(el, 'textarea', 'swan-textarea-inner');
-        el.__input = box;
-        box.addEventListener('input', function () {
-          post({type: 'input', node: el.__nid, value: box.value});
-        });
-        box.addEventListener('focus', function () {
-          post({type: 'focus', node: el.__nid, value: box.value});
-        });
-        box.addEventListener('blur', function () {
-          post({type: 'blur', node: el.__nid, value: box.value});
-        });
-      },
+      build: function (el) { field(el, inner(el, 'textarea', 'swan-textarea-inner'), false); },
       update: function (el, a) { fieldUpdate(el, a); }
     },
     checkbox: {build: function (el) { inner(el, 'span', 'swan-checkbox-box'); }},
@@ -301,6 +283,22 @@
     }
   };
 
+  // A text field's real <input>/<textarea>: what is typed goes to the core, which decides
+  // the value (maxlength, number filtering) and sends it back as a patch.
+  function field(el, box, confirmOnEnter) {
+    el.__input = box;
+    ['input', 'focus', 'blur'].forEach(function (type) {
+      box.addEventListener(type, function () {
+        post({type: type, node: el.__nid, value: box.value});
+      });
+    });
+    if (confirmOnEnter) {
+      box.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter') { post({type: 'confirm', node: el.__nid, value: box.value}); }
+      });
+    }
+  }
+
   function fieldUpdate(el, a) {
     var box = el.__input;
     var value = a.value === undefined || a.value === null ? '' : String(a.value);
@@ -409,53 +407,62 @@
   // ---- patches ------------------------------------------------------------------------------
   function apply(patches) {
     for (var i = 0; i < patches.length; i++) {
-      var p = patches[i];
-      var target;
-      switch (p.op) {
-        case 'insert': {
-          var parent = p.parent === rootId ? root : nodes.get(p.parent);
-          if (!parent) { break; }
-          var old = nodes.get(p.node.id);
-          if (old && old.parentNode) { old.parentNode.removeChild(old); forget(old); }
-          place(parent, build(p.node), p.index);
-          if (PARTS[parent.__tag] && PARTS[parent.__tag].children) {
-            PARTS[parent.__tag].children(parent);
-          }
-          break;
-        }
-        case 'remove':
-          target = nodes.get(p.id);
-          if (target) {
-            var from = target.parentNode;
-            if (from) { from.removeChild(target); }
-            forget(target);
-            var owner = from && (from.__nid !== undefined ? from : from.parentNode);
-            if (owner && PARTS[owner.__tag] && PARTS[owner.__tag].children) {
-              PARTS[owner.__tag].children(owner);
-            }
-          }
-          break;
-        case 'move': {
-          target = nodes.get(p.id);
-          var into = p.parent === rootId ? root : nodes.get(p.parent);
-          if (target && into) { place(into, target, p.index); }
-          break;
-        }
-        case 'attrs':
-          target = nodes.get(p.id);
-          if (target && target.__attrs) { setAttrs(target, p.set || {}, p.unset || []); }
-          break;
-        case 'text':
-          target = nodes.get(p.id);
-          if (target) { target.textContent = p.text; }
-          break;
-        case 'events':
-          target = nodes.get(p.id);
-          if (target) { target.__events = p.events || []; }
-          break;
+      try {
+        applyOne(patches[i]);
+      } catch (e) {
+        // The DOM no longer matches the core's tree: ask for the page whole.
+        post({type: 'resync', error: String(e)});
+        return;
       }
     }
     if (highlighted !== null) { highlight(highlighted); }
+  }
+
+  function applyOne(p) {
+    var target;
+    switch (p.op) {
+      case 'insert': {
+        var parent = p.parent === rootId ? root : nodes.get(p.parent);
+        if (!parent) { break; }
+        var old = nodes.get(p.node.id);
+        if (old && old.parentNode) { old.parentNode.removeChild(old); forget(old); }
+        place(parent, build(p.node), p.index);
+        if (PARTS[parent.__tag] && PARTS[parent.__tag].children) {
+          PARTS[parent.__tag].children(parent);
+        }
+        break;
+      }
+      case 'remove':
+        target = nodes.get(p.id);
+        if (target) {
+          var from = target.parentNode;
+          if (from) { from.removeChild(target); }
+          forget(target);
+          var owner = from && (from.__nid !== undefined ? from : from.parentNode);
+          if (owner && PARTS[owner.__tag] && PARTS[owner.__tag].children) {
+            PARTS[owner.__tag].children(owner);
+          }
+        }
+        break;
+      case 'move': {
+        target = nodes.get(p.id);
+        var into = p.parent === rootId ? root : nodes.get(p.parent);
+        if (target && into) { place(into, target, p.index); }
+        break;
+      }
+      case 'attrs':
+        target = nodes.get(p.id);
+        if (target && target.__attrs) { setAttrs(target, p.set || {}, p.unset || []); }
+        break;
+      case 'text':
+        target = nodes.get(p.id);
+        if (target) { target.textContent = p.text; }
+        break;
+      case 'events':
+        target = nodes.get(p.id);
+        if (target) { target.__events = p.events || []; }
+        break;
+    }
   }
 
   var rootId = null;
@@ -463,20 +470,20 @@
   function reset(page) {
     nodes.clear();
     rootId = page.root;
-    root = document.getElementById('page');
+    root = shell.page;
     root.textContent = '';
     root.__nid = undefined;
     root.__content = root;
     root.__tag = '#page';
-    document.getElementById('page-css').textContent = page.css || '';
-    document.getElementById('base').setAttribute('href', page.base || 'swan://app/');
-    var error = document.getElementById('page-error');
+    shell.css.textContent = page.css || '';
+    shell.base.setAttribute('href', page.base || 'swan://app/');
+    var error = shell.error;
     error.textContent = page.error || '';
     error.style.display = page.error ? 'block' : 'none';
     (page.children || []).forEach(function (child) { root.appendChild(build(child)); });
     window.scrollTo(0, 0);
     highlighted = null;
-    document.getElementById('swan-highlight').style.display = 'none';
+    shell.highlight.style.display = 'none';
   }
 
   // ---- gestures -----------------------------------------------------------------------------
@@ -618,7 +625,7 @@
   // ---- inspector ------------------------------------------------------------------------------
   function highlight(id) {
     highlighted = id;
-    var box = document.getElementById('swan-highlight');
+    var box = shell.highlight;
     var el = id === null ? null : nodes.get(id);
     if (!el || el.nodeType !== 1) { box.style.display = 'none'; lastBox = null; return; }
     var r = el.getBoundingClientRect();
@@ -660,6 +667,7 @@
     inspect: function (on) { inspecting = !!on; document.body.classList.toggle('swan-inspecting', !!on); },
     box: box,
     scrollTo: function (top) { window.scrollTo(0, top); },
+    setCss: function (css) { shell.css.textContent = css || ''; },
     count: function () { return nodes.size; }
   };
 
