@@ -102,6 +102,11 @@ class AppDataPanel(QWidget):
             elif isinstance(e, PageStackChanged):
                 self.stack = list(e.pages)
                 stack_changed = True
+                # A page off the stack is gone for good: its data goes too.
+                alive = {ref.page_id for ref in self.stack}
+                for gone in [p for p in self.data if p not in alive]:
+                    self.data.pop(gone, None)
+                    self.pages.pop(gone, None)
         top = self.stack[-1] if self.stack else None
         if top is None:
             return

@@ -13,7 +13,7 @@ import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 
-from PyQt6.QtCore import QBuffer, QByteArray, QIODevice, QObject
+from PyQt6.QtCore import QBuffer, QByteArray, QFile, QIODevice, QObject
 from PyQt6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlSchemeHandler
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # an image bigger than this is not shown (the app runs on)
@@ -48,12 +48,12 @@ class SwanSchemeHandler(QWebEngineUrlSchemeHandler):
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
         mime = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        try:
-            data = found.read_bytes()
-        except OSError:
+        # Streamed from the file by Chromium's reads, not copied into memory here.
+        source = QFile(str(found), job)  # owned by the job: closed when it is done
+        if not source.open(QIODevice.OpenModeFlag.ReadOnly):
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
-        self._reply(job, data, mime)
+        job.reply(mime.encode(), source)
 
     @staticmethod
     def _reply(job: QWebEngineUrlRequestJob, data: bytes, mime: str) -> None:
