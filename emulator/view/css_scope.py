@@ -15,7 +15,7 @@ A selector is read from tinycss2 tokens: compounds are separated by combinators
 pseudo-element, which must stay last.
 
 Type selectors are renamed to the mirror's element names: the mirror builds ``swan-<tag>``
-elements, as the platform's view layer does (emulator/gui/simulator/assets/mirror.js), so
+elements, as the platform's view layer does (emulator/gui/simulator/assets/tree.js), so
 ``view`` becomes ``swan-view`` and the page root ``page`` becomes ``swan-page``; ``html``,
 ``body`` and names already ``swan-…`` stay. Type selectors inside ``:not()``/``:is()`` are
 left as written.
@@ -42,7 +42,7 @@ _NOT_NAME_CHAR = re.compile(r"[^a-z0-9-]")
 
 
 def element_name(tag: str) -> str:
-    """The mirror's element for a swan tag: ``view`` -> ``swan-view`` (mirror.js's rule)."""
+    """The mirror's element for a swan tag: ``view`` -> ``swan-view`` (tree.js's rule)."""
     return "swan-" + _NOT_NAME_CHAR.sub("-", tag.lower())
 
 

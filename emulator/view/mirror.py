@@ -3,7 +3,7 @@
 The core's tree (emulator/view/tree.py) speaks the template's language: ``rpx`` lengths in
 ``style`` attributes, image paths relative to the template that wrote them, ``bdfile://``
 paths of the app's sandbox, nodes owned by component instances. The mirror
-(emulator/gui/simulator/assets/mirror.js) speaks the browser's: px, ``swan://`` URLs the
+(emulator/gui/simulator/assets/*.js) speaks the browser's: px, ``swan://`` URLs the
 window serves, and a ``scope`` token per component node for its isolated css
 (emulator/view/styles.py). This module does that translation, Qt-free, for a whole page
 (``page``) and for each batch of patches (``patches``).

@@ -8,10 +8,10 @@ Templates' ``style="…"`` attributes go through :meth:`StyleBook.inline_style`.
 
 Contract with the mirror — what it writes on elements
 -----------------------------------------------------
-Elements are named ``swan-<tag>`` (mirror.js) and type selectors are renamed to match:
-``view`` -> ``swan-view``; the page root, ``page`` in app css, must be a ``swan-page``
-element. Classes and ids are kept as written. Isolation is carried by three attributes,
-all of which :meth:`StyleBook.scope_attrs` computes:
+Elements are named ``swan-<tag>`` (emulator/gui/simulator/assets/tree.js) and type
+selectors are renamed to match: ``view`` -> ``swan-view``; the page root, ``page`` in app
+css, must be a ``swan-page`` element. Classes and ids are kept as written. Isolation is
+carried by three attributes, all of which :meth:`StyleBook.scope_attrs` computes:
 
 ``data-swan-scope="<token>"``
     on every element a custom component's template made (``ViewNode.owner`` is a

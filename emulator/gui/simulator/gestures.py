@@ -2,7 +2,7 @@
 makes (emulator/view/driver.py), so a click in the window and ``tap('#id')`` in a test run
 the same handlers in the same order.
 
-Message shapes (mirror.js): ``{type: 'tap'|'longpress', node, x, y}``,
+Message shapes (assets/input.js, parts.js): ``{type: 'tap'|'longpress', node, x, y}``,
 ``{type: 'touchstart'|'touchmove'|'touchend', node, touches, changedTouches?}``,
 ``{type: 'input'|'focus'|'blur'|'confirm', node, value}``, ``{type: 'changing'|'value',
 node, value}`` (slider), ``{type: 'scroll', node, top, left, height, width}`` (scroll-view),

@@ -40,6 +40,7 @@ def _qwebchannel_js() -> str:
     return bytes(source.readAll().data()).decode("utf-8")
 
 
+MIRROR = ("base.js", "parts.js", "tree.js", "input.js")  # assets/, in load order
 _NONCE = secrets.token_urlsafe(16)  # the only scripts the page may run carry it
 # What the page may load: its own two scripts, inline styles, images and media from the
 # package/sandbox (swan:) and the network; no fetch/XHR, frames, objects or forms — the
@@ -57,7 +58,7 @@ def shell_html() -> bytes:
     """The mirror's page: default component styles, the page's css slot, the mirror, and a
     Content-Security-Policy (:data:`CSP`)."""
     css = (ASSETS / "components.css").read_text("utf-8")
-    mirror = (ASSETS / "mirror.js").read_text("utf-8")
+    scripts = [_qwebchannel_js(), *((ASSETS / name).read_text("utf-8") for name in MIRROR)]
     return ("<!doctype html><html><head><meta charset='utf-8'>"
             f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -65,9 +66,8 @@ def shell_html() -> bytes:
             f"<style id='components-css'>{css}</style><style id='page-css'></style></head>"
             "<body><pre id='page-error'></pre><swan-page id='page'></swan-page>"
             "<div id='swan-highlight'></div>"
-            f"<script nonce='{_NONCE}'>{_qwebchannel_js()}</script>"
-            f"<script nonce='{_NONCE}'>{mirror}</script>"
-            "</body></html>").encode()
+            + "".join(f"<script nonce='{_NONCE}'>{js}</script>" for js in scripts)
+            + "</body></html>").encode()
 
 
 class _Channel(QObject):
