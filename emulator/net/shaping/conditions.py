@@ -4,8 +4,9 @@ emulated link every call's bytes go through.
 The link is shared, as a phone's radio is: one pacer per direction for all of the app's
 requests, transfers and sockets together, so two downloads at once each get about half
 the bandwidth. A pacer is a virtual clock -- each piece of data is due when the link would
-have finished carrying it (``max(now, previous due) + size / rate``) -- so waits do not
-add up their own errors, and an idle link grants no burst.
+have finished carrying it (``previous due + size / rate``) -- so a wait that wakes late,
+or a reader busy between two pieces, does not slow the link down; only a link idle for
+longer than :data:`IDLE_S` starts again from now (an idle link grants no burst).
 
 Going offline wakes every wait at once with :class:`~emulator.net.errors.Offline`: a
 transfer in progress fails there and then, as on a device losing its network.
@@ -30,6 +31,9 @@ from emulator.net.shaping.profiles import (
 )
 
 Observer = Callable[["NetworkConditions"], None]
+# How far the link may fall behind its own schedule and still catch up (a timer firing a
+# millisecond late, the reader writing a piece to disk); past it the link was idle.
+IDLE_S = 0.05
 
 
 class Pacer:
@@ -43,7 +47,7 @@ class Pacer:
     def reserve(self, size: int, rate: float | None, now: float) -> float:
         """Carry ``size`` bytes at ``rate`` bytes/s after what is already on the link;
         returns when the last of them is through (``now`` when unlimited)."""
-        start = max(now, self.free_at)
+        start = self.free_at if now - self.free_at < IDLE_S else now
         self.carried += size
         if rate is None:
             return start
