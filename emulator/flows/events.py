@@ -142,6 +142,7 @@ class ComponentCreated(Event):
     path: str  # the component's files, without extension
     data: Any
     parent_id: int = 0  # the page or component instance whose template declares the tag
+    add_global_class: bool = False  # Component({options: {addGlobalClass: true}})
 
 
 @dataclass(frozen=True)

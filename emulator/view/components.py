@@ -53,6 +53,7 @@ class ComponentView:
     parent_id: int = 0  # the page or instance whose template declares the tag
     attrs: dict[str, Any] = field(default_factory=dict)  # the tag's, as last passed on
     created: bool = False  # the logic layer has made the instance
+    add_global_class: bool = False  # the page's classes reach its nodes (its options)
     node: ViewNode | None = None  # the tag in the page's tree, once rendered
     changes: list[tuple[str, Any]] | None = None  # setData since its last render
     # (None: the view context gets the whole data next time)
@@ -273,11 +274,14 @@ class Components:
             self.renderer.context.drop(instance_id)
 
     # ---- from the logic layer ----------------------------------------------------------
-    def created(self, instance_id: int, data: Any) -> ComponentView | None:
-        """The logic layer made the instance: its data as it crossed."""
+    def created(self, instance_id: int, data: Any,
+                add_global_class: bool = False) -> ComponentView | None:
+        """The logic layer made the instance: its data as it crossed, and whether the
+        page's classes reach its nodes."""
         comp = self.by_id.get(instance_id)
         if comp is not None:
             comp.created = True
+            comp.add_global_class = add_global_class
             comp.data = dict(data) if isinstance(data, dict) else {}
             comp.changes = None  # the view context gets the whole data
         return comp

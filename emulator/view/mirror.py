@@ -4,7 +4,7 @@ The core's tree (emulator/view/tree.py) speaks the template's language: ``rpx`` 
 ``style`` attributes, image paths relative to the template that wrote them, ``bdfile://``
 paths of the app's sandbox, nodes owned by component instances. The mirror
 (emulator/gui/simulator/assets/*.js) speaks the browser's: px, ``swan://`` URLs the
-window serves, and a ``scope`` token per component node for its isolated css
+window serves, and ``marks`` per component node: the attributes its isolated css keys on
 (emulator/view/styles.py). This module does that translation, Qt-free, for a whole page
 (``page``) and for each batch of patches (``patches``).
 """
@@ -19,14 +19,15 @@ from urllib.parse import quote
 from emulator.swan.files import SCHEME as BDFILE
 
 if TYPE_CHECKING:
-    from emulator.view.renderer import PageView
+    from emulator.view.renderer import PageView, Renderer
     from emulator.view.styles import StyleBook
 
 IMAGE_TAGS = frozenset({"image", "cover-image"})
 NETWORK = ("http://", "https://", "data:", "swan://")
 
-#: owner (component instance id) -> the component's path in the package ("components/card/card")
-OwnerPath = Callable[[int], str | None]
+#: owner (component instance id) -> the component's path in the package
+#: ("components/card/card") and whether it has ``addGlobalClass``; None: not known
+OwnerInfo = Callable[[int], tuple[str, bool] | None]
 
 
 def image_url(src: str, template_dir: str) -> str:
@@ -47,12 +48,21 @@ def image_url(src: str, template_dir: str) -> str:
     return "swan://app/" + quote(path, safe="/%")
 
 
+def owners_of(renderer: Renderer) -> OwnerInfo:
+    """The :data:`OwnerInfo` of a running app's view layer."""
+    def info(owner: int) -> tuple[str, bool] | None:
+        comp = renderer.components.get(owner)
+        return (comp.path, comp.add_global_class) if comp is not None and comp.path else None
+
+    return info
+
+
 class MirrorPrep:
     """Turns one app's node JSON into the mirror's (see the module docstring)."""
 
-    def __init__(self, styles: StyleBook, owner_path: OwnerPath) -> None:
+    def __init__(self, styles: StyleBook, owner_info: OwnerInfo) -> None:
         self.styles = styles
-        self.owner_path = owner_path
+        self.owner_info = owner_info
         # Components whose nodes went out since the last page() (their css is needed).
         self.components: set[str] = set()
 
@@ -92,10 +102,8 @@ class MirrorPrep:
         return out
 
     def _dir(self, owner: int | None, template_dir: str) -> str:
-        if owner is None:
-            return template_dir
-        path = self.owner_path(owner)
-        return posixpath.dirname(path) if path else template_dir
+        info = self.owner_info(owner) if owner is not None else None
+        return posixpath.dirname(info[0]) if info else template_dir
 
     def _node(self, node: dict[str, Any], template_dir: str) -> dict[str, Any]:
         if "tag" not in node:
@@ -104,11 +112,12 @@ class MirrorPrep:
         here = self._dir(owner, template_dir)
         out = {**node, "attrs": self._attrs(node["tag"], dict(node.get("attrs") or {}), here),
                "children": [self._node(c, template_dir) for c in node.get("children") or []]}
-        if owner is not None:
-            path = self.owner_path(owner)
-            if path:
-                out["scope"] = self.styles.scope_of(path)
-                self.components.add(path)
+        info = self.owner_info(owner) if owner is not None else None
+        if info:
+            # The isolation attributes the component's and the page's css expect
+            # (emulator/view/styles.py's contract).
+            out["marks"] = self.styles.scope_attrs(info[0], add_global_class=info[1])
+            self.components.add(info[0])
         return out
 
     def _attrs(self, tag: str, attrs: dict[str, Any], template_dir: str) -> dict[str, Any]:

@@ -400,3 +400,32 @@ def test_a_component_shown_later_gets_its_css(gui: Driver, tmp_path: Path) -> No
                             "document.querySelector('.box')).color === 'rgb(1, 2, 3)'")
 
     gui.run(scenario())
+
+
+def test_component_css_is_isolated_unless_it_adds_global_classes(gui: Driver,
+                                                                  tmp_path: Path) -> None:
+    """The page's .hot class colours the page's node, not a component's node with the same
+    class — unless that component sets options.addGlobalClass; the component's own css
+    never leaks out to the page."""
+    async def scenario() -> None:
+        def component(name: str, global_class: bool) -> dict[str, Any]:
+            options = "{options: {addGlobalClass: true}}" if global_class else "{}"
+            return {f"components/{name}/{name}.json": {"component": True},
+                    f"components/{name}/{name}.swan": f'<text class="hot {name}">{name}</text>',
+                    f"components/{name}/{name}.css": ".own { color: rgb(0, 0, 255); }",
+                    f"components/{name}/{name}.js": f"Component({options});"}
+        root = page_app(tmp_path, '<text class="hot own page">page</text><plain></plain>'
+                        '<wide></wide>', "Page({});",
+                        **{"pages/index/index.css": ".hot { color: rgb(255, 0, 0); }",
+                           "pages/index/index.json": {"usingComponents": {
+                               "plain": "/components/plain/plain",
+                               "wide": "/components/wide/wide"}},
+                           **component("plain", False), **component("wide", True)})
+        await gui.open(root)
+        color = "getComputedStyle(document.querySelector('{}')).color"
+        await until_js(gui, "document.querySelector('.wide') !== null")
+        assert await js(gui, color.format(".page")) == "rgb(255, 0, 0)"
+        assert await js(gui, color.format(".plain")) != "rgb(255, 0, 0)"
+        assert await js(gui, color.format(".wide")) == "rgb(255, 0, 0)"
+
+    gui.run(scenario())

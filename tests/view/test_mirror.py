@@ -1,12 +1,12 @@
 """The node JSON the window's web view gets: rpx in px, image paths as swan:// URLs, and
-component nodes carrying their css scope."""
+component nodes carrying their css isolation marks."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from emulator.flows.events import PageRendered
-from emulator.view.mirror import MirrorPrep, image_url
+from emulator.view.mirror import MirrorPrep, image_url, owners_of
 from emulator.view.styles import StyleBook
 
 
@@ -53,21 +53,18 @@ async def test_a_page_and_its_patches_are_ready_for_the_browser(run_app: Any) ->
     view = host.page.view()
     assert view is not None
 
-    def owner_path(owner: int) -> str | None:
-        comp = host.renderer.components.get(owner)
-        return comp.template[:-5] if comp is not None and comp.template else None
-
     styles = StyleBook(host.package.root, 375)
-    prep = MirrorPrep(styles, owner_path)
+    prep = MirrorPrep(styles, owners_of(host.renderer))
     page = prep.page(view)
     nodes = _nodes(page["children"])
     assert page["root"] == view.root.id
     assert nodes[0]["attrs"]["style"] == "width: 375px"
     images = [n["attrs"]["src"] for n in nodes if n.get("tag") == "image"]
     assert images == ["swan://app/a.png", "swan://app/components/card/pic.png"]
-    scoped = [n for n in nodes if n.get("scope")]
+    scoped = [n for n in nodes if n.get("marks")]
     assert {n["tag"] for n in scoped} == {"view", "image"}
-    assert all(n["scope"] == styles.scope_of("components/card/card") for n in scoped)
+    token = styles.scope_of("components/card/card")
+    assert all(n["marks"] == {"data-swan-scope": token} for n in scoped)
     assert "width: 50px" in page["css"] and "margin: 5px" in page["css"]
     assert page["base"] == "swan://app/pages/index/"
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.flows.events import Event, PageRendered, UiRequest
 from emulator.swan.devices import DEVICES
-from emulator.view.mirror import MirrorPrep
+from emulator.view.mirror import MirrorPrep, owners_of
 from emulator.view.styles import StyleBook
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class MirrorController:
         """Mirror ``host``'s pages (call before it starts, so every render is counted)."""
         self.detach()
         self.host = host
-        self.prep = MirrorPrep(self._styles(host), self._owner_path)
+        self.prep = MirrorPrep(self._styles(host), owners_of(host.renderer))
         self._unsubscribe = host.bus.subscribe(self._count, PageRendered)
 
     @staticmethod
@@ -66,11 +66,6 @@ class MirrorController:
 
     def _count(self, event: PageRendered) -> None:
         self._published[event.page_id] += 1
-
-    def _owner_path(self, owner: int) -> str | None:
-        comp = self.host.renderer.components.get(owner) if self.host else None
-        template = getattr(comp, "template", None)
-        return template[:-len(".swan")] if isinstance(template, str) else None
 
     def take(self, events: list[Event]) -> None:
         """One batch from the core: the on-screen page's patches, applied once."""
@@ -116,5 +111,5 @@ class MirrorController:
     def refresh(self) -> None:
         """Send the page on screen whole again (its styles changed)."""
         if self.host is not None and self.prep is not None:
-            self.prep = MirrorPrep(self._styles(self.host), self._owner_path)
+            self.prep = MirrorPrep(self._styles(self.host), owners_of(self.host.renderer))
             self.show(self.shown)

@@ -297,6 +297,10 @@
     inst.nodeId = String(inst.__id__);
     inst.componentName = name;
     inst.pageinstance = page;
+    // options.addGlobalClass [framework/custom-component_temp.md]: the page's classes reach
+    // this component's nodes (the view marks them so).
+    const own = def.options.options;
+    hidden(inst, '__globalClass__', !!(own && typeof own === 'object' && own.addGlobalClass));
     initComponent(inst, m);
     instances.set(inst.__id__, inst);
     page.__components__.push(inst);
@@ -306,7 +310,7 @@
   function announce(inst) {
     host.post('component.created', inst.__id__, {
       pageId: inst.__page__.__id__, parentId: inst.__parent__.__id__, name: inst.componentName,
-      path: inst.is, data: snapshot(inst.data),
+      path: inst.is, data: snapshot(inst.data), addGlobalClass: inst.__globalClass__,
     });
   }
 

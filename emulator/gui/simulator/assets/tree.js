@@ -33,7 +33,10 @@
     el.__attrs = {};
     el.__events = json.events || [];
     el.__content = el;
-    if (json.scope) { el.setAttribute('data-swan-scope', json.scope); }
+    // The component's isolation marks (emulator/view/styles.py): data-swan-scope, …
+    Object.keys(json.marks || {}).forEach(function (name) {
+      if (/^data-swan-[a-z-]+$/.test(name)) { el.setAttribute(name, String(json.marks[name])); }
+    });
     if (json.owner) { el.__owner = json.owner; }
     nodes.set(json.id, el);
     var parts = PARTS[json.tag];
