@@ -304,7 +304,8 @@ class AppHost:
         rt.register("component.created", lambda i, a: publish(ComponentCreated(
             instance_id=i, page_id=a["pageId"], name=a["name"], path=a["path"],
             data=a["data"], parent_id=a.get("parentId") or 0,
-            add_global_class=bool(a.get("addGlobalClass")))))
+            add_global_class=bool(a.get("addGlobalClass")),
+            external_classes=tuple(str(c) for c in a.get("externalClasses") or ()))))
         rt.register("page.render", lambda i, a: self.renderer.release(i))
         rt.register("component.event", lambda i, a: publish(ComponentEvent(
             instance_id=i, name=a["name"], detail=a.get("detail"),

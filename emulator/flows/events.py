@@ -143,6 +143,7 @@ class ComponentCreated(Event):
     data: Any
     parent_id: int = 0  # the page or component instance whose template declares the tag
     add_global_class: bool = False  # Component({options: {addGlobalClass: true}})
+    external_classes: tuple[str, ...] = ()  # Component({externalClasses: [...]})
 
 
 @dataclass(frozen=True)

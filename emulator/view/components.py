@@ -54,6 +54,7 @@ class ComponentView:
     attrs: dict[str, Any] = field(default_factory=dict)  # the tag's, as last passed on
     created: bool = False  # the logic layer has made the instance
     add_global_class: bool = False  # the page's classes reach its nodes (its options)
+    external_classes: tuple[str, ...] = ()  # Component({externalClasses: [...]})
     node: ViewNode | None = None  # the tag in the page's tree, once rendered
     changes: list[tuple[str, Any]] | None = None  # setData since its last render
     # (None: the view context gets the whole data next time)
@@ -76,6 +77,36 @@ def own(nodes: list[dict[str, Any]], instance_id: int) -> list[dict[str, Any]]:
             if node.get("c"):
                 own(node["c"], instance_id)
     return nodes
+
+
+def external_classes(nodes: list[dict[str, Any]], names: tuple[str, ...],
+                     attrs: dict[str, Any], passer: int | None) -> None:
+    """``externalClasses`` [framework/custom-component_temp.md; view-layer.md §5]: in a
+    freshly rendered component template (in place), a class naming one of ``names`` becomes
+    the classes the tag passed in that attribute (``<card title-class="red big">``:
+    ``class="title-class"`` → ``class="red big"``); the node records them (``xc``) and who
+    passed them (``xo``: the instance whose template holds the tag, 0 for the page), so
+    the window styles them with the outer css."""
+    if not names:
+        return
+    for node in nodes:
+        if "t" not in node:
+            continue
+        value = (node.get("a") or {}).get("class")
+        if isinstance(value, str) and any(t in names for t in value.split()):
+            kept: list[str] = []
+            passed: list[str] = []
+            for token in value.split():
+                if token in names:
+                    given = attrs.get(token)
+                    passed.extend(given.split() if isinstance(given, str) else [])
+                else:
+                    kept.append(token)
+            node["a"] = {**node["a"], "class": " ".join([*kept, *passed])}
+            if passed:
+                node["xc"], node["xo"] = passed, passer or 0
+        if node.get("c"):
+            external_classes(node["c"], names, attrs, passer)
 
 
 def fill_slots(nodes: list[dict[str, Any]], content: list[dict[str, Any]],
@@ -191,6 +222,10 @@ class Components:
         comp = self.by_id.get(known) if known is not None else None
         if comp is not None and comp.path == path:
             if attrs != comp.attrs:
+                if any(attrs.get(n) != comp.attrs.get(n) for n in comp.external_classes):
+                    # Passed classes are no data: the template's memo cannot see them.
+                    self.renderer.context.forget(comp.instance_id)
+                    comp.changes = None
                 comp.attrs = attrs
                 self.renderer.enter("componentProps", {"id": comp.instance_id, "attrs": attrs})
         else:
@@ -199,6 +234,7 @@ class Components:
                 return {**p, "c": []}
         found.seen.append(comp.instance_id)
         rendered = self._render(view, comp, reserved)
+        external_classes(rendered, comp.external_classes, attrs, owner)
         inner = fill_slots(own(rendered, comp.instance_id), p.get("c") or [], reserved)
         return {**p, "i": comp.instance_id, "c": self.expand(view, inner, old, found, reserved)}
 
@@ -274,14 +310,15 @@ class Components:
             self.renderer.context.drop(instance_id)
 
     # ---- from the logic layer ----------------------------------------------------------
-    def created(self, instance_id: int, data: Any,
-                add_global_class: bool = False) -> ComponentView | None:
-        """The logic layer made the instance: its data as it crossed, and whether the
-        page's classes reach its nodes."""
+    def created(self, instance_id: int, data: Any, add_global_class: bool = False,
+                external: tuple[str, ...] = ()) -> ComponentView | None:
+        """The logic layer made the instance: its data as it crossed, whether the page's
+        classes reach its nodes, and its externalClasses."""
         comp = self.by_id.get(instance_id)
         if comp is not None:
             comp.created = True
             comp.add_global_class = add_global_class
+            comp.external_classes = external
             comp.data = dict(data) if isinstance(data, dict) else {}
             comp.changes = None  # the view context gets the whole data
         return comp

@@ -96,8 +96,13 @@ class MirrorPrep:
                 node = index.get(patch["id"])
                 tag = node.tag if node is not None else ""
                 owner = node.owner if node is not None else None
-                patch = {**patch, "set": self._attrs(tag, dict(patch.get("set") or {}),
-                                                     self._dir(owner, template_dir))}
+                changed = self._attrs(tag, dict(patch.get("set") or {}),
+                                      self._dir(owner, template_dir))
+                if "class" in changed and node is not None and node.outer is not None:
+                    # Classes passed in anew: their marks follow (the outer css reads them).
+                    changed.update(self._marks(self.owner_info(owner) if owner else None,
+                                               node.to_json().get("outer")))
+                patch = {**patch, "set": changed}
             out.append(patch)
         return out
 
@@ -114,11 +119,22 @@ class MirrorPrep:
                "children": [self._node(c, template_dir) for c in node.get("children") or []]}
         info = self.owner_info(owner) if owner is not None else None
         if info:
-            # The isolation attributes the component's and the page's css expect
-            # (emulator/view/styles.py's contract).
-            out["marks"] = self.styles.scope_attrs(info[0], add_global_class=info[1])
             self.components.add(info[0])
+        marks = self._marks(info, node.get("outer"))
+        if marks:
+            out["marks"] = marks
         return out
+
+    def _marks(self, info: tuple[str, bool] | None,
+               outer: dict[str, Any] | None) -> dict[str, str]:
+        """The isolation attributes the component's and the page's css expect
+        (emulator/view/styles.py's contract): the node's component, and the classes that
+        came in through externalClasses with the component that passed them."""
+        passer = self.owner_info(outer["owner"]) if outer and outer.get("owner") else None
+        return self.styles.scope_attrs(
+            info[0] if info else None, add_global_class=bool(info and info[1]),
+            outer_classes=outer["classes"] if outer else (),
+            outer_component=passer[0] if passer else None)
 
     def _attrs(self, tag: str, attrs: dict[str, Any], template_dir: str) -> dict[str, Any]:
         style = attrs.get("style")

@@ -144,7 +144,7 @@ class Renderer:
             self._schedule()
         elif isinstance(event, ComponentCreated):
             comp = self.occurrences.created(event.instance_id, event.data,
-                                            event.add_global_class)
+                                            event.add_global_class, event.external_classes)
             if comp is not None and comp.page_id in self.pages and not self._rendering:
                 self.pages[comp.page_id].dirty = True
                 self._schedule()

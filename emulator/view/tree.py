@@ -55,6 +55,9 @@ class ViewNode:
     models: dict[str, str] = field(default_factory=dict)  # attribute -> {= path =} it writes
     raw_events: dict[str, Any] = field(default_factory=dict, repr=False)  # as rendered
     owner: int | None = None  # the component instance whose template made it (else the page)
+    # Classes in ``class`` that came in through the component's externalClasses, and who
+    # passed them (the instance whose template holds the tag; 0: the page).
+    outer: tuple[tuple[str, ...], int] | None = None
     memo: int | None = None  # the memo id (``u``) of the plain node it is as rendered
     source: dict[str, Any] | None = field(default=None, repr=False)  # that plain node
     id: int = field(default_factory=lambda: next(_ids))
@@ -116,6 +119,8 @@ class ViewNode:
                "children": [c.to_json() for c in self.children]}
         if self.owner is not None:
             out["owner"] = self.owner  # the mirror scopes component css by it
+        if self.outer is not None:
+            out["outer"] = {"classes": list(self.outer[0]), "owner": self.outer[1]}
         return out
 
 
@@ -151,6 +156,11 @@ def _remember(node: ViewNode, plain: dict[str, Any]) -> None:
         _by_memo[memo] = node
 
 
+def _outer(plain: dict[str, Any]) -> tuple[tuple[str, ...], int] | None:
+    classes = plain.get("xc")
+    return (tuple(classes), int(plain.get("xo") or 0)) if classes else None
+
+
 def build(plain: dict[str, Any], parent: ViewNode | None = None) -> ViewNode:
     """A new subtree (new ids) from a plain rendered node (a stub: from the plain its
     node was made from). Raises LookupError for a stub naming no known node."""
@@ -167,7 +177,7 @@ def build(plain: dict[str, Any], parent: ViewNode | None = None) -> ViewNode:
     node = ViewNode(str(plain["t"]), attrs=dict(plain.get("a") or {}), events=_events(plain),
                     key=plain.get("k"), pos=str(plain.get("p") or ""),
                     models=dict(plain.get("m") or {}), raw_events=plain.get("e") or {},
-                    owner=plain.get("o"), parent=parent)
+                    owner=plain.get("o"), outer=_outer(plain), parent=parent)
     node.children = [build(c, node) for c in plain.get("c") or []]
     if "u" in plain:
         _remember(node, plain)
@@ -339,6 +349,7 @@ def _update(node: ViewNode, plain: dict[str, Any], patches: list[dict[str, Any]]
         patches.append({"op": "events", "id": node.id, "events": sorted(node.events)})
     node.pos = str(plain.get("p") or node.pos)
     node.owner = plain.get("o")
+    node.outer = _outer(plain)
     if plain.get("m") or node.models:
         node.models = dict(plain.get("m") or {})
     reconcile(node, plain.get("c") or [], patches, reserved)

@@ -429,3 +429,30 @@ def test_component_css_is_isolated_unless_it_adds_global_classes(gui: Driver,
         assert await js(gui, color.format(".wide")) == "rgb(255, 0, 0)"
 
     gui.run(scenario())
+
+
+def test_external_classes_are_styled_by_the_page(gui: Driver, tmp_path: Path) -> None:
+    """A component's externalClasses take the classes its tag passes, and the page's css
+    styles them inside the component; changing them restyles."""
+    async def scenario() -> None:
+        root = page_app(tmp_path, '<card title-class="{{cls}}"></card>',
+                        "Page({data: {cls: 'red'}, blue() { this.setData({cls: 'blue'}); }});",
+                        **{"pages/index/index.css": ".red { color: rgb(255, 0, 0); }"
+                                                    " .blue { color: rgb(0, 0, 255); }",
+                           "pages/index/index.json": {"usingComponents": {
+                               "card": "/components/card/card"}},
+                           "components/card/card.json": {"component": True},
+                           "components/card/card.swan":
+                               '<text class="title title-class">title</text>',
+                           "components/card/card.js":
+                               "Component({externalClasses: ['title-class']});"})
+        await gui.open(root)
+        color = "getComputedStyle(document.querySelector('.title')).color"
+        await until_js(gui, f"document.querySelector('.title') && {color} === "
+                            "'rgb(255, 0, 0)'")
+        assert gui.window.host.page.query(".title").classes == ["title", "red"]
+        host = gui.window.host
+        host.call_method(host.page_stack[-1].page_id, "blue")
+        await until_js(gui, f"{color} === 'rgb(0, 0, 255)'")
+
+    gui.run(scenario())

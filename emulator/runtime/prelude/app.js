@@ -301,6 +301,10 @@
     // this component's nodes (the view marks them so).
     const own = def.options.options;
     hidden(inst, '__globalClass__', !!(own && typeof own === 'object' && own.addGlobalClass));
+    const ext = def.options.externalClasses;
+    hidden(inst, '__externalClasses__', Array.isArray(ext) ? ext.filter(function (c) {
+      return typeof c === 'string';
+    }) : []);
     initComponent(inst, m);
     instances.set(inst.__id__, inst);
     page.__components__.push(inst);
@@ -311,6 +315,7 @@
     host.post('component.created', inst.__id__, {
       pageId: inst.__page__.__id__, parentId: inst.__parent__.__id__, name: inst.componentName,
       path: inst.is, data: snapshot(inst.data), addGlobalClass: inst.__globalClass__,
+      externalClasses: inst.__externalClasses__,
     });
   }
 

@@ -1,0 +1,30 @@
+"""externalClasses: a component's template names a class its tag fills in
+[framework/custom-component_temp.md; view-layer.md §5]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+APP = {
+    "pages/index/index.json": {"usingComponents": {"card": "/components/card/card"}},
+    "pages/index/index.swan": '<card id="c" title-class="red big"></card>'
+                              '<card id="d"></card>',
+    "pages/index/index.js": "Page({});",
+    "components/card/card.json": {"component": True},
+    "components/card/card.swan": '<text class="title title-class">t</text>',
+    "components/card/card.js": "Component({externalClasses: ['title-class']});",
+}
+
+
+async def test_the_tag_fills_the_external_class(run_app: Any) -> None:
+    """class="title title-class" becomes "title red big" under the tag that passed
+    "red big", and just "title" where nothing was passed; the node records what came in
+    and from the page."""
+    run = await run_app(APP)
+    page = run.host.page
+    filled = page.query("#c .title")
+    assert filled.classes == ["title", "red", "big"]
+    assert filled.outer == (("red", "big"), 0)
+    assert page.query("#c .red.big") is filled
+    plain = page.query("#d .title")
+    assert plain.classes == ["title"] and plain.outer is None
