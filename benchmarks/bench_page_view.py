@@ -135,6 +135,7 @@ class Bench:
 async def run(rounds: int) -> None:
     window = MainWindow(lambda _p: Settings())
     window.resize(1400, 900)
+    window.docks["Network"].raise_()  # the usual front panel (not a saved layout's)
     window.show()
     if window.web is None:
         print(f"no web view here: {engine.UNAVAILABLE}")

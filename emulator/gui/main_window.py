@@ -82,6 +82,7 @@ _PAGE = frozenset({PageCreated, PageDataChanged, PageStackChanged})
 MAX_RECENT = 8
 MAX_PROBLEMS_LISTED = 20  # in the status bar's tooltip; the console has them all
 RELOAD_DEBOUNCE_MS = 500
+ELEMENTS_MS = 250  # the Elements panel follows renders at most this often
 SettingsFactory = Callable[[Path], Settings]
 
 
@@ -171,6 +172,8 @@ class MainWindow(QMainWindow):
             self.docks[name] = dock
         self.docks["Network"].raise_()
         self._elements_stale = True
+        self._elements_soon = QTimer(self, singleShot=True, interval=ELEMENTS_MS)
+        self._elements_soon.timeout.connect(self._show_elements)
         self.docks["Elements"].visibilityChanged.connect(
             lambda shown: shown and self._elements_stale and self._show_elements(force=True))
         self.resizeDocks([first], [900], Qt.Orientation.Horizontal)
@@ -599,8 +602,10 @@ class MainWindow(QMainWindow):
             self.appdata.take(for_simulator)
         if self.mirror is not None:
             self.mirror.take(events)  # renders, page changes, pageScrollTo
-        if rendered:
-            self._show_elements()
+        if rendered and not self._elements_soon.isActive():
+            # Rebuilt at most every ELEMENTS_MS: a page re-rendering on every frame must
+            # not rebuild a tree of thousands of rows each time.
+            self._elements_soon.start()
 
     # ---- actions on the running app ----------------------------------------------------------
     def _show_elements(self, force: bool = False) -> None:
