@@ -11,13 +11,11 @@ from typing import Any
 from PyQt6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import (
-    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QPushButton,
 )
 
 # First: Qt WebEngine must be set up before the QApplication exists.
@@ -58,7 +56,6 @@ from emulator.flows.events import (
 )
 from emulator.flows.flow import SocketFlow, TransferFlow
 from emulator.flows.har import write_har
-from emulator.gui.bigtext import cell
 from emulator.gui.intake import EventIntake
 from emulator.gui.models.flow_table import FlowTableModel
 from emulator.gui.panels.appdata import AppDataPanel
@@ -71,6 +68,8 @@ from emulator.gui.panels.prompts import AccountPrompts
 from emulator.gui.panels.simulator import Simulator, ask_modal
 from emulator.gui.panels.sockets import SocketsPanel
 from emulator.gui.panels.transfers import TransfersPanel
+from emulator.gui.start_picker import StartPicker, condition_page, split_page
+from emulator.gui.status_bar import AppStatus
 from emulator.swan.chooser import QueuePicker
 
 log = logging.getLogger(__name__)
@@ -80,23 +79,9 @@ _CONSOLE = frozenset({ConsoleMessage, UncaughtError, UncaughtErrorRepeated, UiRe
                       LoadProblem, AccountCall})
 _PAGE = frozenset({PageCreated, PageDataChanged, PageStackChanged})
 MAX_RECENT = 8
-MAX_PROBLEMS_LISTED = 20  # in the status bar's tooltip; the console has them all
 RELOAD_DEBOUNCE_MS = 500
 ELEMENTS_MS = 250  # the Elements panel follows renders at most this often
 SettingsFactory = Callable[[Path], Settings]
-
-
-def split_page(page: str | None) -> tuple[str | None, dict[str, str]]:
-    """``ROUTE[?QUERY]`` (``--page``) as AppHost.start takes it, read as the headless runner
-    reads it: no leading slash, ``k=v`` pairs split on ``&`` and kept undecoded."""
-    path, _, query = (page or "").partition("?")
-    pairs = (pair.partition("=") for pair in query.split("&") if pair)
-    return path.strip("/") or None, {key: value for key, _, value in pairs}
-
-
-def condition_page(condition: Condition) -> str:
-    """A compile mode as ``ROUTE[?QUERY]`` (what ``--condition`` resolves to)."""
-    return f"{condition.path}?{condition.query}" if condition.query else condition.path
 
 
 class MainWindow(QMainWindow):
@@ -178,7 +163,9 @@ class MainWindow(QMainWindow):
             lambda shown: shown and self._elements_stale and self._show_elements(force=True))
         self.resizeDocks([first], [900], Qt.Orientation.Horizontal)
         self._build_actions()
-        self._build_status()
+        bar = self.statusBar()
+        assert bar is not None
+        self.status = AppStatus(bar, self.show_problems)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(lambda _p: self._reload_soon.start())
         self.watcher.directoryChanged.connect(lambda _p: self._reload_soon.start())
@@ -232,11 +219,8 @@ class MainWindow(QMainWindow):
                   self.clear_action, self.settings_action):
             toolbar.addAction(a)
         # Compile modes: shown only for an app whose project file defines some.
-        self.start_combo = QComboBox(objectName="start-combo")
-        self.start_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.start_combo.setToolTip("The page (and query) the app starts on; choosing one "
-                                    "reloads the app there")
-        self.start_combo.currentIndexChanged.connect(self._start_chosen)
+        self.start_combo = StartPicker()
+        self.start_combo.chosen.connect(self._start_chosen)
         toolbar.addSeparator()
         self._start_actions = [toolbar.addWidget(QLabel(" Start: ")),
                                toolbar.addWidget(self.start_combo)]
@@ -244,69 +228,8 @@ class MainWindow(QMainWindow):
             a.setVisible(False)
         self._refresh_recent()
 
-    def _build_status(self) -> None:
-        bar = self.statusBar()
-        assert bar is not None
-        self.status_app = QLabel("no app")
-        self.status_version = QLabel()
-        self.status_network = QLabel()
-        self.status_checks = QLabel("domain checks OFF")
-        self.status_checks.setStyleSheet(
-            "background:#cf222e; color:white; font-weight:bold; padding:1px 8px;"
-            " border-radius:3px;")
-        self.status_checks.hide()
-        self.status_problems = QPushButton(objectName="status-problems")
-        self.status_problems.setFlat(True)
-        self.status_problems.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.status_problems.setStyleSheet(
-            "QPushButton { color:#cf222e; font-weight:bold; border:none; padding:1px 6px; }"
-            "QPushButton:hover { text-decoration: underline; }")
-        self.status_problems.clicked.connect(self.show_problems)
-        self.status_problems.hide()
-        for w in (self.status_app, self.status_version, self.status_network):
-            bar.addWidget(w)
-        bar.addPermanentWidget(self.status_problems)
-        bar.addPermanentWidget(self.status_checks)
-
     def _update_status(self) -> None:
-        host = self.host
-        if host is None:
-            self.status_app.setText("no app")
-            self.status_version.setText("")
-            self.status_version.setToolTip("")
-            self.status_network.setText("")
-            self.status_checks.hide()
-            return
-        self.status_app.setText(f"{host.package.name}  ({host.package.root})")
-        version = host.settings.base_version
-        source = host.settings.sources.get("baseVersion")
-        self.status_version.setText(f"base library {version}")
-        self.status_version.setToolTip(
-            f"base library {version}: " + (f"from {source}" if source else
-                                           "the emulator's default (no flag, settings file "
-                                           "or project file sets one)"))
-        # The weak-network profile in force beside the type (docs/network-conditions.md).
-        conditions = host.conditions
-        shaping = conditions.describe()
-        self.status_network.setText(f"network {host.network_type}" + (
-            f" · {shaping}" if conditions.offline or conditions.profile else ""))
-        profile = conditions.profile
-        self.status_network.setToolTip(
-            f"network type {host.network_type}; {shaping}"
-            + (f" ({profile.source})" if profile is not None and profile.source else ""))
-        self.status_checks.setVisible(not host.url_check)
-
-    def _show_problem_count(self) -> None:
-        count = len(self.problems)
-        self.status_problems.setVisible(count > 0)
-        if not count:
-            return
-        self.status_problems.setText(f"{count} load problem{'s' if count != 1 else ''}")
-        lines = [cell(f"{p.file}: {p.message}") for p in self.problems[:MAX_PROBLEMS_LISTED]]
-        if count > MAX_PROBLEMS_LISTED:
-            lines.append(f"… and {count - MAX_PROBLEMS_LISTED} more (see the console)")
-        self.status_problems.setToolTip(
-            "Parts of the app that could not be loaded (the rest runs):\n" + "\n".join(lines))
+        self.status.show_host(self.host)
 
     def show_problems(self) -> None:
         """Bring the console forward, showing the load problems (the error level)."""
@@ -428,40 +351,12 @@ class MainWindow(QMainWindow):
 
     def _fill_start_combo(self, package: AppPackage | None,
                           chosen: Condition | None = None) -> None:
-        """List the app's compile modes, with the one (or the ``--page``) it starts in
-        selected; hidden when the project file defines none."""
-        combo = self.start_combo
-        conditions = package.project.conditions if package is not None else []
-        combo.blockSignals(True)  # filling is not choosing: no reload
-        combo.clear()
-        combo.addItem("(app.json entry)", None)
-        if package is not None:
-            combo.setItemData(0, f"/{package.entry}", Qt.ItemDataRole.ToolTipRole)
-        names = [c.name for c in conditions]
-        for i, c in enumerate(conditions):
-            # A name used twice is asked for by position (ProjectConfig.condition reads both).
-            combo.addItem(c.name, ("condition", c.name if names.count(c.name) == 1 else str(i)))
-            combo.setItemData(combo.count() - 1, f"/{condition_page(c)}",
-                              Qt.ItemDataRole.ToolTipRole)
-        same_page = [i for i, c in enumerate(conditions)
-                     if split_page(condition_page(c)) == split_page(self.start_page)]
-        if chosen is not None:
-            combo.setCurrentIndex(1 + conditions.index(chosen))
-        elif self.start_page and same_page:
-            combo.setCurrentIndex(1 + same_page[0])  # --page naming a compile mode's page
-        elif self.start_page:
-            # Started with --page on a page that is no compile mode: say so, keep it.
-            combo.addItem(f"--page /{self.start_page.lstrip('/')}", ("page", self.start_page))
-            combo.setCurrentIndex(combo.count() - 1)
-        else:
-            combo.setCurrentIndex(0)
-        combo.blockSignals(False)
+        shown = self.start_combo.fill(package, chosen, self.start_page)
         for a in self._start_actions:
-            a.setVisible(bool(conditions))
+            a.setVisible(shown)
 
-    def _start_chosen(self, index: int) -> None:
+    def _start_chosen(self, choice: Any) -> None:
         """The user picked a start in the toolbar: reload the app there."""
-        choice = self.start_combo.itemData(index)
         if choice is None:
             self.start_page, self.start_condition = None, None
         elif choice[0] == "condition":
@@ -513,7 +408,7 @@ class MainWindow(QMainWindow):
 
     def _clear_views(self) -> None:
         self.problems.clear()
-        self._show_problem_count()
+        self.status.show_problems(self.problems)
         self.flows.clear()
         self.transfers.model.clear()
         self.sockets.sockets.clear()
@@ -596,7 +491,7 @@ class MainWindow(QMainWindow):
             self.console.take(for_console)
         if problems:
             self.problems.extend(problems)
-            self._show_problem_count()
+            self.status.show_problems(self.problems)
         if for_simulator:
             self.simulator.take(for_simulator)
             self.appdata.take(for_simulator)

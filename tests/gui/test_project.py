@@ -57,17 +57,17 @@ def test_load_problems_in_console_and_status_bar(gui: Driver, tmp_path: Path,
              " not found; it is left out", "pages/index/index.json")]
         html = w.console.view.document().toHtml()
         assert "#cf222e" in html and "(app.json)" not in html  # red; the file said once
-        assert w.status_problems.isVisibleTo(w)
-        assert w.status_problems.text() == "2 load problems"
-        assert "pages/gone/gone.js is missing" in w.status_problems.toolTip()
-        assert "components/card/card.js not found" in w.status_problems.toolTip()
+        assert w.status.problems.isVisibleTo(w)
+        assert w.status.problems.text() == "2 load problems"
+        assert "pages/gone/gone.js is missing" in w.status.problems.toolTip()
+        assert "components/card/card.js not found" in w.status.problems.toolTip()
         w.docks["Network"].raise_()
-        qtbot.mouseClick(w.status_problems, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(w.status.problems, Qt.MouseButton.LeftButton)
         assert w.console.isVisible() and w.console.level.currentText() == "error"
         # The count is the running app's: an app without problems shows none. It has no
         # compile modes either: no picker.
         await gui.open(write_app(tmp_path / "fine", {}))
-        assert not w.status_problems.isVisibleTo(w) and w.problems == []
+        assert not w.status.problems.isVisibleTo(w) and w.problems == []
         assert not any(a.isVisible() for a in w._start_actions)
 
     gui.run(scenario())
@@ -158,8 +158,8 @@ def test_domain_lists_and_base_version_say_where_they_came_from(gui: Driver,
             "uploadFile — from swan-emulator.json",
             "downloadFile — default (none set)"]
         assert panel.edits["uploadFile"].toPlainText() == "https://api.demo.test"
-        assert w.status_version.text() == "base library 3.190.2"
-        assert w.status_version.toolTip() == \
+        assert w.status.version.text() == "base library 3.190.2"
+        assert w.status.version.toolTip() == \
             "base library 3.190.2: from project.swan.json libVersion"
         # Applied and saved, every list now comes from the settings file.
         panel.apply()
@@ -174,7 +174,7 @@ def test_base_version_default_is_named_in_the_tooltip(gui: Driver, tmp_path: Pat
     async def scenario() -> None:
         w = gui.window
         await gui.open(write_app(tmp_path / "app", {}))
-        assert "the emulator's default" in w.status_version.toolTip()
+        assert "the emulator's default" in w.status.version.toolTip()
         assert w.domains.source_text("socket") == "socket — default (none set)"
 
     gui.run(scenario())

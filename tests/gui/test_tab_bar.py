@@ -10,9 +10,10 @@ from PyQt6.QtGui import QColor, QImage
 from PyQt6.QtWidgets import QWidget
 
 from emulator.cli import main
-from emulator.gui.main_window import MainWindow, split_page
+from emulator.gui.main_window import MainWindow
 from emulator.gui.panels.simulator import Simulator
 from emulator.gui.panels.tab_bar import TabBar, load_icon
+from emulator.gui.start_picker import split_page
 from tests.conftest import write_app
 from tests.gui.conftest import Driver
 

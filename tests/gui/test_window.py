@@ -53,8 +53,8 @@ def test_netdemo_fills_network_simulator_and_console(gui: Driver) -> None:
                    for i in range(ad.methods_layout.count())]
         assert "runAll" in buttons
         assert "ok   GET with query" in gui.console_text()
-        assert w.status_app.text().startswith("网络演示 netdemo")
-        assert not w.status_checks.isVisible()
+        assert w.status.app.text().startswith("网络演示 netdemo")
+        assert not w.status.checks.isVisible()
 
     gui.run(scenario())
 
@@ -139,7 +139,7 @@ def test_domain_edits_apply_to_the_next_request(gui: Driver, tmp_path: Path) -> 
         edit.setPlainText("https://api.demo.test")
         w.domains.url_check.setChecked(False)
         w.domains.apply()
-        assert w.status_checks.isVisibleTo(w)
+        assert w.status.checks.isVisibleTo(w)
 
     gui.run(scenario())
 
@@ -287,7 +287,7 @@ def test_network_picker_and_toast_overlay(gui: Driver, tmp_path: Path) -> None:
         assert "保存成功" in sim.toast.text()
         sim.network.setCurrentText("none")
         await gui.until(lambda: "net none false" in gui.console_text())
-        assert "network none" in w.status_network.text()
+        assert "network none" in w.status.network.text()
 
     gui.run(scenario())
 
