@@ -41,6 +41,24 @@ async def test_netdemo_replayed_from_its_own_har(run_app: Any, tmp_path: Path) -
                         for f in sent if f.verdict.allowed)
 
 
+async def test_chat_replayed_from_its_own_har(run_app: Any, tmp_path: Path) -> None:
+    """The chat sample (two sockets in one room, the bot echoing, closeSocket) prints the
+    same lines when its sockets are answered from the HAR of a live run, with the
+    backend unreachable."""
+    chat = NETDEMO.parent / "chat"
+    files = {str(p.relative_to(chat)): p.read_text(encoding="utf-8")
+             for p in chat.rglob("*") if p.is_file()}
+    live = await run_app(files, load_settings(chat))
+    har = tmp_path / "chat.har"
+    write_har(har, live.host.flows)
+    settings = load_settings(chat)
+    settings.hosts = {"api.demo.test": DEAD}
+    settings.replay = ReplaySettings(har)
+    replayed = await run_app(files, settings)
+    assert "room: bot: echo: 你好，大家好!" in console(live)
+    assert console(replayed) == console(live)
+
+
 async def test_repeats_in_order_body_picks_and_unmatched(run_app: Any, demo_server: DemoServer,
                                                          tmp_path: Path) -> None:
     """Repeated calls get the recorded answers in recorded order; a body picks among
