@@ -11,7 +11,7 @@ picks the same way; the socket then connects to a scripted server
 
 Where weak-network shaping goes: a layer appended to ``network.layers`` after this one
 wraps whatever this one returns (mocked or real), so mocked calls are throttled too; for
-sockets, around :meth:`SocketRoute.open` and the real connect in ``swan/socket.py``.
+sockets, around :meth:`SocketRoute.open` and the real connect in ``swan/socket/service.py``.
 """
 
 from __future__ import annotations

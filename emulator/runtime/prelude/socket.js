@@ -9,7 +9,7 @@
   const FAILED = host.ERR_FAILED;
   const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
   const MULTIPLE_SINCE = '1.9.4';
-  // The largest message either way: 16 MiB (swan/socket.py MAX_FRAME_BYTES, keep in step).
+  // The largest message either way: 16 MiB (swan/socket/frames.py MAX_FRAME_BYTES, keep in step).
   const MAX_FRAME_BYTES = 16 * 1024 * 1024;
   const TOO_BIG = 'message too big (limit 16 MiB)';
   const tasks = [];  // in creation order
