@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -193,16 +194,27 @@ class Page:
         found = self.query_all(selector)
         return found[0] if found else None
 
-    async def wait_for(self, selector: str, timeout: float = DEFAULT_TIMEOUT) -> Element:
-        """Until a node matches ``selector``; WaitTimeout shows the page's markup."""
+    async def wait_for(self, what: str | Callable[[], Any] | float,
+                       timeout: float = DEFAULT_TIMEOUT) -> Any:
+        """Until a node matches the selector ``what`` (its Element), until the predicate
+        ``what()`` is truthy (its value; the app runs meanwhile), or for ``what`` seconds.
+        WaitTimeout shows the page's markup."""
+        if isinstance(what, (int, float)) and not isinstance(what, bool):
+            await asyncio.sleep(what)
+            await self.program.settle()
+            return None
+
         def describe() -> str:
             markup = self.markup()
             if len(markup) > 2000:
                 markup = markup[:2000] + "\n…"
-            return f"no node matches {selector!r} on {self.path} within {timeout:g} s; " \
-                   f"the page:\n{markup}"
+            awaited = f"no node matches {what!r}" if isinstance(what, str) else \
+                "the condition was not met"
+            return f"{awaited} on {self.path} within {timeout:g} s; the page:\n{markup}"
 
-        return await until(lambda: self.query(selector), timeout, describe)
+        if callable(what):
+            return await until(what, timeout, describe)
+        return await until(lambda: self.query(what), timeout, describe)
 
     def markup(self) -> str:
         """The rendered page as markup."""
