@@ -71,3 +71,21 @@ async def test_transfer_uploads_downloads_and_saves(tmp_path: Path) -> None:
         assert page.query(".file").text().endswith("(1048576 bytes)")
         assert {f.api for f in app.network.flows if isinstance(f, TransferFlow)} == {
             "uploadFile", "downloadFile"}
+
+
+async def test_chat_type_send_and_see_the_echo(tmp_path: Path) -> None:
+    """Typed into the composer and sent: the frame goes out, the bot's echo comes back
+    as a frame and shows in the list (the sample leaves the room after the first echo:
+    closeSocket is mocked away so the room stays open)."""
+    async with launch(SAMPLES / "chat", data_dir=tmp_path,
+                      mocks={"closeSocket": {"errMsg": "closeSocket:ok"}}) as app:
+        page = app.current_page()
+        await page.wait_for(lambda: "botecho: 你好，大家好!" in
+                            [e.text() for e in page.query_all(".messages .msg")])
+        await page.query(".draft").input("second message")
+        await page.query(".send").tap()
+        await page.wait_for(lambda: "botecho: second message" in
+                            [e.text() for e in page.query_all(".messages .msg")])
+        me = next(f for f in app.network.flows if isinstance(f, SocketFlow))
+        sent = [fr.data.decode("utf-8", "replace") for fr in me.frames]
+        assert any("second message" in text for text in sent)
