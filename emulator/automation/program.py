@@ -167,7 +167,7 @@ class MiniProgram:
         re-render); an app that stays busy (an interval) is left running after
         ``timeout``."""
         with suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self.host.wait_idle(), timeout)
+            await asyncio.wait_for(self.host.runtime.wait_settled(), timeout)
         self.host.renderer.flush()
 
     def check_errors(self) -> None:

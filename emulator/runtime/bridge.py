@@ -75,17 +75,20 @@ def _nothing() -> None:
 
 
 class WorkToken:
-    """Marks host-side work (a request, a transfer...) that keeps the app from being idle."""
+    """Marks host-side work (a request, a transfer...) that keeps the app from being idle;
+    a ``quiet`` one (an open socket waiting for the server) keeps the app from ending but
+    is nothing an action waits for (:meth:`Runtime.wait_settled`)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, quiet: bool = False) -> None:
         self._runtime = runtime
         self._released = False
+        self.quiet = quiet
 
     def release(self) -> None:
         """End the work; safe to call more than once."""
         if not self._released:
             self._released = True
-            self._runtime._work_done()
+            self._runtime._work_done(self.quiet)
 
 
 class Runtime:
@@ -108,9 +111,11 @@ class Runtime:
         self._queue: deque[tuple[Callable[[], Any], bool]] = deque()
         self._running = False
         self._work = 0
+        self._quiet = 0  # quiet holds: open sockets
         self._closed = False
         self._outbox: str | None = None  # what the last entry posted, returned with it
         self._idle = asyncio.Event()
+        self._settled = asyncio.Event()
         self._repeats: dict[tuple[Any, ...], _Repeat] = {}
         # Budgets: JS's self-made work runs in slices; see _dispatch.
         self.deadline: float | None = None  # time.monotonic() after which no JS runs
@@ -442,24 +447,37 @@ class Runtime:
         self.bus.publish(ConsoleMessage(level=level, text=text, location=location))
 
     # ---- idleness -------------------------------------------------------------------------
-    def hold(self) -> WorkToken:
-        """Mark host work in progress until the token is released."""
-        self._work += 1
-        self._idle.clear()
-        return WorkToken(self)
+    def hold(self, quiet: bool = False) -> WorkToken:
+        """Mark host work in progress until the token is released (``quiet``: see
+        :class:`WorkToken`)."""
+        if quiet:
+            self._quiet += 1
+        else:
+            self._work += 1
+        self._check_idle()
+        return WorkToken(self, quiet)
 
-    def _work_done(self) -> None:
-        self._work -= 1
+    def _work_done(self, quiet: bool = False) -> None:
+        if quiet:
+            self._quiet -= 1
+        else:
+            self._work -= 1
         self._check_idle()
 
     @property
-    def idle(self) -> bool:
-        """No timers armed, no host work running, nothing queued for JS (no entries, no
-        promise jobs, no slice waiting for its turn)."""
+    def settled(self) -> bool:
+        """No timers armed, no host work running but quiet waits, nothing queued for JS
+        (no entries, no promise jobs, no slice waiting for its turn)."""
         return self._closed or (
             not self._running and self._work == 0 and len(self.timers) == 0 and not self._queue
             and not self._jobs_pending and self._resume is None
         )
+
+    @property
+    def idle(self) -> bool:
+        """Settled, and no quiet wait either (no socket open): the app has nothing left
+        that could make it run again."""
+        return self.settled and (self._closed or self._quiet == 0)
 
     @property
     def work_in_flight(self) -> int:
@@ -472,10 +490,11 @@ class Runtime:
         return self._halted
 
     def _check_idle(self) -> None:
-        if self.idle:
-            self._idle.set()
-        else:
-            self._idle.clear()
+        for event, state in ((self._idle, self.idle), (self._settled, self.settled)):
+            if state:
+                event.set()
+            else:
+                event.clear()
 
     async def wait_idle(self) -> None:
         """Return once the app has nothing left to do (stable across a loop turn)."""
@@ -486,6 +505,16 @@ class Runtime:
             if self.idle:
                 return
 
+    async def wait_settled(self) -> None:
+        """Return once what the app was doing is done, open sockets left waiting for the
+        server (stable across a loop turn): what an action in a test waits for."""
+        while True:
+            self._check_idle()
+            await self._settled.wait()
+            await asyncio.sleep(0)
+            if self.settled:
+                return
+
     def close(self) -> None:
         """Stop timers and refuse further entries; the context is dropped."""
         self._flush_repeats()
@@ -493,3 +522,4 @@ class Runtime:
         self.timers.close()
         self._queue.clear()
         self._idle.set()
+        self._settled.set()

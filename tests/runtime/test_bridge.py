@@ -247,3 +247,19 @@ async def test_console_error_positions_name_console_input() -> None:
     h = Harness()
     out = h.rt.evaluate("1;\nnull.boom")
     assert out.startswith("Uncaught TypeError") and "(<console>:2" in out, out
+
+
+async def test_an_open_socket_keeps_the_app_busy_but_settled() -> None:
+    """A quiet hold (an open socket) keeps wait_idle waiting but not wait_settled; a plain
+    hold keeps both waiting."""
+    rt = Harness().rt
+    quiet = rt.hold(quiet=True)
+    await asyncio.wait_for(rt.wait_settled(), 1)
+    assert rt.settled and not rt.idle
+    busy = rt.hold()
+    assert not rt.settled
+    busy.release()
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(rt.wait_idle(), 0.1)
+    quiet.release()
+    await asyncio.wait_for(rt.wait_idle(), 1)

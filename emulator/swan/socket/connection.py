@@ -128,6 +128,10 @@ class SocketConnection:
                 header[k] = f"{header[k]}, {v}" if k in header else v
             self._answer(None)
             self._event("open", {"header": header})
+            # Open: the app may wait on the server for ever; nothing an action waits for.
+            if self._token is not None:
+                self._token.release()
+                self._token = self.service.runtime.hold(quiet=True)
             writer = asyncio.create_task(self._write(ws), name=f"socket-{self.task_id}-send")
             try:
                 async for message in ws:
