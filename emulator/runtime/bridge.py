@@ -38,9 +38,10 @@ SLICE_JOBS = 20_000  # promise jobs per pump, whatever their speed
 REPEAT_INTERVAL = 5.0  # s between reports of the same uncaught error happening again
 _MAX_REPEAT_KEYS = 1000
 
-PRELUDE = ("host.js", "swan.js", "app.js", "components.js", "navigation.js", "network.js",
-           "files.js", "socket.js", "account.js", "view-apis.js", "device.js", "surface.js",
-           "mocks.js", "page-scroll.js")
+PRELUDE = ("host.js", "swan.js", "definitions.js", "instance-data.js", "instances.js",
+           "pages.js", "app.js", "components.js", "navigation.js", "network.js", "files.js",
+           "socket.js", "account.js", "view-apis.js", "device.js", "surface.js", "mocks.js",
+           "page-scroll.js")
 CONSOLE_LEVELS = {"log", "info", "debug", "warn", "error"}
 
 
