@@ -52,6 +52,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ from typing import Any
 
 import tinycss2
 from tinycss2 import ast, serialize
+from tinycss2.serializer import serialize_string_value, serialize_url
 
 from emulator.view.css_scope import (
     GLOBAL_ATTR,
@@ -257,7 +259,7 @@ class StyleBook:
         for item in items:
             if isinstance(item, StyleRule):
                 selectors = ", ".join(s.render(job.guard) for s in item.selectors)
-                body = "; ".join(_declaration(d, job.ratio) for d in item.declarations)
+                body = "; ".join(_declaration(d, job.ratio, file) for d in item.declarations)
                 job.lines.append(f"{pad}{selectors} {{ {body} }}" if body
                                  else f"{pad}{selectors} {{}}")
             elif isinstance(item, GroupRule):
@@ -330,9 +332,52 @@ class StyleBook:
         return stamp, parsed
 
 
-def _declaration(decl: ast.Declaration, ratio: float) -> str:
-    value = serialize(convert_rpx(decl.value, ratio)).strip()
+def _declaration(decl: ast.Declaration, ratio: float, file: str) -> str:
+    value = serialize(rebase_urls(convert_rpx(decl.value, ratio), file)).strip()
     return f"{decl.name}: {value}{' !important' if decl.important else ''}"
+
+
+_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_URL_KEPT = ("http:", "https:", "data:", "swan:")
+
+
+def rebase_url(target: str, file: str) -> str:
+    """A ``url()`` of the css ``file`` as the page can load it: a relative path is made
+    absolute from the app folder (the page's ``<base>`` is the page's own folder, not the
+    css file's), ``/x`` stays; http(s), data and swan URLs stay; a path climbing out of the
+    app or another scheme (file:, javascript:) becomes empty (nothing loads)."""
+    target = target.strip()
+    if not target or target.startswith(("#", "/")):
+        return target
+    if _URL_SCHEME.match(target):
+        return target if target.lower().startswith(_URL_KEPT) else ""
+    resolved = _resolve(file, target)
+    return "/" + resolved if resolved is not None else ""
+
+
+def _string(token: ast.StringToken, value: str) -> ast.StringToken:
+    return ast.StringToken(token.source_line, token.source_column, value,
+                           f'"{serialize_string_value(value)}"')
+
+
+def rebase_urls(nodes: list[ast.Node], file: str) -> list[ast.Node]:
+    """``nodes`` with each ``url(...)`` rebased (:func:`rebase_url`), in functions too."""
+    out: list[ast.Node] = []
+    for node in nodes:
+        if isinstance(node, ast.URLToken):
+            url = rebase_url(node.value, file)
+            node = ast.URLToken(node.source_line, node.source_column, url,
+                                f"url({serialize_url(url)})")
+        elif isinstance(node, ast.FunctionBlock):
+            args = node.arguments
+            if node.lower_name == "url":
+                args = [_string(a, rebase_url(a.value, file))
+                        if isinstance(a, ast.StringToken) else a for a in args]
+            else:
+                args = rebase_urls(args, file)
+            node = ast.FunctionBlock(node.source_line, node.source_column, node.name, args)
+        out.append(node)
+    return out
 
 
 def _resolve(importer: str, target: str) -> str | None:

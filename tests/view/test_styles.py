@@ -379,3 +379,21 @@ def test_base_css_has_the_safe_area_classes_only_with_a_bottom_inset() -> None:
     assert ".swan-security-padding-bottom { padding-bottom: 34px }" in base
     assert ".swan-security-margin-bottom { margin-bottom: 34px }" in base
     assert ".swan-security-fixed-bottom { bottom: 34px }" in base
+
+
+def test_urls_are_rebased_to_the_app_folder(tmp_path: Path) -> None:
+    """A relative url() in a css file resolves from that file's folder (the page's base is
+    the page's folder, not the css file's); /x, http(s) and data stay; file:, javascript:
+    and paths climbing out of the app load nothing."""
+    (tmp_path / "app.css").write_text(".a { background: url(img/a.png) }")
+    page = tmp_path / "pages" / "index"
+    page.mkdir(parents=True)
+    (page / "index.css").write_text(
+        '.b { background: url("../../img/b.png"), url(/c.png), url(https://x.test/d.png), '
+        "url(file:///etc/passwd), url(../../../out.png), image-set(url('e.png') 1x) }")
+    css = StyleBook(tmp_path).page_css("pages/index/index")
+    assert "url(/img/a.png)" in css
+    assert 'url("/img/b.png")' in css and "url(/c.png)" in css
+    assert "url(https://x.test/d.png)" in css
+    assert "passwd" not in css and "out.png" not in css
+    assert 'image-set(url("/pages/index/e.png") 1x)' in css
