@@ -86,10 +86,11 @@ def test_rpx_in_media_condition_and_block_is_converted() -> None:
 
 
 def test_rpx_inside_strings_and_urls_is_left_alone() -> None:
-    """Only length tokens change: "10rpx" in a string or a url() stays as written."""
+    """Only length tokens change: "10rpx" in a string or a url() stays as written (the
+    url rooted at the app folder, see test_urls_are_rebased_to_the_app_folder)."""
     css = StyleBook(FIXTURE).page_css("pages/index/index")
     label = declarations(css, ".label")[0]
-    assert label == 'content: "10rpx"; background: url(icon-10rpx.png)'
+    assert label == 'content: "10rpx"; background: url(/pages/index/icon-10rpx.png)'
 
 
 def test_screen_width_change_reconverts_with_three_decimals() -> None:
