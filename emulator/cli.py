@@ -88,7 +88,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     gui.add_argument("--screenshot", type=Path, metavar="FILE.png",
                      help="save the window as PNG after --quit-after seconds, then exit")
     gui.add_argument("--panel", choices=("Network", "Transfers", "Sockets", "Console",
-                                         "Elements", "Domains"),
+                                         "Elements", "AppData", "Mocks", "Domains"),
                      help="the panel in front (with --screenshot: Network by default)")
     gui.add_argument("--quit-after", type=float, metavar="SECONDS",
                      help="close the window after this long (default 3 with --screenshot)")

@@ -201,3 +201,14 @@ def test_chat_sample_runs_offline() -> None:
     assert "room: me: 你好，大家好!" in out
     assert "room: bot: echo: 你好，大家好!" in out
     assert "me: closed 1000 bye" in out and "bot: closed 1000 bye" in out
+
+
+def test_a_template_that_does_not_compile_fails_the_run(tmp_path: Path) -> None:
+    """A broken .swan is a load problem like a broken .js: named at file:line:col, and
+    the run exits 1 (CI sees it)."""
+    root = write_app(tmp_path / "app", {"pages/index/index.js": "Page({data: {items: []}});",
+                                        "pages/index/index.swan":
+                                            "<view>\n  <text>{{items.length}</text>\n</view>"})
+    result = cli("run", root)
+    assert result.returncode == 1
+    assert "pages/index/index.swan:2:" in result.stderr + result.stdout

@@ -153,6 +153,8 @@ class AppHost:
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False
         self.problem_count = 0  # parts of the app that failed to load
+        # Counted as published, whoever publishes (the view layer reports templates).
+        self.bus.subscribe(self._count_problem, LoadProblem)
         self._closed = False
         self._register_page_events()
 
@@ -318,8 +320,10 @@ class AppHost:
         at = _AT_POSITION.search(message)
         if at and at.group(1).split(":")[0] == file:
             file, message = at.group(1), message[:at.start()]
-        self.problem_count += 1
         self.bus.publish(LoadProblem(file=file, message=message))
+
+    def _count_problem(self, _event: LoadProblem) -> None:
+        self.problem_count += 1
 
     def _on_stack(self, _id: int, pages: list[dict[str, Any]]) -> None:
         self.page_stack = tuple(PageRef(p["id"], p["route"], p["query"]) for p in pages)

@@ -60,7 +60,8 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
     if panel is not None or screenshot is not None:
         # The panel in front: the one asked for, else Network (not whatever the last
         # session left raised).
-        window.docks[panel or "Network"].raise_()
+        # AppData is a dock only when the page renders in a web view (else it is the page).
+        window.docks.get(panel or "Network", window.docks["Network"]).raise_()
     window.show()
     closed = asyncio.Event()
     # The loop never runs QApplication.exec() (emulator/gui/loop.py): the window closing is

@@ -92,7 +92,10 @@ class _Compiler(MemoSites):
             return "undefined"
         error = self.check(source)
         if error is not None:
-            raise TemplateError(f"bad expression {{{{{source}}}}}: {error}", str(pos))
+            # Quoted as far as one line: a missing "}" runs on to the next mustache's.
+            shown = source.splitlines()[0][:80] if source else source
+            cut = "…" if shown != source else ""
+            raise TemplateError(f"bad expression {{{{{shown}{cut}}}}}: {error}", str(pos))
         self.read(source)
         return f"({null_safe(source)})"
 
