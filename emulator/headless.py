@@ -136,6 +136,15 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
     if not host.url_check:
         print("[warning] domain checks are OFF: requests are not verified against the "
               "app's domain lists, and certificates are not checked", file=err)
+    # What changes the app's network, said once up front (the run's output depends on it).
+    conditions = host.conditions
+    if conditions.offline or conditions.profile:
+        print(f"[network] {conditions.describe()}", file=err)
+    if settings.mocks:
+        print(f"[network] {len(settings.mocks)} mock rule(s) answer matching calls", file=err)
+    if settings.replay:
+        print(f"[network] answering from {settings.replay.file} "
+              f"(unmatched calls: {settings.replay.unmatched})", file=err)
     interrupted = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -204,6 +213,8 @@ def _socket_line(flow: SocketFlow) -> str:
 def _flow_line(flow: HttpFlow) -> str:
     total = flow.timings.total_s
     took = f" ({total * 1000:.0f} ms)" if total is not None else ""
+    if flow.mocked:
+        took += f" [mocked: {flow.mocked}]"
     if flow.error is not None:
         return f"{flow.request.method} {flow.request.url} failed: {flow.error_message}{took}"
     status = flow.response.status if flow.response else "-"

@@ -212,3 +212,12 @@ def test_a_template_that_does_not_compile_fails_the_run(tmp_path: Path) -> None:
     result = cli("run", root)
     assert result.returncode == 1
     assert "pages/index/index.swan:2:" in result.stderr + result.stdout
+
+
+def test_the_run_says_what_changes_the_network() -> None:
+    """A throttle or offline network is said once up front (the output depends on it)."""
+    result = cli("run", REPO / "sample_apps" / "hello", "--network-type", "3g")
+    assert result.returncode == 0
+    assert "[network] 3g:" in result.stderr
+    plain = cli("run", REPO / "sample_apps" / "hello")
+    assert "[network]" not in plain.stderr
