@@ -27,9 +27,16 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.app.package import AppPackage, _components, read_json
 from emulator.errors import PackageError, TemplateError
-from emulator.flows.events import LoadProblem
+from emulator.flows.events import ConsoleMessage, LoadProblem
+from emulator.swan.surface import COMPONENTS
 from emulator.view.events import Call, dispatch
+from emulator.view.outline import outline_of
 from emulator.view.tree import Reserved, ViewNode, pair
+
+# The platform's built-in components (the API table, emulator/swan/surface.py) and the
+# tags a template itself uses; anything else must come from usingComponents.
+KNOWN_TAGS = frozenset({name.split("@")[0] for name in COMPONENTS}
+                       | {"slot", "import-sjs", "filter"})
 
 if TYPE_CHECKING:
     from emulator.view.renderer import PageView, Renderer
@@ -159,6 +166,7 @@ class Components:
         self._global: dict[str, str] | None = None
         self._broken: set[str] = set()  # component paths whose JS failed: not asked again
         self._reported: set[str] = set()  # template problems already published
+        self._checked: set[str] = set()  # templates whose tags were checked
 
     # ---- which tags are components -----------------------------------------------------
     def using(self, view: PageView, owner: int | None) -> dict[str, str]:
@@ -263,6 +271,7 @@ class Components:
                 reserved: Reserved) -> list[dict[str, Any]]:
         if comp.template is None or not comp.created:
             return []
+        self.check_tags(comp.template, self.using(view, comp.instance_id))
         try:
             plain, kept = self.renderer.render_store(
                 comp.template, comp.instance_id, comp,
@@ -272,6 +281,20 @@ class Components:
             return []
         reserved.update(kept)
         return plain
+
+    def check_tags(self, template: str, using: dict[str, str]) -> None:
+        """Warn once per template of each tag that is no built-in component and not in
+        its ``usingComponents``: the platform renders it as an empty element, and the
+        devtools warn of it (a misspelt component name, an HTML tag)."""
+        if template in self._checked:
+            return
+        self._checked.add(template)
+        tags = outline_of(self.package.root / template).tags
+        for tag in sorted(tags - KNOWN_TAGS - set(using)):
+            self.renderer.bus.publish(ConsoleMessage(
+                level="warn", text=f"{template}: <{tag}> is no built-in component and not in "
+                                   f"usingComponents: it renders as an empty element",
+                location=template))
 
     def _problem(self, file: str, message: str) -> None:
         if f"{file}\n{message}" not in self._reported:

@@ -201,6 +201,8 @@ class Renderer:
         plain: list[dict[str, Any]] | None = None
         reserved: Reserved = {}
         if view.template is not None:
+            if first:
+                self.occurrences.check_tags(view.template, self.occurrences.using(view, None))
             try:
                 plain, reserved = self.render_store(
                     view.template, view.page_id, view,

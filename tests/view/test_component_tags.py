@@ -1,5 +1,5 @@
-"""externalClasses: a component's template names a class its tag fills in
-[framework/custom-component_temp.md; view-layer.md §5]."""
+"""Component tags: externalClasses (a component's template names a class its tag fills in
+[framework/custom-component_temp.md; view-layer.md §5]), and tags that are no component."""
 
 from __future__ import annotations
 
@@ -28,3 +28,15 @@ async def test_the_tag_fills_the_external_class(run_app: Any) -> None:
     assert page.query("#c .red.big") is filled
     plain = page.query("#d .title")
     assert plain.classes == ["title"] and plain.outer is None
+
+
+async def test_an_unknown_tag_is_warned_of_once(run_app: Any) -> None:
+    """A tag that is no built-in component and not in usingComponents (a misspelt
+    component, an HTML tag) renders empty, and the console says so once per template."""
+    run = await run_app({**APP, "pages/index/index.swan":
+                         '<card id="c"></card><crad></crad><crad></crad><div>x</div>'})
+    assert sorted(run.warnings) == [
+        "pages/index/index.swan: <crad> is no built-in component and not in "
+        "usingComponents: it renders as an empty element",
+        "pages/index/index.swan: <div> is no built-in component and not in "
+        "usingComponents: it renders as an empty element"]
