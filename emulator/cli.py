@@ -32,6 +32,14 @@ from emulator.net.shaping.profiles import BUILTIN, choose
 from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
 
 
+def _device(name: str) -> str:
+    """A device name as --device takes it: any case (``iphone x``)."""
+    for known in DEVICES:
+        if known.lower() == name.strip().lower():
+            return known
+    raise argparse.ArgumentTypeError(f"unknown device {name!r} (one of: {', '.join(DEVICES)})")
+
+
 def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
     if app_required:
         p.add_argument("app_dir", metavar="APP_DIR", type=Path, help="the mini-program folder")
@@ -54,7 +62,7 @@ def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
                    help="weak network: a profile (" + ", ".join(BUILTIN) + ", or one of the "
                         "settings' throttleProfiles), 'off', or 'auto' (the network type's "
                         "own, the default); docs/network-conditions.md")
-    p.add_argument("--device", choices=list(DEVICES), metavar="NAME",
+    p.add_argument("--device", type=_device, metavar="NAME",
                    help=f"emulated phone: {', '.join(DEVICES)} (default {DEFAULT_DEVICE})")
     p.add_argument("--mock", action="append", default=[], type=Path, metavar="FILE",
                    help="mock rules from a JSON file (a list of rules, docs/mocking.md), "

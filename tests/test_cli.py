@@ -221,3 +221,10 @@ def test_the_run_says_what_changes_the_network() -> None:
     assert "[network] 3g:" in result.stderr
     plain = cli("run", REPO / "sample_apps" / "hello")
     assert "[network]" not in plain.stderr
+
+
+def test_device_names_take_any_case() -> None:
+    """--device "iphone x" is the iPhone X; an unknown one is a usage error listing them."""
+    assert cli("run", REPO / "sample_apps" / "hello", "--device", "iphone x").returncode == 0
+    bad = cli("run", REPO / "sample_apps" / "hello", "--device", "nokia")
+    assert bad.returncode == 2 and "iPhone X" in bad.stderr

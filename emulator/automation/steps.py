@@ -12,6 +12,7 @@ Parsing checks everything before the app starts (StepFileError, exit status 2).
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,6 +122,13 @@ def _parse_step(index: int, raw: Any, source: str) -> Step:
     if len(actions) != 1:
         known = ", ".join(ACTIONS)
         found = f"{len(actions)} ({', '.join(actions)})" if actions else "none"
+        if not actions:
+            # A misspelt action is the likely mistake: name it, and what it may have meant.
+            guesses = {k: difflib.get_close_matches(str(k), list(ACTIONS), n=1)
+                       for k in raw if str(k) not in COMMON}
+            named = [f"unknown action {k!r}" + (f" (did you mean {g[0]!r}?)" if g else "")
+                     for k, g in guesses.items()]
+            found = "none: " + "; ".join(named) if named else found
         raise StepFileError(f"{where}: needs exactly one action (one of: {known}); "
                             f"found {found}")
     action = actions[0]

@@ -22,7 +22,9 @@ def _no_display() -> bool:
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
 
 
-_QUIET = ("This plugin does not support propagateSizeHints()",)
+# Qt's notes on what the machine lacks (a GPU offscreen, a sandbox as root): not the app's.
+_QUIET = ("This plugin does not support propagateSizeHints()", "QRhiGles2: Failed to create",
+          "Failed to create RHI", "Sandboxing disabled by user", "GPUInfo not initialized")
 
 
 def _qt_message(kind: QtMsgType, _context: object, message: str | None) -> None:

@@ -18,11 +18,14 @@ def _prepare() -> str | None:
     # off, for this process's web views only.
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in flags:
         # No GPU to share with offscreen: software compositing, and no GL warnings per view.
-        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-        if "--disable-gpu" not in flags:
-            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --disable-gpu").strip()
+        flags.append("--disable-gpu")
+    if not any(f.startswith("--log-level") for f in flags):
+        # Chromium's own log (no D-Bus in a container, GPU info…) is not the app's output.
+        flags.append("--log-level=3")
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
     try:
         from PyQt6 import QtWebChannel, QtWebEngineCore, QtWebEngineWidgets  # noqa: F401
     except ImportError as exc:  # not installed, or its system libraries are missing
