@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
             self.docks["Mocks"].show(), self.docks["Mocks"].raise_(), self.mocks.add(rule)),
             self._status)
         self.setCentralWidget(self.simulator)
+        # The phone is ~400 px wide: the rest of the window goes to the panels (the
+        # network table's URLs need it more than empty space beside the phone does).
+        self.simulator.setMaximumWidth(560)
         self.docks: dict[str, QDockWidget] = {}
         first = None
         panels = [("Network", self.network), ("Transfers", self.transfers),
