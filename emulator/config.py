@@ -3,7 +3,6 @@ command-line flags (flags win, then the settings file, then the project file).""
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.app.package import ProjectConfig
-from emulator.errors import ConfigError
+from emulator.errors import ConfigError, did_you_mean
 from emulator.net.hosts import HostMap
 from emulator.net.mock.load import RuleReader
 from emulator.net.mock.replay import UNMATCHED, ReplaySettings
@@ -141,8 +140,7 @@ def parse_settings(data: Any, source: str) -> Settings:
         raise ConfigError(f"{source}: must be a JSON object")
     for key in data:
         if key not in SETTINGS_KEYS:
-            close = difflib.get_close_matches(key, SETTINGS_KEYS, n=1, cutoff=0.6)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            hint = did_you_mean(key, SETTINGS_KEYS)
             raise ConfigError(f'{source}: unknown key "{key}"{hint}; the keys are '
                               f"{', '.join(SETTINGS_KEYS)}")
     s = Settings()
@@ -245,8 +243,7 @@ def parse_replay(data: Any, source: str) -> ReplaySettings:
     data = _expect(data, dict, '"replay"', source)
     for key in data:
         if key not in REPLAY_KEYS:
-            close = difflib.get_close_matches(key, REPLAY_KEYS, n=1, cutoff=0.6)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            hint = did_you_mean(key, REPLAY_KEYS)
             raise ConfigError(f'{source}: unknown key "replay.{key}"{hint}; the keys are '
                               f"{', '.join(REPLAY_KEYS)}")
     if "file" not in data:

@@ -14,6 +14,9 @@ neither the CLI, the GUI nor the mini-program ever sees a raw traceback::
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class EmulatorError(Exception):
     """Base class of every error the emulator reports to a user."""
@@ -84,3 +87,14 @@ class ScriptTimeout(ScriptError):
 
 class ScriptMemoryError(ScriptError):
     """The script exhausted the context's memory limit or its stack."""
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6,
+                 shown: str = "{}") -> str:
+    """`` (did you mean "x"?)`` for the closest of ``choices`` to a misspelt ``word`` (a
+    settings key, a step, a profile), or "" when none is close; ``shown`` formats the
+    guess (``"faker.{}"``). Any case matches first ("3G" for "3g")."""
+    names = list(choices)
+    same = [n for n in names if n.lower() == word.lower()]
+    close = same or difflib.get_close_matches(word, names, n=1, cutoff=cutoff)
+    return f' (did you mean "{shown.format(close[0])}"?)' if close else ""

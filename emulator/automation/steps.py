@@ -12,13 +12,12 @@ Parsing checks everything before the app starts (StepFileError, exit status 2).
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from emulator.errors import EmulatorError
+from emulator.errors import EmulatorError, did_you_mean
 
 COMMON = {"timeout", "name"}  # every step: its wait's timeout (s), a label for reports
 # action -> (its argument: "required" | "optional" | "none", the options it takes)
@@ -124,10 +123,8 @@ def _parse_step(index: int, raw: Any, source: str) -> Step:
         found = f"{len(actions)} ({', '.join(actions)})" if actions else "none"
         if not actions:
             # A misspelt action is the likely mistake: name it, and what it may have meant.
-            guesses = {k: difflib.get_close_matches(str(k), list(ACTIONS), n=1)
-                       for k in raw if str(k) not in COMMON}
-            named = [f"unknown action {k!r}" + (f" (did you mean {g[0]!r}?)" if g else "")
-                     for k, g in guesses.items()]
+            named = [f"unknown action {k!r}{did_you_mean(str(k), ACTIONS)}"
+                     for k in raw if str(k) not in COMMON]
             found = "none: " + "; ".join(named) if named else found
         raise StepFileError(f"{where}: needs exactly one action (one of: {known}); "
                             f"found {found}")

@@ -141,7 +141,7 @@ def test_bad_scripts_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     ([], "non-empty list"),
     ([{"tap": "#a", "wait_for": "#b"}], "exactly one action"),
     ([{"jump": 1}], "found none: unknown action 'jump'"),
-    ([{"wait-for": "#a"}], r"unknown action 'wait-for' \(did you mean 'wait_for'\?\)"),
+    ([{"wait-for": "#a"}], r'unknown action \'wait-for\' \(did you mean "wait_for"\?\)'),
     ([{"input": "#q"}], "input needs text"),
     ([{"expect_text": "#q"}], "one of equals, contains, matches"),
     ([{"sleep": "long"}], "sleep takes a number"),

@@ -8,13 +8,12 @@ bodies are found relative to the file the rule is in. The format is ``docs/mocki
 from __future__ import annotations
 
 import base64
-import difflib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-from emulator.errors import ConfigError, ScriptError
+from emulator.errors import ConfigError, ScriptError, did_you_mean
 from emulator.net.mock.answers import FAILURES, BodySpec, Fail, Respond, Rewrite
 from emulator.net.mock.dynamic import JsAnswer
 from emulator.net.mock.rules import APIS, PARAM_ROOTS, Rule
@@ -50,8 +49,7 @@ class RuleReader:
     def keys(self, data: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
         for key in data:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                hint = did_you_mean(key, allowed)
                 raise self.fail(f"{where}.{key}", f"unknown key{hint}; the keys are "
                                 f"{', '.join(allowed)}")
 
@@ -144,8 +142,7 @@ class RuleReader:
 
     def _fail(self, data: Any, where: str) -> Fail:
         if data not in FAILURES:
-            close = difflib.get_close_matches(str(data), FAILURES, n=1, cutoff=0.5)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            hint = did_you_mean(str(data), FAILURES, cutoff=0.5)
             raise self.fail(where, f"must be one of {', '.join(FAILURES)}{hint}")
         return Fail(data)
 

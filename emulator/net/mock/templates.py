@@ -22,12 +22,13 @@ from __future__ import annotations
 import ast
 import datetime
 import decimal
-import difflib
 import random
 import re
 import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from emulator.errors import did_you_mean
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -135,9 +136,8 @@ class Template:
                                   "message or index")
         name = m.group(1)
         if not callable(getattr(self.fake, name, None)):
-            close = difflib.get_close_matches(name, [n for n in dir(self.fake)
-                                                     if not n.startswith("_")], n=1)
-            hint = f' (did you mean "faker.{close[0]}"?)' if close else ""
+            hint = did_you_mean(name, [n for n in dir(self.fake) if not n.startswith("_")],
+                                shown="faker.{}")
             raise TemplateProblem(f"{where}: no Faker provider {name!r}{hint}")
         _args(m.group(2))
 

@@ -14,13 +14,12 @@ that one is our choice), see :data:`BUILTIN`. docs/network-conditions.md has the
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.errors import ConfigError
+from emulator.errors import ConfigError, did_you_mean
 
 SEGMENT = 16 * 1024  # bytes paced (and drawn for a stall) at a time
 OFF = "off"  # no shaping at all
@@ -141,8 +140,7 @@ def parse_profile(name: str, data: Any, where: str) -> Profile:
         raise ConfigError(f'{where}" must be an object of figures ({", ".join(PROFILE_KEYS)})')
     for key in data:
         if key not in PROFILE_KEYS:
-            close = difflib.get_close_matches(key, PROFILE_KEYS, n=1, cutoff=0.6)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            hint = did_you_mean(key, PROFILE_KEYS)
             raise ConfigError(f'{where}.{key}": unknown key{hint}; the keys are '
                               f"{', '.join(PROFILE_KEYS)}")
     rates: dict[str, float | None] = {}
@@ -170,8 +168,6 @@ def choose(name: str, profiles: dict[str, Profile], what: str) -> str:
     if name in (OFF, AUTO) or name in profiles:
         return name
     names = [OFF, AUTO, *profiles]
-    same = [n for n in names if n.lower() == name.lower()]  # "3G" for "3g"
-    close = same or difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    hint = did_you_mean(name, names)  # "3G" for "3g" too
     raise ConfigError(f"{what}: unknown profile {json.dumps(name)}{hint}; the profiles are "
                       f"{', '.join(names)}")
