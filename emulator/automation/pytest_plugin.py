@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 
 from emulator.automation.program import MiniProgram, launch
-from emulator.automation.window import NO_DISPLAY, display_available, qasync_loop
+from emulator.automation.window import NO_DISPLAY, qasync_loop
+from emulator.gui.display import display_available
 
 try:  # async fixtures need pytest-asyncio; without it, the fixture says so when used
     import pytest_asyncio

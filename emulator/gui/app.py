@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,15 +11,9 @@ from PyQt6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PyQt6.QtWidgets import QApplication
 
 from emulator.config import Settings
+from emulator.gui.display import display_available
 from emulator.gui.loop import event_loop
 from emulator.gui.main_window import MainWindow
-
-
-def _no_display() -> bool:
-    """Linux without X or Wayland and without a chosen Qt platform: Qt would abort."""
-    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
-            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
-
 
 # Qt's notes on what the machine lacks (a GPU offscreen, a sandbox as root): not the app's.
 _QUIET = ("This plugin does not support propagateSizeHints()", "QRhiGles2: Failed to create",
@@ -44,7 +37,7 @@ def run_gui(app_dir: Path | None, settings_for: Callable[[Path], Settings], *,
     With ``screenshot``, the window is saved as PNG after ``quit_after`` seconds (default 3)
     and the program exits; this works offscreen (QT_QPA_PLATFORM=offscreen).
     """
-    if _no_display():
+    if not display_available():
         print("swan-emulator: no display to open the window on. Run it under Xvfb "
               "(xvfb-run -a swan-emulator …), offscreen with a screenshot "
               "(QT_QPA_PLATFORM=offscreen swan-emulator APP --screenshot out.png), or "

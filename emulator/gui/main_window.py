@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
     def attach(self, host: AppHost) -> None:
         """Show ``host`` (call before it starts, so every event is seen): its events, its
         page, its chrome and settings. The window's own start does this; so does a test
-        that drives an app and watches it here (emulator/automation/window.py)."""
+        that drives an app and watches it here (emulator/gui/driven.py)."""
         package = host.package
         self.intake.attach(host.bus)
         self.host = host
