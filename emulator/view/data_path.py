@@ -1,6 +1,7 @@
-"""``setData`` key paths (``'a.b[2].c'``) applied to a copy of a page's data.
-
-[framework/app_service_page_setData.md]: a key path creates what is missing on the way.
+"""``setData`` key paths (``'a.b[2].c'``) applied to a page's data: in place (the view
+layer's copy) or copying the containers on the way (the window's, whose values other
+observers share). A key path creates what is missing on the way
+[framework/app_service_page_setData.md].
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def set_path(root: dict[str, Any], path: str, value: Any,
     node: Any = root
     for i, key in enumerate(keys[:-1]):
         nxt = keys[i + 1]
-        child = node[key] if _has(node, key) else None
+        child = node[str(key) if isinstance(node, dict) else key] if _has(node, key) else None
         if not isinstance(child, (dict, list)):
             child = [] if isinstance(nxt, int) else {}
             _put(node, key, child)
@@ -41,13 +42,13 @@ def set_path(root: dict[str, Any], path: str, value: Any,
 
 def _has(node: Any, key: Any) -> bool:
     if isinstance(node, dict):
-        return key in node
+        return str(key) in node
     return isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
 
 
 def _put(node: Any, key: Any, value: Any) -> None:
     if isinstance(node, dict):
-        node[key] = value
+        node[str(key)] = value  # JSON keys: "a[0]" on an object sets its "0"
     elif isinstance(node, list) and isinstance(key, int):
         while len(node) <= key:
             node.append(None)

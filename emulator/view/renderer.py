@@ -17,8 +17,6 @@ as stubs the tree keeps (emulator/view/context.py, tree.py). The data is kept he
 from __future__ import annotations
 
 import asyncio
-import itertools
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,44 +36,10 @@ from emulator.flows.events import (
 from emulator.runtime.bridge import Runtime, WorkToken
 from emulator.view.components import Components, ComponentView, RenderPass
 from emulator.view.context import ViewContext
+from emulator.view.data_path import set_path
 from emulator.view.tree import Reserved, ViewNode, reconcile, stubs
 
-__all__ = ["ComponentView", "PageView", "Renderer", "set_path"]
-
-_PATH = re.compile(r"([^.[\]]+)|\[(\d+)\]")
-
-
-def set_path(root: dict[str, Any], path: str, value: Any) -> None:
-    """``setData`` key semantics: ``'a.b[2].c'`` creates what is missing on the way
-    [framework/app_service_page_setData.md]."""
-    keys: list[str | int] = [int(m.group(2)) if m.group(2) is not None else m.group(1)
-                             for m in _PATH.finditer(path)]
-    if not keys:
-        return
-    node: Any = root
-    for here, nxt in itertools.pairwise(keys):
-        child = _get(node, here)
-        if not isinstance(child, (dict, list)):
-            child = [] if isinstance(nxt, int) else {}
-            _set(node, here, child)
-        node = child
-    _set(node, keys[-1], value)
-
-
-def _get(node: Any, key: str | int) -> Any:
-    if isinstance(node, list):
-        return node[key] if isinstance(key, int) and 0 <= key < len(node) else None
-    return node.get(key) if isinstance(node, dict) else None
-
-
-def _set(node: Any, key: str | int, value: Any) -> None:
-    if isinstance(node, list) and isinstance(key, int):
-        while len(node) <= key:
-            node.append(None)
-        node[key] = value
-    elif isinstance(node, dict):
-        node[str(key)] = value
-
+__all__ = ["ComponentView", "PageView", "Renderer"]
 
 @dataclass
 class PageView:

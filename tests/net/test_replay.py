@@ -22,18 +22,24 @@ def console(run: Any) -> list[str]:
     return run.logs + run.warnings
 
 
+async def live_and_replayed(run_app: Any, app: Path, tmp_path: Path) -> tuple[Any, Any]:
+    """A sample run live, then again answered from that run's HAR with its backend
+    unreachable."""
+    files = {str(p.relative_to(app)): p.read_text(encoding="utf-8")
+             for p in app.rglob("*") if p.is_file()}
+    live = await run_app(files, load_settings(app))
+    har = tmp_path / f"{app.name}.har"
+    write_har(har, live.host.flows)
+    settings = load_settings(app)
+    settings.hosts = {"api.demo.test": DEAD}
+    settings.replay = ReplaySettings(har)
+    return live, await run_app(files, settings)
+
+
 async def test_netdemo_replayed_from_its_own_har(run_app: Any, tmp_path: Path) -> None:
     """Every netdemo case (abort, timeout, redirects, refusals included) prints the same
     line when answered from the HAR of a live run, with the backend unreachable."""
-    files = {str(p.relative_to(NETDEMO)): p.read_text(encoding="utf-8")
-             for p in NETDEMO.rglob("*") if p.is_file()}
-    live = await run_app(files, load_settings(NETDEMO))
-    har = tmp_path / "netdemo.har"
-    write_har(har, live.host.flows)
-    settings = load_settings(NETDEMO)
-    settings.hosts = {"api.demo.test": DEAD}
-    settings.replay = ReplaySettings(har)
-    replayed = await run_app(files, settings)
+    live, replayed = await live_and_replayed(run_app, NETDEMO, tmp_path)
     assert console(replayed) == console(live)
     assert "netdemo: 11/11 cases behaved as the platform does" in replayed.logs
     sent = [f for f in replayed.host.flows if f.state.value != "failed" or f.response]
@@ -46,16 +52,7 @@ async def test_chat_replayed_from_its_own_har(run_app: Any, tmp_path: Path) -> N
     same lines when its sockets are answered from the HAR of a live run, with the
     backend unreachable; each socket's frames come in their recorded order and timing,
     so lines caused by two different sockets may come in another order."""
-    chat = NETDEMO.parent / "chat"
-    files = {str(p.relative_to(chat)): p.read_text(encoding="utf-8")
-             for p in chat.rglob("*") if p.is_file()}
-    live = await run_app(files, load_settings(chat))
-    har = tmp_path / "chat.har"
-    write_har(har, live.host.flows)
-    settings = load_settings(chat)
-    settings.hosts = {"api.demo.test": DEAD}
-    settings.replay = ReplaySettings(har)
-    replayed = await run_app(files, settings)
+    live, replayed = await live_and_replayed(run_app, NETDEMO.parent / "chat", tmp_path)
     assert "room: bot: echo: 你好，大家好!" in console(live)
     assert sorted(console(replayed)) == sorted(console(live))
 

@@ -17,7 +17,8 @@ from emulator.app.package import load_package
 from emulator.flows.bus import EventBus
 from emulator.flows.events import PageCreated, PageDataChanged, PageRendered
 from emulator.view.context import ViewContext
-from emulator.view.renderer import Renderer, set_path
+from emulator.view.data_path import set_path
+from emulator.view.renderer import Renderer
 from emulator.view.tree import ViewNode, markup, reconcile
 
 ROUTE = "pages/index/index"

@@ -172,7 +172,7 @@
     }
   }
   function copy(v) { return Array.isArray(v) ? v.slice() : Object.assign({}, v); }
-  // setData's key path semantics (renderer.set_path), without touching the old containers.
+  // setData's key path semantics (emulator/view/data_path.py set_path), without touching the old containers.
   function setPath(root, path, value) {
     var keys = [];
     String(path).replace(PATH, function (m, name, idx) {
