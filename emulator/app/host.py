@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 import re
 import ssl
@@ -33,44 +34,47 @@ from emulator.flows.events import (
     PageStackChanged,
 )
 from emulator.flows.store import FlowStore
-from emulator.net.bodies import RESPONSE_LIMIT
-from emulator.net.client import Network
 from emulator.net.errors import Offline
 from emulator.net.hosts import HostMap, Target, make_ssl_context
-from emulator.net.mock.lab import NetworkLab
 from emulator.net.mock.replay import HarReplay
 from emulator.net.mock.rules import RuleList
 from emulator.net.policy import DomainPolicy
-from emulator.net.resend import RequestEdits, resend
 from emulator.net.shaping.conditions import NetworkConditions
 from emulator.net.shaping.profiles import Profile
-from emulator.net.shaping.transport import shaping_layer
 from emulator.runtime import esm
 from emulator.runtime.bridge import Runtime
 from emulator.swan.account import AccountService
 from emulator.swan.chooser import ChooseService, Picker, QueuePicker
 from emulator.swan.files import USER_DATA_PATH, AppFiles
 from emulator.swan.fs import FileService
-from emulator.swan.request import RequestService
-from emulator.swan.socket import SocketService
 from emulator.swan.storage import StorageFile
 from emulator.swan.surface import surface
 from emulator.swan.system import network_status, system_info
-from emulator.swan.transfer import TransferService
 from emulator.swan.ui import Responder, UiService, headless_responder
 from emulator.view.driver import PageDriver
 from emulator.view.outline import outline_of
 from emulator.view.renderer import Renderer
 
 if TYPE_CHECKING:
+    from emulator.app.network_apis import NetworkApis
     from emulator.devserver.backend import DemoBackend
     from emulator.flows.flow import HttpFlow
+    from emulator.net.client import Network
+    from emulator.net.mock.lab import NetworkLab
+    from emulator.net.resend import RequestEdits
+    from emulator.swan.request import RequestService
+    from emulator.swan.socket import SocketService
+    from emulator.swan.transfer import TransferService
 
 MODULE_HEADER = "__swan_host__.define({path}, function (module, exports, require, __filename, " \
                 "__dirname) {{"
 MODULE_FOOTER = "});"
 _VIRTUAL_POSITION = re.compile(r"<input>:\d+(?::\d+)?")
 _AT_POSITION = re.compile(r" \(at ([^()]+:\d+(?::\d+)?)\)$")
+# The messages of the network APIs (emulator/app/network_apis.py), which are made on the
+# first of them; tests/test_startup_imports.py checks the list against what they handle.
+NETWORK_OPS = ("request", "request.abort", "uploadFile", "uploadFile.abort", "downloadFile",
+               "downloadFile.abort", "socket.connect", "socket.send", "socket.close")
 
 
 class AppHost:
@@ -104,41 +108,25 @@ class AppHost:
         self.ui = UiService(self.runtime, self.bus, responder)
         self.flows = FlowStore(self.bus)
         self.backend: DemoBackend | None = None
-        self._warmup: asyncio.Future[ssl.SSLContext] | None = None
         self._ssl_contexts: dict[bool, ssl.SSLContext] = {}
         self.url_check = url_check_of(package, settings)
         self.hosts = HostMap(settings.hosts, builtin=self._builtin_target)
-        self.network = Network(
-            self.bus,
-            policy=DomainPolicy(settings.domains, enabled=self.url_check),
-            hosts=self.hosts,
-            ssl_context=self._ssl_context,
-            default_headers={"User-Agent": user_agent(settings.base_version)},
-        )
-        # Mock rules and HAR replay: between the policy check and the transport.
+        self._policy = DomainPolicy(settings.domains, enabled=self.url_check)
+        # Mock rules and HAR replay (the network lab's), checked now.
         # A copy of each rule: a reload starts with fresh ``times`` counters.
         self.mocks = RuleList([dataclasses.replace(rule, used=0) for rule in settings.mocks])
-        self.lab = NetworkLab(self.bus, self.mocks,
-                              HarReplay(settings.replay) if settings.replay else None)
-        self.network.layers.append(self.lab.layer)
-        # Weak network and offline: outside the mock layer, so mocked calls are shaped too.
+        self._replay = HarReplay(settings.replay) if settings.replay else None
+        # Weak network and offline.
         self.conditions = NetworkConditions(settings.network_type, settings.throttle,
                                             settings.throttle_profiles)
-        self.network.layers.append(shaping_layer(self.conditions))
-        self.requests = RequestService(self.runtime, self.network,
-                                       timeout_ms=package.network_timeout_ms["request"],
-                                       app_key=package.project.key)
         self.files = AppFiles(self.sandbox)
-        self.transfers = TransferService(self.runtime, self.network, self.files,
-                                         limits=settings.limits,
-                                         timeouts_ms=package.network_timeout_ms,
-                                         app_key=package.project.key)
         self.file_service = FileService(self.runtime, self.files, self.bus)
-        self.sockets = SocketService(self.runtime, self.bus, policy=lambda: self.network.policy,
-                                     hosts=self.hosts, ssl_context=self._ssl_context,
-                                     timeout_ms=package.network_timeout_ms["connectSocket"],
-                                     app_key=package.project.key, lab=self.lab,
-                                     conditions=self.conditions)
+        # request, uploadFile/downloadFile and sockets, with their HTTP stack, are made on
+        # the app's first call of one of them (they import httpx and websockets, ~70 ms of
+        # a start, and many runs make no call): until then a stand-in takes their messages.
+        self._network_apis: NetworkApis | None = None
+        for op in NETWORK_OPS:
+            self.runtime.register(op, functools.partial(self._first_network_call, op))
         self.chooser = ChooseService(self.runtime, self.files,
                                      picker or QueuePicker(settings.choose_files))
         self.account = AccountService(self.runtime, self.bus, settings.account,
@@ -148,7 +136,7 @@ class AppHost:
         self.renderer = Renderer(package, self.bus, self.runtime.loop, runtime=self.runtime)
         self.page = PageDriver(self)
         self.gestures = PageGestures(self)  # scroll, pull-down refresh, reach bottom
-        self.bus.subscribe(self._on_component_event)
+        self.bus.subscribe(self._on_component_event, ComponentEvent)
         self.network_type = settings.network_type
         self.page_stack: tuple[PageRef, ...] = ()
         self.started = False
@@ -165,7 +153,8 @@ class AppHost:
         return self.backend.target(kind)
 
     def _ssl_context(self, verify: bool) -> ssl.SSLContext:
-        # Made once per mode: loading the trust store costs ~50 ms.
+        # Made once per mode, on the first connection that needs it: loading the trust
+        # store costs ~50 ms (CPU), which an app that makes no call should not pay.
         ctx = self._ssl_contexts.get(verify)
         if ctx is None:
             extra = [self.backend.ca_pem] if self.backend is not None else []
@@ -173,6 +162,51 @@ class AppHost:
                                    extra_ca_pem=extra)
             self._ssl_contexts[verify] = ctx
         return ctx
+
+    # ---- network APIs, made on first use ------------------------------------------------
+    def _apis(self) -> NetworkApis:
+        if self._network_apis is None:
+            # Imported here: httpx, httpcore and websockets (see NETWORK_OPS).
+            from emulator.app.network_apis import NetworkApis
+
+            self._network_apis = NetworkApis(self, policy=self._policy, replay=self._replay,
+                                             ssl_context=self._ssl_context,
+                                             user_agent=user_agent(self.settings.base_version))
+        return self._network_apis
+
+    def _first_network_call(self, op: str, call_id: int, args: Any) -> None:
+        """A network API's message before the APIs exist: make them (their handlers take
+        the stand-ins' places) and hand the message to its own handler."""
+        self._apis()
+        handler = self.runtime._handlers.get(op)  # bridge.py has no public getter
+        if handler is None or getattr(handler, "func", None) == self._first_network_call:
+            raise RuntimeError(f"the network APIs do not handle {op!r}")
+        handler(call_id, args)
+
+    @property
+    def network(self) -> Network:
+        """The HTTP stack of the app's requests and transfers (made on first use)."""
+        return self._apis().network
+
+    @property
+    def lab(self) -> NetworkLab:
+        """The network lab: mock rules and HAR replay (made on first use)."""
+        return self._apis().lab
+
+    @property
+    def requests(self) -> RequestService:
+        """``swan.request`` (made on first use)."""
+        return self._apis().requests
+
+    @property
+    def transfers(self) -> TransferService:
+        """``swan.uploadFile`` and ``swan.downloadFile`` (made on first use)."""
+        return self._apis().transfers
+
+    @property
+    def sockets(self) -> SocketService:
+        """``swan.connectSocket`` and its socket tasks (made on first use)."""
+        return self._apis().sockets
 
     # ---- loading ------------------------------------------------------------------------
     async def start(self, path: str | None = None,
@@ -189,9 +223,6 @@ class AppHost:
             from emulator.devserver import backend as demo
 
             self.backend = await demo.DemoBackend().start()
-        # Loading the trust store takes ~50-100 ms: done in a thread while the app starts,
-        # not inside the first request (and not blocking the loop).
-        self._warmup = self.runtime.loop.run_in_executor(None, self._ssl_context, self.url_check)
         self.sandbox.open()
         for problem in self.package.problems:
             self._problem(problem.path or "", problem.reason)
@@ -354,13 +385,16 @@ class AppHost:
 
     def abort_transfer(self, flow_id: int) -> bool:
         """Abort an upload/download as the app's ``abort()`` would; the app gets its fail."""
-        return self.transfers.abort(flow_id)
+        return self._network_apis is not None and self.transfers.abort(flow_id)
 
     async def replay(self, flow: HttpFlow, edits: RequestEdits | None = None) -> HttpFlow:
         """Send a recorded request again, outside the app (the window's Replay and Edit
         and resend): through the app's network stack (policy, host mapping, caps, mock
         rules) under its API's networkTimeout. Returns the new flow, ended, marked
         ``replayed``; raises CannotReplay when the body was not kept whole."""
+        from emulator.net.bodies import RESPONSE_LIMIT
+        from emulator.net.resend import resend
+
         timeout_ms = self.package.network_timeout_ms.get(flow.api,
                                                          self.package.network_timeout_ms["request"])
         return await resend(self.network, flow, edits, timeout_s=timeout_ms / 1000,
@@ -368,7 +402,7 @@ class AppHost:
 
     def close_socket(self, flow_id: int, code: int = 1000, reason: str = "") -> bool:
         """Close a socket with a chosen code and reason; the app sees its onClose."""
-        return self.sockets.close_flow(flow_id, code, reason)
+        return self._network_apis is not None and self.sockets.close_flow(flow_id, code, reason)
 
     def apply_network_settings(self, domains: dict[str, list[str]], url_check: bool,
                                hosts: dict[str, str], ca_file: Path | None) -> None:
@@ -386,9 +420,11 @@ class AppHost:
         self.settings.ca_file = ca_file
         self.url_check = url_check
         self.hosts.replace(new_hosts)
-        self.network.policy = policy
+        self._policy = policy
         self._ssl_contexts.clear()
-        self.network.reset_clients()
+        if self._network_apis is not None:
+            self.network.policy = policy
+            self.network.reset_clients()
 
     def set_network_type(self, network_type: str) -> None:
         """Switch the emulated network: its throttle profile applies to the next bytes
@@ -398,7 +434,7 @@ class AppHost:
         payload = network_status(network_type)
         self.network_type = network_type
         self.conditions.set_network_type(network_type)
-        if self.conditions.offline:
+        if self.conditions.offline and self._network_apis is not None:
             self.sockets.cut_all(Offline())
         self.runtime.emit("networkStatusChange", payload)
 
@@ -436,20 +472,16 @@ class AppHost:
         self.runtime.timers.close()
         if self.started:
             self.runtime.enter("hide")
-        self.requests.calls.cancel_all()
-        self.transfers.calls.cancel_all()
-        await self.sockets.close_all()
+        apis = self._network_apis
+        if apis is not None:
+            apis.requests.calls.cancel_all()
+            apis.transfers.calls.cancel_all()
+            await apis.sockets.close_all()
         await asyncio.sleep(0)  # let cancelled calls record their aborts
         self.runtime.close()
         self.storage.flush()
-        if self._warmup is not None:
-            await asyncio.wait([self._warmup])
-            if not self._warmup.cancelled():
-                # A trust store that cannot load fails the requests that need it; the
-                # warm-up's own copy of that error is not news.
-                self._warmup.exception()
-        await self.network.aclose()
-        await self.lab.aclose()
+        if apis is not None:
+            await apis.aclose()
         if self.backend is not None:
             await self.backend.close()
         self.sandbox.close()

@@ -94,7 +94,7 @@ class PageGestures:
     def __init__(self, host: AppHost) -> None:
         self.host = host
         self.pages: dict[int, PageScroll] = {}
-        host.bus.subscribe(self._observe)
+        host.bus.subscribe(self._observe, PageStackChanged, UiRequest)
 
     def state(self, page_id: int) -> PageScroll:
         """The page's scroll state (a fresh one for a page never scrolled)."""

@@ -80,7 +80,8 @@ class Renderer:
         self.occurrences = Components(self)
         self._scheduled: asyncio.Handle | None = None
         self._rendering = False
-        bus.subscribe(self._observe)
+        bus.subscribe(self._observe, PageCreated, PageDataChanged, ComponentCreated,
+                      PageLifecycle)
 
     @property
     def components(self) -> dict[int, ComponentView]:
