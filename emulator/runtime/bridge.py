@@ -109,6 +109,7 @@ class Runtime:
         self.timers = TimerQueue(self.loop, self._fire_timer)
         self.error_count = 0
         self._handlers: dict[str, Handler] = {}
+        self._after_messages: list[Callable[[], None]] = []
         self._queue: deque[tuple[Callable[[], Any], bool]] = deque()
         self._running = False
         self._work = 0
@@ -154,12 +155,19 @@ class Runtime:
         """Route outbox messages with this ``op`` to ``handler``."""
         self._handlers[op] = handler
 
+    def after_messages(self, flush: Callable[[], None]) -> None:
+        """Call ``flush()`` once each drained outbox has been handled: a handler may leave
+        work to be done for all its messages at once (the socket service writes the frames
+        of one drain in one go: one TLS write, not one per frame)."""
+        self._after_messages.append(flush)
+
     # ---- the dispatcher -----------------------------------------------------------------
     def enter(self, entry: str, payload: Any = None, *, strict: bool = False) -> Any:
         """Call the JS entry ``entry`` with a JSON payload; return its decoded result.
 
-        If JS is already running (a handler answering a message), the call is queued and
-        runs right after; it then returns None. With ``strict``, a JS exception is raised
+        If JS is already running (a handler answering a message), or entries queued
+        before this one wait for the next slice, the call is queued and runs after them,
+        in order; it then returns None. With ``strict``, a JS exception is raised
         as :class:`ScriptError` instead of being reported as an uncaught error.
         """
         text = "" if payload is None else json.dumps(payload, ensure_ascii=False)
@@ -237,7 +245,9 @@ class Runtime:
     def _dispatch(self, action: Callable[[], T], *, strict: bool) -> T | None:
         if self._closed:
             return None
-        if self._running:
+        if self._running or self._resume is not None:
+            # Behind entries still queued from a slice that used up its budget: an answer
+            # must not overtake the answers made before it (a socket's sends, in order).
             self._queue.append((action, strict))
             return None
         if self.deadline is not None and time.monotonic() >= self.deadline:
@@ -382,6 +392,11 @@ class Runtime:
                 handler(call_id, args)
             except Exception:
                 log.exception("handler for %r failed", op)
+        for flush in self._after_messages:
+            try:
+                flush()
+            except Exception:
+                log.exception("flush after messages failed")
 
     # ---- answering JS -----------------------------------------------------------------
     def settle(self, call_id: int, ok: bool, result: dict[str, Any] | None = None) -> None:

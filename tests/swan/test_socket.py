@@ -129,6 +129,38 @@ async def test_order_of_10000_frames(run_app: Any, demo_server: DemoServer) -> N
     assert received == [str(i) for i in range(10000)]
 
 
+async def test_a_burst_over_the_write_buffer_keeps_order_and_answers_each_send_once(
+        run_app: Any, demo_server: DemoServer) -> None:
+    """Frames sent in one entry go out in order, those past the transport's room through
+    the writer; each send's success comes once, in order, and every echo comes back."""
+    run = await run_app(page(f"""
+        var t = swan.connectSocket({{url: '{WS}/echo'}});
+        var N = 300, big = new Array(2048).join('b'), answered = [], next = 0, bad = 0;
+        t.onOpen(function () {{
+            for (var i = 0; i < N; i++) {{
+                (function (i) {{
+                    t.send({{data: i % 3 ? String(i) : i + big,
+                             success: function () {{ answered.push(i); }}}});
+                }})(i);
+            }}
+        }});
+        t.onMessage(function (m) {{
+            if (m.data.split('b')[0] !== String(next)) bad++;
+            if (++next === N) t.close({{}});
+        }});
+        t.onClose(function () {{
+            var inOrder = answered.every(function (v, k) {{ return v === k; }});
+            log('done', next, bad, answered.length, inOrder);
+        }});
+    """), demo_server.settings(script_time_limit=20))
+    [done] = of(run, "done")
+    assert done[1:] == [0, 300, True]
+    assert done[0] == 300
+    [flow] = [f for f in run.host.flows if isinstance(f, SocketFlow)]
+    sent = [f.text.split("b")[0] for f in flow.frames if f.direction == "send"]
+    assert sent == [str(i) for i in range(300)]
+
+
 async def test_close_codes_both_ways_and_abrupt_drop(run_app: Any, demo_server: DemoServer) -> None:
     """Server-chosen code and reason reach onClose; a dropped connection is 1006."""
     run = await run_app(page(f"""

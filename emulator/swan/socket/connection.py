@@ -11,8 +11,10 @@ socket fails before connecting, and open ones are cut (onError, then onClose 100
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -61,7 +63,13 @@ class SocketConnection:
         self.ws: ClientConnection | None = None
         self.closing_by_app = False
         self.network_error: NetError | None = None  # set when the network cut it (offline)
-        self._sends: asyncio.Queue[tuple[int, str | bytes, float | None]] = asyncio.Queue()
+        # Frames waiting for the writer (the transport was full, or a weak link holds
+        # them until they are due): (call id, data, due), in the order the app sent them.
+        self._sends: deque[tuple[int, str | bytes, float | None]] = deque()
+        self._sends_added = asyncio.Event()
+        # Frames the app sent in the drain being handled, written together after it
+        # (SocketService.write_batches).
+        self._batch: list[tuple[int, str | bytes]] = []
         self._schedule = FrameSchedule(MAX_FRAME_BYTES)  # received frames a weak link holds
         self._runner: asyncio.Task[None] | None = None
         self._token: WorkToken | None = None
@@ -205,24 +213,44 @@ class SocketConnection:
         self._event("close", {"code": flow.close_code, "reason": flow.close_reason})
 
     async def _write(self, ws: ClientConnection) -> None:
-        # One writer per socket for frames that had to wait (the transport was busy):
-        # they leave in the order the app sent them.
+        # One writer per socket for frames that had to wait (the transport was busy, or
+        # the weak link holds them): they leave in the order the app sent them, those
+        # due by now together in one write, as many as the transport has room for.
         conditions = self.service.conditions
+        sends = self._sends
         while True:
-            call_id, data, due = await self._sends.get()
+            while not sends:
+                self._sends_added.clear()
+                await self._sends_added.wait()
+            call_id, data, due = sends[0]
             try:
                 if due is not None and conditions is not None:
                     await conditions.sleep_until(due)
-                await ws.send(data)
+                run = [data]
+                for _call, more, more_due in itertools.islice(sends, 1, None):
+                    if more_due is not None:
+                        break
+                    run.append(more)
+                written = write_now(ws, run)
+                if not written:
+                    await ws.send(data)  # waits for room; raises once the socket closed
+                    written = 1
             except (ConnectionClosed, NetError):
+                sends.popleft()
                 self.service.fail(call_id, "send", "SocketTask.readyState is not OPEN")
                 continue
-            self._sent(call_id, data)
+            for _ in range(written):
+                sent_id, sent, _due = sends.popleft()
+                self._sent(sent_id, sent)
+
+    def _queue_send(self, call_id: int, data: str | bytes, due: float | None) -> None:
+        self._sends.append((call_id, data, due))
+        self._sends_added.set()
 
     def _fail_queued(self) -> None:
         """Fail the sends still queued when the connection ended (never sent)."""
-        while not self._sends.empty():
-            call_id, _data, _due = self._sends.get_nowait()
+        while self._sends:
+            call_id, _data, _due = self._sends.popleft()
             self.service.fail(call_id, "send", "SocketTask.readyState is not OPEN")
 
     def cut(self, error: NetError) -> None:
@@ -256,11 +284,24 @@ class SocketConnection:
         if conditions is not None and conditions.profile is not None:
             size = len(data.encode()) if isinstance(data, str) else len(data)
             due = conditions.due("up", size, frame=True)
-        if due is None and self._sends.empty() and write_now(ws, data):
-            self._sent(call_id, data)
+        if due is None and not self._sends:
+            if not self._batch:
+                self.service.batched(self)
+            self._batch.append((call_id, data))
         else:
-            self._sends.put_nowait((call_id, data, due))
+            self._queue_send(call_id, data, due)
         return True
+
+    def write_batch(self) -> None:
+        """Write the frames sent in the last drain: as many as the transport has room for
+        in one write, the rest queued for the writer, in the order the app sent them."""
+        batch, self._batch = self._batch, []
+        ws = self.ws
+        written = write_now(ws, [data for _call, data in batch]) if ws is not None else 0
+        for call_id, data in batch[written:]:
+            self._queue_send(call_id, data, None)
+        for call_id, data in batch[:written]:
+            self._sent(call_id, data)
 
     def close(self, code: int, reason: str) -> asyncio.Task[None] | None:
         """Start the closing handshake (or give up connecting)."""
@@ -279,6 +320,6 @@ class SocketConnection:
         # they may wait a while: polled, not spun).
         shaped = self.service.conditions is not None and \
             self.service.conditions.profile is not None
-        while not self._sends.empty() and self.flow.state is SocketState.CLOSING:
+        while self._sends and self.flow.state is SocketState.CLOSING:
             await asyncio.sleep(0.005 if shaped else 0)
         await self.ws.close(code, reason)

@@ -13,6 +13,7 @@ left to a server that may never close it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import websockets.exceptions as wse
 from websockets.asyncio.client import ClientConnection
@@ -58,8 +59,27 @@ class HangUpConnection(ClientConnection):
     _hangup: asyncio.TimerHandle | None = None
 
     def send_data(self) -> None:
-        """Write what the protocol has to send; after a failure, start hanging up."""
-        super().send_data()
+        """Write what the protocol has to send; after a failure, start hanging up.
+
+        The frames go in one ``writelines`` (one pass through TLS, one system call) where
+        websockets writes each on its own: a burst of small frames costs one write. An
+        empty chunk means half-close, as in websockets' own ``send_data``."""
+        transport = self.transport
+        pending: list[bytes] = []
+        for data in self.protocol.data_to_send():
+            if data:
+                pending.append(data)
+                continue
+            if pending:
+                transport.writelines(pending)
+                pending = []
+            if transport.can_write_eof():
+                with contextlib.suppress(Exception):  # as websockets: undocumented raises
+                    transport.write_eof()
+            else:
+                transport.close()
+        if pending:
+            transport.writelines(pending)
         if self._hangup is None and connection_failure(self) is not None:
             transport = self.transport
             if transport.can_write_eof():

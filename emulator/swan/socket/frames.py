@@ -5,6 +5,7 @@ the transport has room."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from websockets.asyncio.client import ClientConnection
 from websockets.protocol import State
@@ -31,20 +32,30 @@ def more_buffered(ws: ClientConnection) -> bool:
         return False
 
 
-def write_now(ws: ClientConnection, data: str | bytes) -> bool:
-    """Write one frame without a task switch when the transport has room: what
-    ``ws.send`` does before it awaits the drain. False when the frame must go through the
-    awaiting path (buffer full, state not open)."""
+def write_now(ws: ClientConnection, frames: Sequence[str | bytes]) -> int:
+    """Write the leading frames of ``frames`` without a task switch while the transport
+    has room (what ``ws.send`` does before it awaits the drain), all in one write; return
+    how many were written. The rest (buffer full, state not open) must go through the
+    awaiting path."""
     transport = ws.transport
-    if ws.protocol.state is not State.OPEN or transport.is_closing() or \
-            transport.get_write_buffer_size() > WRITE_BUFFER_HIGH:
-        return False
-    if isinstance(data, str):
-        ws.protocol.send_text(data.encode())
-    else:
-        ws.protocol.send_binary(data)
-    ws.send_data()
-    return True
+    if ws.protocol.state is not State.OPEN or transport.is_closing():
+        return 0
+    room = WRITE_BUFFER_HIGH - transport.get_write_buffer_size()
+    written = 0
+    for data in frames:
+        if room < 0:
+            break
+        if isinstance(data, str):
+            payload = data.encode()
+            ws.protocol.send_text(payload)
+        else:
+            payload = data
+            ws.protocol.send_binary(payload)
+        room -= len(payload)
+        written += 1
+    if written:
+        ws.send_data()
+    return written
 
 
 def usv_text(text: str) -> str:

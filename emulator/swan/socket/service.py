@@ -58,6 +58,8 @@ class SocketService:
         self.pending_bytes = 0  # bytes of received messages among the queued events
         self._flush_scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self._batched: list[SocketConnection] = []
+        runtime.after_messages(self.write_batches)
         runtime.register("socket.connect", guarded(runtime, "connectSocket", self._on_connect))
         runtime.register("socket.send", self._on_send)
         runtime.register("socket.close", self._on_close)
@@ -98,6 +100,17 @@ class SocketService:
         self.pending_bytes = 0
         if events:
             self.runtime.enter("socketEvents", events)
+
+    def batched(self, conn: SocketConnection) -> None:
+        """``conn`` holds frames to write once the drain's messages are handled."""
+        self._batched.append(conn)
+
+    def write_batches(self) -> None:
+        """Write the frames each socket was sent in the drain just handled (one write per
+        socket, however many frames)."""
+        batched, self._batched = self._batched, []
+        for conn in batched:
+            conn.write_batch()
 
     def fail(self, call_id: int, api: str, reason: str, code: int = ERR_FAILED) -> None:
         """Fail an app call."""
