@@ -27,9 +27,6 @@ import logging
 import os
 import ssl
 
-import httpx
-import websockets.exceptions as wse
-
 log = logging.getLogger(__name__)
 
 ERR_ARGS = 904
@@ -169,6 +166,8 @@ def _unforeseen(library: str, exc: BaseException) -> NetError:
 
 def from_httpx(exc: Exception) -> NetError:
     """Translate an httpx exception (any class) into our error."""
+    import httpx  # imported here: only a failed exchange (httpx already loaded) gets here
+
     tls = _ssl_cause(exc)
     if tls is not None:
         return _tls_failed(tls)
@@ -223,6 +222,8 @@ def from_os_error(exc: OSError) -> NetError:
 def from_websockets(exc: BaseException) -> NetError:
     """Translate a websockets (or socket-level) exception from a connection into ours; any
     other exception is :func:`unexpected`."""
+    import websockets.exceptions as wse  # as above: only a socket that failed gets here
+
     tls = _ssl_cause(exc)
     if tls is not None:
         return from_os_error(tls)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpcore
-
 from emulator.errors import ConfigError
 from emulator.net.policy import normalize_host
 
@@ -79,38 +77,6 @@ class HostMap:
         return value
 
 
-class MappedNetworkBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network layer with mapped domains connecting elsewhere.
-
-    httpcore still does TLS with ``server_hostname`` = the URL's host, so SNI and the
-    certificate check are for the domain, not for the address we connect to.
-    """
-
-    def __init__(self, hosts: HostMap, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self.hosts = hosts
-        self._inner = inner or httpcore.AnyIOBackend()
-
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: Iterable[Any] | None = None
-                          ) -> httpcore.AsyncNetworkStream:
-        target = self.hosts.target(host, "http")
-        if target is not None:
-            host, port = target.host, target.port
-        return await self._inner.connect_tcp(host, port, timeout=timeout,
-                                             local_address=local_address,
-                                             socket_options=socket_options)
-
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None
-                                  ) -> httpcore.AsyncNetworkStream:
-        return await self._inner.connect_unix_socket(path, timeout=timeout,
-                                                     socket_options=socket_options)
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
 def make_ssl_context(*, verify: bool = True, ca_file: Path | None = None,
                      extra_ca_pem: Iterable[str] = ()) -> ssl.SSLContext:
     """The system trust store plus ``ca_file`` and ``extra_ca_pem`` (e.g. the builtin
@@ -134,3 +100,14 @@ def make_ssl_context(*, verify: bool = True, ca_file: Path | None = None,
     for pem in extra_ca_pem:
         ctx.load_verify_locations(cadata=pem)
     return ctx
+
+
+def __getattr__(name: str) -> Any:
+    # MappedNetworkBackend lives in emulator/net/mapped_backend.py: it subclasses httpcore's
+    # backend, ~30 ms to import, which reading a host mapping does not need. Still
+    # importable from here.
+    if name == "MappedNetworkBackend":
+        from emulator.net.mapped_backend import MappedNetworkBackend
+
+        return MappedNetworkBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

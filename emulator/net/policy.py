@@ -16,8 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-import httpx
-
 from emulator.errors import ConfigError
 from emulator.net.errors import BadRequest, NetError, PolicyRefused, invalid_url
 
@@ -116,6 +114,10 @@ def parse_url(url: str) -> ParsedUrl | None:
         explicit_port = ":" in hostport.partition("]")[2]
     else:
         explicit_port = ":" in hostport
+    # Imported here: httpx costs ~40 ms to import, and an app with no domain list and no
+    # request never needs it.
+    import httpx
+
     try:
         parsed = httpx.URL(url)
         raw_host = parsed.raw_host.decode("ascii")

@@ -22,16 +22,16 @@ import base64
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import httpx
-from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import ConnectionClosed
+from typing import TYPE_CHECKING, Any
 
 from emulator.errors import ConfigError
 from emulator.net.errors import Aborted, NetError, Timeout
-from emulator.net.mock.answers import BodySpec, build_response, drain, hang
-from emulator.net.mock.rules import MockCall
+
+if TYPE_CHECKING:
+    import httpx
+    from websockets.asyncio.server import ServerConnection
+
+    from emulator.net.mock.rules import MockCall
 
 UNMATCHED = ("fail", "pass")
 # Headers that described the recorded bytes on the wire, not the decoded body kept.
@@ -80,6 +80,10 @@ class HttpEntry:
 
     async def answer(self, call: MockCall, request: httpx.Request,
                      inner: httpx.AsyncBaseTransport) -> httpx.Response:
+        # Imported here, as websockets' below: reading a HAR (the settings check, the
+        # app's start) needs neither httpx nor websockets (~60 ms to import).
+        from emulator.net.mock.answers import BodySpec, build_response, drain, hang
+
         await drain(request)
         if self.error is not None:
             if self.error in ("timeout", "abort"):
@@ -112,6 +116,8 @@ class SocketEntry:
 
     async def serve(self, conn: ServerConnection) -> None:
         """Replay the server's side on one connection."""
+        from websockets.exceptions import ConnectionClosed
+
         received = 0
         arrived = asyncio.Event()
 
