@@ -7,12 +7,15 @@ opens the desktop window.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+# Only what parsing the command line needs is imported here: the headless runner (and
+# with it the app host, QuickJS and asyncio), the window, the automation package and the
+# mock rule reader are imported by the subcommand or option that uses them, so `--help`
+# and a plain `run` do not pay for the rest (issue 14: start-up time).
 from emulator import __version__
 from emulator.app.package import AppPackage, load_package
 from emulator.config import (
@@ -24,9 +27,7 @@ from emulator.config import (
     load_settings,
 )
 from emulator.errors import ConfigError, PackageError
-from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
 from emulator.net.hosts import parse_target
-from emulator.net.mock.load import read_rule_file
 from emulator.net.mock.replay import UNMATCHED, ReplaySettings
 from emulator.net.shaping.profiles import BUILTIN, choose
 from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
@@ -158,6 +159,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         settings.memory_limit_mb = args.memory_limit
     if args.data_dir:
         settings.data_dir = args.data_dir
+    if args.mock:
+        from emulator.net.mock.load import read_rule_file
     for path in args.mock:  # after the script limits: a rule's JS runs under them
         settings.mocks.extend(read_rule_file(path, time_limit=settings.script_time_limit,
                                              memory_limit=settings.memory_limit_mb << 20))
@@ -197,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] != "run":
         return _gui(gui_parser.parse_args(argv))
     args = run_parser.parse_args(argv[1:])
+    import asyncio
+
+    from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
+
     if args.timeout is not None and args.timeout <= 0:
         run_parser.error("--timeout must be positive")
     if args.junit is not None and args.script is None:
@@ -222,8 +229,11 @@ def _script(args: argparse.Namespace, settings: Settings, page: str | None) -> i
     """``run --script``: the steps through the automation API (emulator/automation/
     script.py)."""
     # Imported here: plain runs need none of it.
+    import asyncio
+
     from emulator.automation.script import run_script
     from emulator.automation.steps import StepFileError, load_steps
+    from emulator.headless import EXIT_USAGE
 
     try:
         steps = load_steps(args.script)
@@ -235,12 +245,10 @@ def _script(args: argparse.Namespace, settings: Settings, page: str | None) -> i
                                   dump_page=args.dump_page))
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _gui(args: argparse.Namespace) -> int:
     """Open the desktop window."""
+    from emulator.headless import EXIT_USAGE
+
     if args.quit_after is not None and args.quit_after <= 0:
         print("swan-emulator: --quit-after must be positive", file=sys.stderr)
         return EXIT_USAGE
@@ -268,3 +276,7 @@ def _gui(args: argparse.Namespace) -> int:
     # picker shows it selected (and a reload re-reads it from the project file).
     return run_gui(args.app_dir, settings_for, page=page, condition=args.condition,
                    screenshot=args.screenshot, quit_after=args.quit_after, panel=args.panel)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,17 +9,19 @@ import re
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from emulator.app.package import ProjectConfig
 from emulator.errors import ConfigError, did_you_mean
 from emulator.net.hosts import HostMap
-from emulator.net.mock.load import RuleReader
-from emulator.net.mock.replay import UNMATCHED, ReplaySettings
-from emulator.net.mock.rules import Rule
+from emulator.net.mock.replay import UNMATCHED, HarReplay, ReplaySettings
 from emulator.net.policy import DomainPolicy
 from emulator.net.shaping.profiles import AUTO, BUILTIN, OFF, Profile, choose, parse_profile
 from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
+
+if TYPE_CHECKING:
+    from emulator.app.package import ProjectConfig
+    from emulator.net.mock.load import RuleReader
+    from emulator.net.mock.rules import Rule
 
 SETTINGS_FILE = "swan-emulator.json"
 DOMAIN_LISTS = ("request", "uploadFile", "downloadFile", "socket")
@@ -233,6 +235,10 @@ def parse_throttle(s: Settings, data: dict[str, Any], source: str) -> None:
 def rule_reader(settings: Settings, source: str, base_dir: Path) -> RuleReader:
     """A reader of mock rules (emulator/net/mock/load.py) from ``source``, with file
     bodies relative to ``base_dir`` and JS answers under the settings' script limits."""
+    # Imported here: mock answers bring httpx, websockets and QuickJS (~70 ms), which
+    # settings without mock rules do not need.
+    from emulator.net.mock.load import RuleReader
+
     return RuleReader(source, base_dir, time_limit=settings.script_time_limit,
                       memory_limit=settings.memory_limit_mb * 1024 * 1024)
 
@@ -259,8 +265,6 @@ def parse_replay(data: Any, source: str) -> ReplaySettings:
 def check_replay(replay: ReplaySettings, what: str) -> ReplaySettings:
     """The replay settings, once its HAR file has been read without a problem
     (ConfigError naming ``what`` otherwise)."""
-    from emulator.net.mock.replay import HarReplay
-
     if not replay.file.is_file():
         raise ConfigError(f"{what}: {replay.file} is not a file")
     HarReplay(replay)

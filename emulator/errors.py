@@ -14,7 +14,6 @@ neither the CLI, the GUI nor the mini-program ever sees a raw traceback::
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -94,6 +93,8 @@ def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6,
     """`` (did you mean "x"?)`` for the closest of ``choices`` to a misspelt ``word`` (a
     settings key, a step, a profile), or "" when none is close; ``shown`` formats the
     guess (``"faker.{}"``). Any case matches first ("3G" for "3g")."""
+    import difflib  # only a misspelling gets here; every start imports this module
+
     names = list(choices)
     same = [n for n in names if n.lower() == word.lower()]
     close = same or difflib.get_close_matches(word, names, n=1, cutoff=cutoff)

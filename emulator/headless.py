@@ -39,7 +39,6 @@ from emulator.flows.events import (
     UncaughtErrorRepeated,
 )
 from emulator.flows.flow import HttpFlow, SocketFlow
-from emulator.flows.har import write_har
 
 EXIT_OK = 0
 EXIT_APP_ERROR = 1
@@ -190,6 +189,8 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
             print(f"[page] {route}\n{host.page.markup()}", file=out, flush=True)
         await host.close()
         if settings.har is not None:
+            from emulator.flows.har import write_har  # only --har needs it (and datetime)
+
             flows = list(host.flows)
             write_har(settings.har, flows)
             print(f"[har] {len(flows)} entries written to {settings.har}", file=err, flush=True)
