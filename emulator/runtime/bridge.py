@@ -148,7 +148,7 @@ class Runtime:
         self._drain_fn = self.engine.eval_file("<emulator>/entry", "__swan_host__.drain",
                                                internal=True)
         self._last_callback_fn = self.engine.eval_file(
-            "<emulator>/entry", "(function () { return __swan_host__.lastCallback; })",
+            "<emulator>/entry", "(function () { return __swan_host__.lastCallbackName(); })",
             internal=True)
 
     def register(self, op: str, handler: Handler) -> None:

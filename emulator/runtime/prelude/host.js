@@ -58,7 +58,13 @@
   // prototype: those are set aside while the bridge serialises its own messages.
   const TO_JSON_PROTOTYPES = [Object.prototype, Array.prototype, String.prototype,
     Number.prototype, Boolean.prototype];
+  const hasOwn = uncurry(Object.prototype.hasOwnProperty);
   host.stringify = function (value, replacer) {
+    let found = false;
+    for (let i = 0; i < TO_JSON_PROTOTYPES.length && !found; i++) {
+      found = hasOwn(TO_JSON_PROTOTYPES[i], 'toJSON');
+    }
+    if (!found) return $.stringify(value, replacer);  // the usual case: no descriptor work
     let saved = null;
     for (let i = 0; i < TO_JSON_PROTOTYPES.length; i++) {
       const proto = TO_JSON_PROTOTYPES[i];
@@ -166,10 +172,19 @@
   // The platform ignores what hooks and callbacks return, so a rejected promise from an
   // async one would vanish: it is reported too.
   const unshift = Array.prototype.unshift;
-  host.lastCallback = '';
+  // The last callback run, named only when a runaway report asks (lastCallbackName):
+  // building the text on every call was two string allocations per callback.
+  let lastWhere = '';
+  let lastFn = null;
+  host.lastCallbackName = function () {
+    if (!lastWhere) return '';
+    const name = lastFn && lastFn.name;
+    return lastWhere + (name ? ' (' + name + ')' : '');
+  };
   host.callUser = function (fn, thisArg, args, where) {
     if (typeof fn !== 'function') return undefined;
-    host.lastCallback = where + (fn.name ? ' (' + fn.name + ')' : '');
+    lastWhere = where;
+    lastFn = fn;
     try {
       const result = $.apply(fn, thisArg, args || []);
       if (result instanceof $.Promise) {

@@ -143,7 +143,11 @@ class SocketConnection:
             writer = asyncio.create_task(self._write(ws), name=f"socket-{self.task_id}-send")
             try:
                 async for message in ws:
-                    await self._arrived(ws, message)
+                    if self._schedule.empty and (conditions is None
+                                                 or conditions.profile is None):
+                        self._received(ws, message)  # no weak link: no coroutine per frame
+                    else:
+                        await self._arrived(ws, message)
                     del message  # not kept while the next one arrives (up to 16 MiB each)
             except ConnectionClosed:
                 pass
@@ -176,7 +180,9 @@ class SocketConnection:
     def _received(self, ws: ClientConnection, message: str | bytes) -> None:
         flow = self.flow
         frame = flow.add_frame("receive", message)
-        self.service.bus.publish(SocketFrameEvent(flow=flow, frame=frame))
+        bus = self.service.bus
+        if bus.wants(SocketFrameEvent):
+            bus.publish(SocketFrameEvent(flow=flow, frame=frame))
         data = message if isinstance(message, str) else wire_bytes(message)
         self.service.pending_bytes += frame.size
         self._event("message", {"data": data})
@@ -269,7 +275,9 @@ class SocketConnection:
 
     def _sent(self, call_id: int, data: str | bytes) -> None:
         frame = self.flow.add_frame("send", data)
-        self.service.bus.publish(SocketFrameEvent(flow=self.flow, frame=frame))
+        bus = self.service.bus
+        if bus.wants(SocketFrameEvent):
+            bus.publish(SocketFrameEvent(flow=self.flow, frame=frame))
         if call_id:
             self.service.runtime.settle(call_id, True)
 

@@ -56,7 +56,10 @@ class SocketService:
         self.connections: dict[int, SocketConnection] = {}
         self._events: list[dict[str, Any]] = []
         self.pending_bytes = 0  # bytes of received messages among the queued events
-        self._flush_scheduled = False
+        # The flush queued for the next loop turn (and the hold keeping the app busy until
+        # it runs), or None: a burst's end flushes at once and takes both back.
+        self._flush_handle: asyncio.Handle | None = None
+        self._flush_token: WorkToken | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._batched: list[SocketConnection] = []
         runtime.after_messages(self.write_batches)
@@ -71,10 +74,9 @@ class SocketService:
 
     def _queue(self, event: dict[str, Any]) -> None:
         self._events.append(event)
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            token = self.runtime.hold()
-            self.runtime.loop.call_soon(self._flush, token)
+        if self._flush_handle is None:
+            self._flush_token = self.runtime.hold()
+            self._flush_handle = self.runtime.loop.call_soon(self.flush)
 
     def queue_answer(self, task_id: int, call_id: int, error: NetError | None) -> None:
         """Queue the answer to connectSocket call ``call_id`` (success, or fail with
@@ -87,19 +89,20 @@ class SocketService:
             event["res"] = {"errCode": error.code, "errMsg": f"connectSocket:fail {reason}"}
         self._queue(event)
 
-    def _flush(self, token: WorkToken) -> None:
-        try:
-            self.flush()
-        finally:
-            token.release()
-
     def flush(self) -> None:
         """Deliver the queued events now (one entry into JS)."""
-        self._flush_scheduled = False
+        handle, token = self._flush_handle, self._flush_token
+        self._flush_handle = self._flush_token = None
+        if handle is not None:
+            handle.cancel()  # a no-op once it is the handle running
         events, self._events = self._events, []
         self.pending_bytes = 0
-        if events:
-            self.runtime.enter("socketEvents", events)
+        try:
+            if events:
+                self.runtime.enter("socketEvents", events)
+        finally:
+            if token is not None:
+                token.release()
 
     def batched(self, conn: SocketConnection) -> None:
         """``conn`` holds frames to write once the drain's messages are handled."""
