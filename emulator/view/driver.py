@@ -17,16 +17,16 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from emulator.errors import EmulatorError, ScriptError
-from emulator.view.controls import picker, ranges, scroll, swiper, tap, text_fields
-from emulator.view.controls.choices import choose_radio, set_checkbox, set_switch
-from emulator.view.controls.describe import describe_control
-from emulator.view.controls.errors import ControlError
 from emulator.view.controls.state import UserState, page_of
 from emulator.view.events import dispatch
 from emulator.view.tree import ViewNode, markup
 
+# The built-in components' reactions (emulator/view/controls/: a dozen modules, ~35 ms
+# to compile when no bytecode is cached) are imported by the gesture that uses them: an
+# app driven by no gesture (a plain `run`) never loads them.
 if TYPE_CHECKING:
     from emulator.app.host import AppHost
+    from emulator.view.controls.scroll import Extent
     from emulator.view.renderer import PageView
 
 NodeRef = ViewNode | int
@@ -156,6 +156,8 @@ class PageDriver:
         checkbox toggles, a submit button submits its form, a navigator navigates…). A
         focused field elsewhere blurs (an input before the handlers, a textarea after).
         Returns how many handlers ran."""
+        from emulator.view.controls import tap, text_fields
+
         node = self._node(node)
         focused = self.focused if self.focused is not node else None
         ran = 0
@@ -177,19 +179,27 @@ class PageDriver:
         binding writes it back into the page's data (no setData the app sees;
         shared/spec/view-layer.md §2), then ``input`` fires with ``{value, cursor,
         keyCode}`` [component/formlist_input.md]. Returns how many handlers ran."""
+        from emulator.view.controls import text_fields
+
         return text_fields.type_text(self, self._node(node), text)
 
     def focus_node(self, node: NodeRef) -> int:
         """The field gets the focus: ``focus`` ``{value, height}``."""
+        from emulator.view.controls import text_fields
+
         return text_fields.focus(self, self._node(node))
 
     def blur_node(self, node: NodeRef | None = None) -> int:
         """The field (default: the focused one) loses it: ``blur`` ``{value}``."""
+        from emulator.view.controls import text_fields
+
         return text_fields.blur(self, self._node(node) if node is not None else None)
 
     def confirm_node(self, node: NodeRef) -> int:
         """The keyboard's confirm key: ``confirm`` ``{value}``, then a blur unless
         ``confirm-hold``."""
+        from emulator.view.controls import text_fields
+
         return text_fields.confirm(self, self._node(node))
 
     def set_value(self, selector: str, value: Any) -> int:
@@ -212,6 +222,10 @@ class PageDriver:
 
         Raises ControlError for another node or a value the control cannot hold; a
         disabled control ignores it. Returns how many handlers ran."""
+        from emulator.view.controls import picker, ranges
+        from emulator.view.controls.choices import choose_radio, set_checkbox, set_switch
+        from emulator.view.controls.errors import ControlError
+
         node = self._node(node)
         tag = node.tag
         if tag == "slider":
@@ -237,23 +251,29 @@ class PageDriver:
     def turn_column_node(self, node: NodeRef, column: int, index: int) -> int:
         """A multiSelector picker's column turned while its sheet is open:
         ``columnchange`` ``{column, value}``."""
+        from emulator.view.controls import picker
+
         return picker.turn_column(self, self._node(node), column, index)
 
     def cancel_node(self, node: NodeRef) -> int:
         """A picker's sheet closed without a choice: ``cancel``."""
+        from emulator.view.controls import picker
+
         return picker.cancel(self, self._node(node))
 
     def scroll(self, selector: str, top: float | None = None, left: float | None = None,
-               extent: scroll.Extent | None = None) -> int:
+               extent: Extent | None = None) -> int:
         """Scroll the first scroll-view matching ``selector``; see :meth:`scroll_node`."""
         return self.scroll_node(self._one(selector), top, left, extent)
 
     def scroll_node(self, node: NodeRef, top: float | None = None, left: float | None = None,
-                    extent: scroll.Extent | None = None) -> int:
+                    extent: Extent | None = None) -> int:
         """The user scrolled a scroll-view to ``top``/``left`` px (None: that axis
         stays): ``scroll``, and ``scrolltoupper``/``scrolltolower`` on entering a
         threshold (the end is known from ``extent``: content and box sizes). Returns
         how many handlers ran."""
+        from emulator.view.controls import scroll
+
         return scroll.scroll_to(self, self._node(node), top, left, extent or scroll.Extent())
 
     def swipe(self, selector: str, index: int, source: str = "touch") -> int:
@@ -265,11 +285,15 @@ class PageDriver:
         """A swiper shows item ``index`` (a swipe: ``source`` "touch"; the window's timer:
         "autoplay"): ``change`` and ``animationfinish`` ``{current, source}``
         (emulator/view/controls/swiper.py). Returns how many handlers ran."""
+        from emulator.view.controls import swiper
+
         return swiper.swipe(self, self._node(node), index, source)
 
     def describe(self, node: NodeRef | str) -> dict[str, Any] | None:
         """What gesture the node wants, for the window's widgets (shapes:
         emulator/view/controls/describe.py); None for none."""
+        from emulator.view.controls.describe import describe_control
+
         return describe_control(self._node(node), self.focused)
 
     # ---- running handlers --------------------------------------------------------------
