@@ -30,6 +30,8 @@ HEAVY = (
     "emulator.app.network_apis", "emulator.net.client", "emulator.net.mock.answers",
     "emulator.net.mock.load", "emulator.swan.request", "emulator.swan.socket",
     "emulator.swan.transfer", "emulator.flows.har", "emulator.view.styles",
+    "emulator.view.controls.tap", "emulator.view.controls.picker",  # gestures (view/driver.py)
+    "emulator.view.controls.describe",
 )
 
 # Prints the modules loaded once the code has run (and the exit status it asked for).
@@ -99,3 +101,17 @@ async def test_network_ops_are_the_network_apis_messages() -> None:
         del host.runtime.register  # type: ignore[method-assign]
         await host.close()
     assert sorted(registered) == sorted(NETWORK_OPS)
+
+
+@pytest.mark.timeout(30)
+async def test_app_without_network_calls_makes_no_network_stack() -> None:
+    """An app that makes no network call runs to idle without the network APIs being made
+    or a TLS trust store being loaded (both cost tens of ms)."""
+    host = AppHost(load_package(HELLO), Settings(), EventBus())
+    try:
+        await host.start()
+        await host.wait_idle()
+        assert host._network_apis is None
+        assert host._ssl_contexts == {}
+    finally:
+        await host.close()
