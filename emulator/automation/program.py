@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -193,17 +196,43 @@ async def launch(app_dir: str | Path, *, settings: Settings | None = None,
     settle, yield it, close it. On leaving, any uncaught app error fails (AppErrors)
     unless ``allow_errors``.
 
+    ``data_dir``: the folder of the app's sandbox (storage, user files, saved files),
+    kept after the run and shared by every launch given it -- to persist or share data.
+    Without it (and without ``settings.data_dir``) each launch runs in a fresh temporary
+    folder, removed when it closes: launches at once (``asyncio.gather``, pytest-xdist
+    workers) never see each other's data, and none touches the user's data folder
+    (``$SWAN_EMULATOR_HOME``). ``settings`` is not changed by the launch (it is
+    copied), so one Settings can serve several launches. Each launch that maps a domain
+    to ``builtin`` has its own demo backend (free ports, a CA of its own).
+
     ``mocks``: ``{api: answer}`` in place before the app's first line runs (see
     :meth:`MiniProgram.mock_swan`). ``window``: show the desktop window on this app while
     it runs (needs a display and a qasync event loop: ``pytest --swan-window`` provides
     one; AutomationError otherwise)."""
     root = Path(app_dir)
-    settings = settings or load_settings(root)
+    settings = own_settings(settings) if settings is not None else load_settings(root)
     if base_version is not None:
         settings.base_version = check_version(base_version, "base_version")
         settings.sources["baseVersion"] = "launch(base_version=…)"
+    own_data: Path | None = None
     if data_dir is not None:
         settings.data_dir = Path(data_dir)
+    elif settings.data_dir is None:
+        own_data = settings.data_dir = Path(tempfile.mkdtemp(prefix="swan-emulator-"))
+    try:
+        async with _launched(root, settings, page, query, allow_errors, mocks, window,
+                             timeout) as program:
+            yield program
+    finally:
+        if own_data is not None:
+            shutil.rmtree(own_data, ignore_errors=True)
+
+
+@asynccontextmanager
+async def _launched(root: Path, settings: Settings, page: str | None,
+                    query: dict[str, str] | None, allow_errors: bool,
+                    mocks: dict[str, Answer] | None, window: bool,
+                    timeout: float) -> AsyncIterator[MiniProgram]:
     events: list[Event] = []
     bus = EventBus()
     bus.subscribe(events.append)
@@ -222,3 +251,16 @@ async def launch(app_dir: str | Path, *, settings: Settings | None = None,
         if shown is not None:
             shown.close()
     program.check_errors()
+
+
+def own_settings(settings: Settings) -> Settings:
+    """A copy of ``settings`` a launch may change (data folder, base version, what the
+    project file fills in, the window's network edits) without touching the caller's.
+    Mock rules are shared (the app host copies each rule for its own counters)."""
+    return dataclasses.replace(
+        settings, domains={k: list(v) for k, v in settings.domains.items()},
+        hosts=dict(settings.hosts), sources=dict(settings.sources),
+        mocks=list(settings.mocks), choose_files=list(settings.choose_files),
+        throttle_profiles=dict(settings.throttle_profiles),
+        limits=dataclasses.replace(settings.limits),
+        account=dataclasses.replace(settings.account, scopes=dict(settings.account.scopes)))

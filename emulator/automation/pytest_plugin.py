@@ -4,10 +4,11 @@
     async def test_list(swan_app):
         await swan_app.current_page().query(".item").tap()
 
-The marker takes ``launch()``'s arguments. The app runs with its own data folder in the
-test's tmp_path; an uncaught app error fails the test unless ``allow_errors=True``. When a
-test fails, its report gets the app's console, errors and flows, and the HAR is saved next
-to the test's temporary files (its path in the report).
+The marker takes ``launch()``'s arguments. The app runs with its own data folder among
+the test's temporary folders (one per test, and per worker under pytest-xdist), unless
+the marker gives ``data_dir``; an uncaught app error fails the test unless
+``allow_errors=True``. When a test fails, its report gets the app's console, errors and
+flows, and the HAR is saved in that test's own folder (its path in the report).
 
 ``pytest --swan-window`` shows each swan_app test's app in the desktop window
 (``launch(window=True)``): async tests then run on a qasync loop (pytest-asyncio's loop
@@ -77,11 +78,14 @@ async def swan_app(request: pytest.FixtureRequest,
     if marker is None or not marker.args:
         raise pytest.UsageError("the swan_app fixture needs @pytest.mark.swan_app(app_dir, ...)")
     options: dict[str, Any] = dict(marker.kwargs)
-    data_dir = Path(options.setdefault("data_dir", tmp_path_factory.mktemp("swan-data")))
+    # The test's own folder (per xdist worker too): the app's data unless the marker
+    # names a data_dir (then shared with whoever else names it), and the HAR of a failure.
+    folder = tmp_path_factory.mktemp("swan-data")
+    options.setdefault("data_dir", folder)
     if request.config.getoption("swan_window", False):
         options["window"] = True
     async with launch(marker.args[0], **options) as app:
-        request.node.stash[_KEY] = (app, data_dir)
+        request.node.stash[_KEY] = (app, folder)
         yield app
 
 
@@ -90,13 +94,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     found = item.stash.get(_KEY, None)
     if found is not None and report.failed and call.when in ("call", "teardown"):
-        app, data_dir = found
+        app, folder = found
         console = "\n".join(f"[{m.level}] {m.text[:500]}" for m in app.console[-50:])
         report.sections.append(("swan console (last 50)", console or "(empty)"))
         errors = "\n".join(str(getattr(e, "error", e)) for e in app.errors)
         if errors:
             report.sections.append(("swan errors", errors))
         report.sections.append(("swan flows", app.network.summary()))
-        har = app.network.save_har(data_dir / "flows.har")
+        har = app.network.save_har(folder / "flows.har")
         report.sections.append(("swan HAR", str(har)))
     return report

@@ -20,7 +20,7 @@ from emulator.automation.junit import write_junit
 from emulator.automation.program import MiniProgram, launch
 from emulator.automation.steps import FAILED, NOT_RUN, PASSED, SKIPPED, Step, StepResult
 from emulator.automation.waiting import DEFAULT_TIMEOUT, until
-from emulator.config import Settings
+from emulator.config import Settings, data_root
 from emulator.errors import EmulatorError
 from emulator.flows.events import UncaughtError
 from emulator.headless import EXIT_APP_ERROR, EXIT_OK, EXIT_TIMEOUT
@@ -247,8 +247,11 @@ async def run_script(app_dir: Path, settings: Settings, steps: list[Step], *,
     results: list[StepResult] = []
     console: list[str] = []
     try:
+        # The data folder of a plain run (--data-dir, else the user's), not launch()'s
+        # throwaway one: a scripted run sees and keeps the app's data as `run` does.
         async with launch(app_dir, settings=settings, page=path.strip("/") or None,
-                          query=_query(query), allow_errors=True) as app:
+                          query=_query(query), allow_errors=True,
+                          data_dir=data_root(settings)) as app:
             results = await StepRunner(app, script.parent, deadline).run(steps)
             problem = app_errors_result(app, len(steps) + 1)
             if problem is not None:
