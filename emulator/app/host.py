@@ -178,7 +178,7 @@ class AppHost:
         """A network API's message before the APIs exist: make them (their handlers take
         the stand-ins' places) and hand the message to its own handler."""
         self._apis()
-        handler = self.runtime._handlers.get(op)  # bridge.py has no public getter
+        handler = self.runtime.handler(op)
         if handler is None or getattr(handler, "func", None) == self._first_network_call:
             raise RuntimeError(f"the network APIs do not handle {op!r}")
         handler(call_id, args)

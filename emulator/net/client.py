@@ -61,8 +61,9 @@ from emulator.net.errors import (
     from_os_error,
     unexpected,
 )
-from emulator.net.hosts import HostMap, MappedNetworkBackend
+from emulator.net.hosts import HostMap
 from emulator.net.limits import ConcurrencyLimiter
+from emulator.net.mapped_backend import MappedNetworkBackend
 from emulator.net.policy import DomainPolicy, ListName, Verdict, canonical_url, refusal
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,10 @@ class Network:
         library looks at the answer on its own -- httpx's client would parse a redirect's
         Location even with redirects off, and fail the exchange with its own words when it
         cannot. Redirects are ours alone (:meth:`_follow`)."""
+        if verify not in self._clients:
+            # The first exchange of this mode: the TLS context (the trust store, ~40 ms of
+            # CPU, the GIL let go) is made off the loop; the client takes the cached one.
+            await asyncio.to_thread(self._trust, verify)
         transport = self.transport_for(verify, out, flow, request)
         response = await transport.handle_async_request(request)
         response.request = request

@@ -12,7 +12,6 @@ import ssl
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from emulator.errors import ConfigError
 from emulator.net.policy import normalize_host
@@ -100,14 +99,3 @@ def make_ssl_context(*, verify: bool = True, ca_file: Path | None = None,
     for pem in extra_ca_pem:
         ctx.load_verify_locations(cadata=pem)
     return ctx
-
-
-def __getattr__(name: str) -> Any:
-    # MappedNetworkBackend lives in emulator/net/mapped_backend.py: it subclasses httpcore's
-    # backend, ~30 ms to import, which reading a host mapping does not need. Still
-    # importable from here.
-    if name == "MappedNetworkBackend":
-        from emulator.net.mapped_backend import MappedNetworkBackend
-
-        return MappedNetworkBackend
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -88,8 +88,23 @@ class TaskCalls:
         for task in list(self._tasks.values()):
             task.cancel()
 
-    def _fail(self, api: str, call_id: int, code: int, reason: str) -> None:
-        self.runtime.settle(call_id, False, {"errCode": code, "errMsg": f"{api}:fail {reason}"})
+    def _fail(self, api: str, call_id: int, code: int, reason: str, *,
+              soon: bool = False) -> None:
+        result = {"errCode": code, "errMsg": f"{api}:fail {reason}"}
+        if soon:
+            self.runtime.settle_soon(call_id, False, result, self._failed(api))
+        else:
+            self.runtime.settle(call_id, False, result)
+
+    @staticmethod
+    def _failed(api: str) -> Callable[[Exception], dict[str, Any]]:
+        """The fail of a call whose answer could not be sent (MemoryError...)."""
+
+        def failed(exc: Exception) -> dict[str, Any]:
+            error = unexpected(exc, api).detached()
+            return {"errCode": error.code, "errMsg": f"{api}:fail {error.reason}"}
+
+        return failed
 
     async def _settle_when_done(self, api: str, call_id: int,
                                 work: Coroutine[Any, Any, dict[str, Any]],
@@ -100,7 +115,7 @@ class TaskCalls:
         except asyncio.CancelledError:
             if on_error is not None:
                 on_error(Aborted())
-            self._fail(api, call_id, ERR_FAILED, "abort")
+            self._fail(api, call_id, ERR_FAILED, "abort", soon=True)
             return  # the abort is the answer; the task ends normally
         except Exception as exc:
             # Detached: a local holding the raised exception would make a cycle with its
@@ -109,13 +124,10 @@ class TaskCalls:
             error = app_error(exc, api).detached()
             if on_error is not None:
                 on_error(error)
-            self._fail(api, call_id, error.code, error.reason)
+            self._fail(api, call_id, error.code, error.reason, soon=True)
             return
-        try:
-            self.runtime.settle(call_id, True, result)
-        except Exception as exc:  # the answer itself could not be made (MemoryError...)
-            error = unexpected(exc, api).detached()
-            self._fail(api, call_id, error.code, error.reason)
+        # Answered with the other calls that end this loop turn (one entry into JS).
+        self.runtime.settle_soon(call_id, True, result, self._failed(api))
 
 
 def guarded(runtime: Runtime, api: str, handler: Handler,

@@ -343,3 +343,58 @@ async def test_response_type_only_from_its_base_version(run_app: Any, demo_serve
     new = await run_app({"pages/index/index.js": js}, demo_server.settings(base_version="1.11.20"))
     assert old.logs == ["text false"]
     assert new.logs == ["bytes true"]
+
+
+def count_entries(run: Any) -> list[str]:
+    """The names of the entries into JS the host makes from now on."""
+    names: list[str] = []
+    enter = run.host.runtime.enter
+
+    def counted(entry: str, payload: Any = None, **kw: Any) -> Any:
+        names.append(entry)
+        return enter(entry, payload, **kw)
+
+    run.host.runtime.enter = counted  # type: ignore[method-assign]
+    return names
+
+
+async def test_calls_ending_in_one_turn_are_answered_in_one_entry(
+        run_app: Any, demo_server: DemoServer, tmp_path: Any) -> None:
+    """Five answered requests ending together reach JS in one entry; each call still gets
+    its success and complete once, in the order the calls ended."""
+    from tests.net.mock_helpers import with_mocks
+
+    settings = with_mocks(demo_server, [{"url": f"{API}/m/*", "response": {"json": {"ok": 1}}}],
+                          tmp_path)
+    run = await run_app(page(f"for (var i = 0; i < 5; i++) call('r' + i, {{url: '{API}/m/' + i}});"),
+                        settings, start=False)
+    entries = count_entries(run)
+    await run.host.start()
+    await run.idle()
+    result = outcomes(run.logs)
+    for i in range(5):
+        assert success(result, f"r{i}")["data"] == {"ok": 1}
+    assert entries.count("settleAll") == 1 and "settle" not in entries, entries
+
+
+async def test_an_answer_that_cannot_be_sent_fails_its_call_once(
+        run_app: Any, demo_server: DemoServer) -> None:
+    """If a finished call's answer cannot be sent into JS (MemoryError making its JSON),
+    the call fails with the generic reason and completes, once."""
+    run = await run_app(page(f"call('big', {{url: '{API}/json'}});"), demo_server.settings(),
+                        start=False)
+    enter = run.host.runtime.enter
+    raised = []
+
+    def failing(entry: str, payload: Any = None, **kw: Any) -> Any:
+        if entry == "settle" and payload.get("ok") and not raised:
+            raised.append(entry)
+            raise MemoryError
+        return enter(entry, payload, **kw)
+
+    run.host.runtime.enter = failing  # type: ignore[method-assign]
+    await run.host.start()
+    await run.idle()
+    assert raised == ["settle"]
+    assert failure(outcomes(run.logs), "big") == {"errCode": 1001,
+                                                  "errMsg": "request:fail execution failed"}

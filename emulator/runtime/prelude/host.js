@@ -335,6 +335,12 @@
     finish(call.api, call.options, ok, res);
   };
 
+  // The answers of several calls that ended in one loop turn (Runtime.settle_soon), in
+  // the order they ended; each is settled as on its own.
+  entries.settleAll = function (list) {
+    for (let i = 0; i < list.length; i++) entries.settle(list[i]);
+  };
+
   // Events Python pushes to JS listeners (network status, ...).
   const listeners = Object.create(null);
   host.listen = function (name, fn) {
