@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from emulator.automation.program import MiniProgram, launch
-from emulator.automation.window import NO_DISPLAY, qasync_loop
 from emulator.gui.display import display_available
+
+if TYPE_CHECKING:
+    from emulator.automation.program import MiniProgram
 
 try:  # async fixtures need pytest-asyncio; without it, the fixture says so when used
     import pytest_asyncio
@@ -34,7 +35,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     pytest_asyncio = None
     _fixture = pytest.fixture
 
-_KEY = pytest.StashKey[tuple[MiniProgram, Path]]()
+_KEY = pytest.StashKey[tuple["MiniProgram", Path]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,6 +52,8 @@ class QasyncLoops:
     @staticmethod
     def pytest_asyncio_loop_factories(config: pytest.Config,
                                       item: pytest.Item) -> dict[str, Any]:
+        from emulator.automation.window import qasync_loop
+
         return {"qasync": qasync_loop}
 
 
@@ -61,6 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("swan_window", False):
         return
     if not display_available():
+        from emulator.automation.window import NO_DISPLAY
+
         raise pytest.UsageError(f"--swan-window: {NO_DISPLAY}")
     if not hasattr(config.pluginmanager.hook, "pytest_asyncio_loop_factories"):
         raise pytest.UsageError("--swan-window needs a pytest-asyncio with loop factories (its "
@@ -77,6 +82,10 @@ async def swan_app(request: pytest.FixtureRequest,
     marker = request.node.get_closest_marker("swan_app")
     if marker is None or not marker.args:
         raise pytest.UsageError("the swan_app fixture needs @pytest.mark.swan_app(app_dir, ...)")
+    # Imported here: the plugin loads with every pytest run (and xdist controller), most
+    # of which launch no app.
+    from emulator.automation.program import launch
+
     options: dict[str, Any] = dict(marker.kwargs)
     # The test's own folder (per xdist worker too): the app's data unless the marker
     # names a data_dir (then shared with whoever else names it), and the HAR of a failure.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,15 @@ def test_swan_window_without_a_display_is_a_usage_error(pytester: pytest.Pyteste
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--swan-window")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--swan-window: launch(window=True) needs a display*xvfb-run*"])
+
+
+def test_the_plugin_loads_light() -> None:
+    """Loading the plugin (every pytest run, each xdist controller) imports neither the
+    automation API nor the app host, QuickJS or the network stack; they come with a test
+    that uses them."""
+    code = ("import sys, pytest, emulator.automation.pytest_plugin; "
+            "print(sorted(m for m in sys.modules if m.startswith(("
+            "'emulator.automation.program', 'emulator.app', 'quickjs', 'httpx'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert out.strip() == "[]"
