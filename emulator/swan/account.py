@@ -71,7 +71,8 @@ class AccountState:
     def save(self) -> None:
         """Write the state (atomically)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
+        # A name of its own: two processes may share a data folder (data_dir=).
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
         tmp.write_text(json.dumps({"session": self.session, "authSetting": self.auth_setting}),
                        encoding="utf-8")
         os.replace(tmp, self.path)

@@ -174,3 +174,15 @@ async def test_har_of_mocked_flows_is_json(run_app: Any, demo_server: DemoServer
     [entry] = json.loads(json.dumps(make_har(run.host.flows)))["log"]["entries"]
     assert entry["_mocked"] == "down" and entry["response"]["status"] == 0
     assert entry["response"]["_error"].startswith("connection lost")
+
+
+def test_a_seeded_template_starts_at_its_seed_whatever_ran_before() -> None:
+    """Two templates with one seed render the same values, even after the first has run
+    (its sequence is its own, not the process's)."""
+    from emulator.net.mock.templates import Template
+
+    first = Template({"n": "{{faker.name}}"}, seed=7)
+    a = [first.render(None) for _ in range(3)]
+    second = Template({"n": "{{faker.name}}"}, seed=7)
+    assert [second.render(None) for _ in range(3)] == a
+    assert len({json.dumps(x) for x in a}) > 1  # a sequence, not one value again

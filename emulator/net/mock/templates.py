@@ -46,13 +46,14 @@ class TemplateProblem(ValueError):
     """A template that cannot be rendered (its text says where)."""
 
 
-_CACHE: dict[tuple[str, int | None], Faker] = {}
+_CACHE: dict[str, Faker] = {}  # unseeded Fakers, by locale
 
 
 def faker_for(locale: str, seed: int | None) -> Faker:
-    """A Faker for ``locale`` (one per locale and seed; imported on first use)."""
-    key = (locale, seed)
-    fake = _CACHE.get(key)
+    """A Faker for ``locale`` (imported on first use): one per locale is shared, but a
+    seeded one is new each time, so each seeded template starts its sequence at its seed
+    whatever ran before it in the process (tests under pytest-xdist)."""
+    fake = _CACHE.get(locale) if seed is None else None
     if fake is None:
         from faker import Faker
 
@@ -60,9 +61,10 @@ def faker_for(locale: str, seed: int | None) -> Faker:
             fake = Faker(locale)
         except AttributeError:
             raise TemplateProblem(f"unknown locale {locale!r}") from None
-        if seed is not None:
+        if seed is None:
+            _CACHE[locale] = fake
+        else:
             fake.seed_instance(seed)
-        _CACHE[key] = fake
     return fake
 
 
