@@ -164,12 +164,16 @@ def host_problem(parsed: ParsedUrl) -> str | None:
     return None
 
 
+_MAX_VERDICTS = 4096
+
+
 class DomainPolicy:
     """The four whitelists and whether they are enforced."""
 
     def __init__(self, lists: Mapping[str, Iterable[str]] | None = None, *,
                  enabled: bool = True) -> None:
         self.enabled = enabled
+        self._verdicts: dict[tuple[str, str, bool], Verdict] = {}
         self._hosts: dict[str, frozenset[str]] = {}
         self.entries: dict[str, list[str]] = {}
         for name in LISTS:
@@ -181,7 +185,21 @@ class DomainPolicy:
                                   f"the platform allows at most {MAX_ENTRIES}")
 
     def check(self, list_name: ListName, url: str) -> Verdict:
-        """Decide whether ``url`` may be used by an API of ``list_name``."""
+        """Decide whether ``url`` may be used by an API of ``list_name``.
+
+        Verdicts are kept (they are immutable, and an app asks about the same few URLs
+        again and again), by list, URL and whether checking is on."""
+        key = (list_name, url, self.enabled)
+        found = self._verdicts.get(key) if isinstance(url, str) else None
+        if found is None:
+            found = self._check(list_name, url)
+            if isinstance(url, str):
+                if len(self._verdicts) >= _MAX_VERDICTS:
+                    self._verdicts.clear()
+                self._verdicts[key] = found
+        return found
+
+    def _check(self, list_name: ListName, url: str) -> Verdict:
         parsed = parse_url(url) if isinstance(url, str) else None
         if parsed is None:
             return Verdict(False, True, R_INVALID, list_name)

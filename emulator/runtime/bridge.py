@@ -549,11 +549,16 @@ class Runtime:
         return self._halted
 
     def _check_idle(self) -> None:
-        for event, state in ((self._idle, self.idle), (self._settled, self.settled)):
-            if state:
-                event.set()
-            else:
-                event.clear()
+        # Runs several times per API call: each state worked out once, each event's flag
+        # read before it is touched.
+        settled = self.settled
+        idle = settled and (self._closed or self._quiet == 0)
+        for event, state in ((self._idle, idle), (self._settled, settled)):
+            if state != event.is_set():
+                if state:
+                    event.set()
+                else:
+                    event.clear()
 
     async def wait_idle(self) -> None:
         """Return once the app has nothing left to do (stable across a loop turn)."""
