@@ -139,3 +139,17 @@ def test_settings_file_entry_error_names_the_file(tmp_path) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(tmp_path)
     assert "swan-emulator.json" in str(info.value) and "'10.1.2.3'" in str(info.value)
+
+
+def test_a_kept_verdict_follows_the_checking_switch() -> None:
+    """The same URL asked again after checking is turned off (or on) gets that mode's
+    verdict, not the one kept from before."""
+    policy = DomainPolicy({"request": ["https://good.test"]})
+    assert not policy.check("request", "https://other.test/x").allowed
+    policy.enabled = False
+    unchecked = policy.check("request", "https://other.test/x")
+    assert unchecked.allowed and not unchecked.checked
+    policy.enabled = True
+    assert not policy.check("request", "https://other.test/x").allowed
+    assert policy.check("request", "https://good.test/x") is policy.check("request",
+                                                                          "https://good.test/x")
