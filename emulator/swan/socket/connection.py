@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 # Received bytes queued for JS before they are delivered even in the middle of a burst.
 FLUSH_BYTES = 1024 * 1024
+# Frames of one drain written together (SocketService.write_batches), at most.
+BATCH_FRAMES = 128
 
 
 class SocketConnection:
@@ -296,6 +298,10 @@ class SocketConnection:
             if not self._batch:
                 self.service.batched(self)
             self._batch.append((call_id, data))
+            if len(self._batch) >= BATCH_FRAMES:
+                # A long burst starts leaving while the rest of its messages are handled:
+                # the server works on the first frames meanwhile.
+                self.write_batch()
         else:
             self._queue_send(call_id, data, due)
         return True
