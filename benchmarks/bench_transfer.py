@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import ssl
 import sys
 import tempfile
@@ -151,8 +152,10 @@ async def main(download_mib: int, upload_mib: int) -> None:
                     best = results.get(who)
                     if best is None or r["seconds"] < best["seconds"]:
                         results[who] = r
-                    for leftover in (work / "raw.bin",):
-                        leftover.unlink(missing_ok=True)
+                    # Each side's downloaded file goes, so neither writes while the
+                    # other's gigabyte is still being flushed to disk.
+                    (work / "raw.bin").unlink(missing_ok=True)
+                    shutil.rmtree(work / "data", ignore_errors=True)
                 mib = size / (1024 * 1024)
                 raw, swan = results["raw"], results["swan"]
                 print(f"{kind} {mib:.0f} MiB: swan {mib / swan['seconds']:7.1f} MiB/s "
