@@ -74,8 +74,11 @@ def canonical_url(url: str) -> str:
     check (RFC 6125 §6.4.1 names carry no trailing dot) would all see ``good.test.`` and
     TLS would fail for a URL the policy let through. Used before both, for every hop.
     """
-    if not isinstance(url, str):
-        return url
+    return _canonical(url) if isinstance(url, str) else url
+
+
+@functools.lru_cache(maxsize=1024)  # kept per URL text: an app asks for the same URLs
+def _canonical(url: str) -> str:
     m = _AUTHORITY.match(url)
     if not m or m.group(2).rpartition("@")[2].startswith("["):
         return url
