@@ -285,16 +285,22 @@ class Components:
     def check_tags(self, template: str, using: dict[str, str]) -> None:
         """Warn once per template of each tag that is no built-in component and not in
         its ``usingComponents``: the platform renders it as an empty element, and the
-        devtools warn of it (a misspelt component name, an HTML tag)."""
+        devtools warn of it (a misspelt component name, an HTML tag); and of each end tag
+        that closes nothing (``</vew>``), which the tolerant parser drops silently."""
         if template in self._checked:
             return
         self._checked.add(template)
-        tags = outline_of(self.package.root / template).tags
-        for tag in sorted(tags - KNOWN_TAGS - set(using)):
+        outline = outline_of(self.package.root / template)
+        for tag in sorted(outline.tags - KNOWN_TAGS - set(using)):
             self.renderer.bus.publish(ConsoleMessage(
                 level="warn", text=f"{template}: <{tag}> is no built-in component and not in "
                                    f"usingComponents: it renders as an empty element",
                 location=template))
+        for tag, line, column in outline.stray_ends:
+            where = f"{template}:{line}:{column}"
+            self.renderer.bus.publish(ConsoleMessage(
+                level="warn", text=f"{where}: </{tag}> closes no open element (a typo?); it "
+                                   "is ignored, as the platform ignores it", location=where))
 
     def _problem(self, file: str, message: str) -> None:
         if f"{file}\n{message}" not in self._reported:

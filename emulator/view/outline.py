@@ -27,6 +27,9 @@ class Outline:
     # The static attributes of each tag's first occurrence (a custom component's id,
     # data-* and property values); bound values ({{ }}) are left out.
     first: dict[str, dict[str, str]] = field(default_factory=dict)
+    # End tags that close no open element, as (tag, line, column): the tolerant parser
+    # ignores them, as the platform's does; usually a typo (``</vew>``).
+    stray_ends: list[tuple[str, int, int]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, list[str]]:
         """Sorted lists, for the JS side."""
@@ -38,8 +41,23 @@ class _Collector(HTMLParser):
     def __init__(self, outline: Outline) -> None:
         super().__init__(convert_charrefs=True)
         self.outline = outline
+        self._open: list[str] = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._collect(tag, attrs)  # self-closed: nothing stays open
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open.append(tag)
+        self._collect(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._open:
+            del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]
+        else:
+            line, offset = self.getpos()
+            self.outline.stray_ends.append((tag, line, offset + 1))
+
+    def _collect(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.outline.tags.add(tag)
         if tag not in self.outline.first:
             self.outline.first[tag] = {name: value or "" for name, value in attrs

@@ -40,3 +40,14 @@ async def test_an_unknown_tag_is_warned_of_once(run_app: Any) -> None:
         "usingComponents: it renders as an empty element",
         "pages/index/index.swan: <div> is no built-in component and not in "
         "usingComponents: it renders as an empty element"]
+
+
+async def test_an_end_tag_that_closes_nothing_is_warned_of_with_its_place(run_app: Any) -> None:
+    """A misspelt end tag (``</vew>``) is ignored as the platform ignores it, and the
+    console names it with file:line:col; matched and self-closed tags give no warning."""
+    run = await run_app({**APP, "pages/index/index.swan":
+                         '<view id="v">\n  <text>a</text><image src="x.png"/>\n'
+                         '  <card id="c"></card></vew>\n</view>'})
+    assert run.warnings == ["pages/index/index.swan:3:23: </vew> closes no open element "
+                            "(a typo?); it is ignored, as the platform ignores it"]
+    assert run.host.page.query("#v #c") is not None  # the page rendered as before
