@@ -213,7 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_from_args(args)
         page = start_page(package, args)
     except ConfigError as exc:
-        print(f"swan-emulator: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # a settings file's problems, a line each
+            print(f"swan-emulator: {line}", file=sys.stderr)
         return EXIT_USAGE
     except PackageError as exc:
         detail = exc.reason if exc.path == str(Path(args.app_dir).resolve()) else str(exc)
@@ -268,7 +269,8 @@ def _gui(args: argparse.Namespace) -> int:
             if args.condition:
                 page = start_page(load_package(args.app_dir), args)
         except ConfigError as exc:
-            print(f"swan-emulator: {exc}", file=sys.stderr)
+            for line in str(exc).splitlines():
+                print(f"swan-emulator: {line}", file=sys.stderr)
             return EXIT_USAGE
         except PackageError:
             pass  # the window shows the load error

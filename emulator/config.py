@@ -3,10 +3,12 @@ command-line flags (flags win, then the settings file, then the project file).""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,16 +138,119 @@ def check_version(value: str, source: str) -> str:
     return value
 
 
+class _Problems:
+    """The ConfigErrors of a settings file's independent keys, collected: one check names
+    every mistake in the file, not only the first."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    @contextlib.contextmanager
+    def step(self) -> Iterator[None]:
+        """A block whose ConfigError is noted and the check goes on."""
+        try:
+            yield
+        except ConfigError as exc:
+            self.messages.append(str(exc))
+
+    def raise_any(self) -> None:
+        """One ConfigError naming them all, a line each (if there were any)."""
+        if self.messages:
+            raise ConfigError("\n".join(self.messages))
+
+
 def parse_settings(data: Any, source: str) -> Settings:
-    """Build Settings from the JSON of a settings file; errors name ``source`` and the key."""
+    """Build Settings from the JSON of a settings file; errors name ``source`` and the key.
+
+    Every key is checked: a ConfigError names all the problems found, one per line."""
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: must be a JSON object")
+    problems = _Problems()
     for key in data:
         if key not in SETTINGS_KEYS:
             hint = did_you_mean(key, SETTINGS_KEYS)
-            raise ConfigError(f'{source}: unknown key "{key}"{hint}; the keys are '
-                              f"{', '.join(SETTINGS_KEYS)}")
+            problems.messages.append(f'{source}: unknown key "{key}"{hint}; the keys are '
+                                     f"{', '.join(SETTINGS_KEYS)}")
     s = Settings()
+    with problems.step():
+        _parse_domains(s, data, source)
+    with problems.step():
+        if "urlCheck" in data:
+            s.url_check = _expect(data["urlCheck"], bool, '"urlCheck"', source)
+    with problems.step():
+        hosts = _expect(data.get("hosts", {}), dict, '"hosts"', source)
+        for domain, target in hosts.items():
+            _expect(target, str, f'"hosts.{domain}"', source)
+        try:
+            HostMap(hosts)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
+        s.hosts = dict(hosts)
+    with problems.step():
+        if data.get("caFile") is not None:
+            # Relative to the settings file, not to wherever the command runs; checked now,
+            # so a bad one is a settings error and not a run whose every request fails.
+            path = Path(_expect(data["caFile"], str, '"caFile"', source))
+            s.ca_file = check_ca_file(path if path.is_absolute() else Path(source).parent / path,
+                                      f'{source}: "caFile"')
+    with problems.step():
+        if "baseVersion" in data:
+            s.base_version = check_version(data["baseVersion"], source)
+            s.sources["baseVersion"] = Path(source).name
+    with problems.step():
+        limits = _expect(data.get("limits", {}), dict, '"limits"', source)
+        if "uploadBytes" in limits:
+            s.limits.upload_bytes = _expect(limits["uploadBytes"], int, '"limits.uploadBytes"',
+                                            source)
+        if "downloadBytes" in limits:
+            s.limits.download_bytes = _expect(limits["downloadBytes"], int,
+                                              '"limits.downloadBytes"', source)
+    with problems.step():
+        if "device" in data:
+            s.device = check_device(_expect(data["device"], str, '"device"', source),
+                                    f'{source}: "device"')
+    with problems.step():
+        if "networkType" in data:
+            kind = _expect(data["networkType"], str, '"networkType"', source)
+            if kind not in NETWORK_TYPES:
+                raise ConfigError(f'{source}: "networkType" must be one of '
+                                  f'{", ".join(NETWORK_TYPES)}')
+            s.network_type = kind
+    with problems.step():
+        if "scriptTimeLimit" in data:
+            limit = float(_expect(data["scriptTimeLimit"], (int, float), '"scriptTimeLimit"',
+                                  source))
+            if limit <= 0:
+                raise ConfigError(f'{source}: "scriptTimeLimit" must be positive')
+            s.script_time_limit = limit
+    with problems.step():
+        if "account" in data:
+            s.account = parse_account(data["account"], source)
+    with problems.step():
+        for item in _expect(data.get("chooseFiles", []), list, '"chooseFiles"', source):
+            path = Path(_expect(item, str, 'an entry of "chooseFiles"', source))
+            # Relative to the settings file, so a sample app carries its own pictures.
+            s.choose_files.append(path if path.is_absolute() else Path(source).parent / path)
+    with problems.step():
+        if "memoryLimitMB" in data:
+            megabytes = _expect(data["memoryLimitMB"], int, '"memoryLimitMB"', source)
+            if megabytes < 8:
+                raise ConfigError(f'{source}: "memoryLimitMB" must be at least 8')
+            s.memory_limit_mb = megabytes
+    with problems.step():
+        if "mocks" in data:
+            # After the script limits: a rule's JS function runs under them.
+            s.mocks = rule_reader(s, source, Path(source).parent).rules(data["mocks"])
+    with problems.step():
+        if data.get("replay") is not None:
+            s.replay = parse_replay(data["replay"], source)
+    with problems.step():
+        parse_throttle(s, data, source)
+    problems.raise_any()
+    return s
+
+
+def _parse_domains(s: Settings, data: dict[str, Any], source: str) -> None:
     domains = _expect(data.get("domains", {}), dict, '"domains"', source)
     for key, entries in domains.items():
         if key not in DOMAIN_LISTS:
@@ -160,60 +265,6 @@ def parse_settings(data: Any, source: str) -> Settings:
         DomainPolicy(s.domains)
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    if "urlCheck" in data:
-        s.url_check = _expect(data["urlCheck"], bool, '"urlCheck"', source)
-    hosts = _expect(data.get("hosts", {}), dict, '"hosts"', source)
-    for domain, target in hosts.items():
-        _expect(target, str, f'"hosts.{domain}"', source)
-    s.hosts = dict(hosts)
-    try:
-        HostMap(s.hosts)
-    except ConfigError as exc:
-        raise ConfigError(f"{source}: {exc}") from None
-    if data.get("caFile") is not None:
-        # Relative to the settings file, not to wherever the command runs; checked now, so
-        # a bad one is a settings error and not a run whose every request fails.
-        path = Path(_expect(data["caFile"], str, '"caFile"', source))
-        s.ca_file = check_ca_file(path if path.is_absolute() else Path(source).parent / path,
-                                  f'{source}: "caFile"')
-    if "baseVersion" in data:
-        s.base_version = check_version(data["baseVersion"], source)
-        s.sources["baseVersion"] = Path(source).name
-    limits = _expect(data.get("limits", {}), dict, '"limits"', source)
-    if "uploadBytes" in limits:
-        s.limits.upload_bytes = _expect(limits["uploadBytes"], int, '"limits.uploadBytes"', source)
-    if "downloadBytes" in limits:
-        s.limits.download_bytes = _expect(limits["downloadBytes"], int,
-                                          '"limits.downloadBytes"', source)
-    if "device" in data:
-        s.device = check_device(_expect(data["device"], str, '"device"', source),
-                                f'{source}: "device"')
-    if "networkType" in data:
-        s.network_type = _expect(data["networkType"], str, '"networkType"', source)
-        if s.network_type not in NETWORK_TYPES:
-            raise ConfigError(f'{source}: "networkType" must be one of {", ".join(NETWORK_TYPES)}')
-    if "scriptTimeLimit" in data:
-        s.script_time_limit = float(_expect(data["scriptTimeLimit"], (int, float),
-                                            '"scriptTimeLimit"', source))
-        if s.script_time_limit <= 0:
-            raise ConfigError(f'{source}: "scriptTimeLimit" must be positive')
-    if "account" in data:
-        s.account = parse_account(data["account"], source)
-    for item in _expect(data.get("chooseFiles", []), list, '"chooseFiles"', source):
-        path = Path(_expect(item, str, 'an entry of "chooseFiles"', source))
-        # Relative to the settings file, so a sample app carries its own pictures.
-        s.choose_files.append(path if path.is_absolute() else Path(source).parent / path)
-    if "memoryLimitMB" in data:
-        s.memory_limit_mb = _expect(data["memoryLimitMB"], int, '"memoryLimitMB"', source)
-        if s.memory_limit_mb < 8:
-            raise ConfigError(f'{source}: "memoryLimitMB" must be at least 8')
-    if "mocks" in data:
-        # After the script limits: a rule's JS function runs under them.
-        s.mocks = rule_reader(s, source, Path(source).parent).rules(data["mocks"])
-    if data.get("replay") is not None:
-        s.replay = parse_replay(data["replay"], source)
-    parse_throttle(s, data, source)
-    return s
 
 
 def parse_throttle(s: Settings, data: dict[str, Any], source: str) -> None:

@@ -63,3 +63,23 @@ def test_device_is_checked_and_named(tmp_path: Path) -> None:
     path.write_text(json.dumps({"device": "Nokia 3310"}))
     with pytest.raises(ConfigError, match=r"unknown device .Nokia 3310. .*iPhone X"):
         load_settings(tmp_path, path)
+
+
+def test_every_problem_of_a_settings_file_is_named_at_once(tmp_path: Path) -> None:
+    """A file with several mistakes names them all, a line each, in the file's order of
+    checks, and `run` prints each line and exits 2."""
+    settings = {"domian": {}, "networkType": "6g", "scriptTimeLimit": -1,
+                "device": "nokia", "urlCheck": True}
+    root = write_app(tmp_path / "app", {"swan-emulator.json": json.dumps(settings)})
+    with pytest.raises(ConfigError) as caught:
+        load_settings(root)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 4, lines
+    assert 'unknown key "domian" (did you mean "domains"?)' in lines[0]
+    assert '"device"' in lines[1] and '"networkType"' in lines[2]
+    assert '"scriptTimeLimit" must be positive' in lines[3]
+    result = subprocess.run([sys.executable, "-m", "emulator", "run", str(root)],
+                            capture_output=True, text=True, timeout=30, cwd=REPO)
+    assert result.returncode == 2
+    assert [line.startswith("swan-emulator: ") for line in result.stderr.splitlines()] == \
+        [True] * 4
