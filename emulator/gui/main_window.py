@@ -339,6 +339,9 @@ class MainWindow(QMainWindow):
                                  host.network_type, tab_bar=package.app_json.get("tabBar"),
                                  app_root=package.root, device=host.settings.device)
         self.domains.load(host.settings, host.url_check)
+        # Automation (network.throttle/offline) and the lab change the link too: the
+        # status bar follows every change, not only the window's own pickers.
+        host.conditions.subscribe(lambda _c: self._update_status() if self.host is host else None)
         self._update_status()
 
     async def stop(self) -> None:

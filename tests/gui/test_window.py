@@ -359,3 +359,21 @@ def test_elements_panel_shows_the_rendered_page_and_taps_it(gui: Driver, tmp_pat
                         timeout=3)
 
     gui.run(scenario())
+
+
+def test_the_status_bar_follows_a_throttle_set_from_outside(gui: Driver, tmp_path: Path) -> None:
+    """A profile or offline set on the app's link by code (the automation API does this)
+    shows in the status bar without any click in the window."""
+    root = app_with(tmp_path, "Page({});")
+
+    async def scenario() -> None:
+        w = gui.window
+        await gui.open(root)
+        host = w.host
+        assert host is not None and "3g" not in w.status.network.text()
+        host.conditions.set_throttle("3g")
+        assert "3g" in w.status.network.text()
+        host.conditions.set_throttle("off")
+        assert "3g" not in w.status.network.text()
+
+    gui.run(scenario())
