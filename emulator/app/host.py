@@ -435,6 +435,7 @@ class AppHost:
         self.network_type = network_type
         self.conditions.set_network_type(network_type)
         if self.conditions.offline and self._network_apis is not None:
+            self.network.cut_all(Offline())
             self.sockets.cut_all(Offline())
         self.runtime.emit("networkStatusChange", payload)
 

@@ -177,6 +177,9 @@ class Network:
         self._closing: set[asyncio.Future[None]] = set()
         # The transport stack of each exchange, innermost first (transport_for).
         self.layers: list[TransportLayer] = []
+        # The tasks running a call (run), and those cut_all cancelled, with the error.
+        self._running: set[asyncio.Task[object]] = set()
+        self._cut: dict[asyncio.Task[object], NetError] = {}
 
     def client(self, verify: bool) -> httpx.AsyncClient:
         """The httpx client (certificates checked or not), made on first use."""
@@ -289,6 +292,9 @@ class Network:
         Raises NetError (the flow has failed and says why); cancellation is an abort.
         """
         holder = [flow]
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
             if not flow.verdict.allowed:
                 raise refusal(flow.verdict, out.url)
@@ -304,8 +310,13 @@ class Network:
         except (asyncio.TimeoutError, TimeoutError):
             raise self._fail(holder[0], Timeout()) from None
         except asyncio.CancelledError:
-            self._fail(holder[0], Aborted())
-            raise
+            cut = self._cut.pop(task, None) if task is not None else None
+            if cut is None:
+                self._fail(holder[0], Aborted())
+                raise
+            if sys.version_info >= (3, 11) and task is not None:
+                task.uncancel()  # the cancel was ours: the call fails, the task goes on
+            raise self._fail(holder[0], cut) from None
         except NetError as exc:
             raise self._fail(holder[0], exc) from None
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
@@ -314,9 +325,22 @@ class Network:
             raise self._fail(holder[0], from_os_error(exc)) from None
         except Exception as exc:  # a bug: the flow still ends, the app still gets its fail
             raise self._fail(holder[0], unexpected(exc, out.api)) from None
+        finally:
+            if task is not None:
+                self._running.discard(task)
+                self._cut.pop(task, None)
         final = holder[0]
         self._finish(final)
         return final, result
+
+    def cut_all(self, error: NetError) -> None:
+        """End every call under way with ``error`` at once (the device went offline):
+        one waiting for a slot, for its response's headers or for the next bytes of its
+        body fails now, not at its next read."""
+        for task in list(self._running):
+            if task not in self._cut and not task.done():
+                self._cut[task] = error
+                task.cancel()
 
     def reject(self, flow: HttpFlow, error: NetError) -> None:
         """End a started call that will not be sent (a local check failed)."""

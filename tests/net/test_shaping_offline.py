@@ -132,3 +132,28 @@ async def test_a_transfer_in_progress_fails_when_the_network_goes(
     assert took is not None and took < SLOW.transfer_s(size, "down")
     [flow] = [f for f in run.host.flows if isinstance(f, TransferFlow)]
     assert flow.state is FlowState.FAILED and 0 < flow.bytes_done < size
+
+
+async def test_a_request_waiting_for_its_headers_fails_when_the_network_goes(
+        run_app: Any, demo_server: DemoServer) -> None:
+    """A request whose server has not answered yet fails at once with the offline error
+    when the device goes offline, not when the answer would have come; the next call
+    after going back online works (the cut did not spoil the app's task machinery)."""
+    from emulator.flows.events import FlowStarted
+
+    run = await run_app(page(f"request('slow', {{url: '{API}/delay/3000'}});"),
+                        demo_server.settings(), wait=False)
+    await published(run, FlowStarted)
+    await asyncio.sleep(0.2)  # on the wire, waiting for the headers
+    run.host.set_network_type("none")
+    await asyncio.wait_for(run.idle(), 2)
+    [(kind, res, took)] = [e for e in timeline(run)["slow"] if e[0] in ("success", "fail")]
+    assert kind == "fail" and res == {"errCode": ERR_FAILED, "errMsg": f"request:fail {R_OFFLINE}"}
+    assert took is not None and took < 2000
+    [flow] = [f for f in run.host.flows if f.api == "request"]
+    assert flow.state is FlowState.FAILED and flow.error is not None
+    run.host.set_network_type("wifi")
+    run.host.evaluate(f"swan.request({{url: '{API}/json', success: function (r) {{"
+                      f" console.log('again ' + r.statusCode); }}}})")
+    await asyncio.wait_for(run.idle(), 5)
+    assert "again 200" in run.logs
