@@ -185,7 +185,7 @@ class Runtime:
         """Evaluate a source file in the context (module definitions, console input)."""
         return self._dispatch(
             lambda: self.engine.eval_file(file, source, header=header, footer=footer),
-            strict=strict,
+            strict=strict, now=True,
         )
 
     def evaluate(self, source: str) -> str:
@@ -202,7 +202,7 @@ class Runtime:
             return str(self.engine.eval_file("<emulator>/console", wrapper, internal=True))
 
         try:
-            return str(self._dispatch(run, strict=True))
+            return str(self._dispatch(run, strict=True, now=True))
         except ScriptError as exc:
             where = f" ({exc.location})" if exc.location else ""
             return f"Uncaught {exc.message}{where}"
@@ -249,12 +249,15 @@ class Runtime:
                 "the bridge got a malformed message from JS (did the app replace a built-in "
                 f"the emulator relies on?): {text[:120]}"), "bridge")
 
-    def _dispatch(self, action: Callable[[], T], *, strict: bool) -> T | None:
+    def _dispatch(self, action: Callable[[], T], *, strict: bool,
+                  now: bool = False) -> T | None:
         if self._closed:
             return None
-        if self._running or self._resume is not None:
+        if self._running or (self._resume is not None and not now):
             # Behind entries still queued from a slice that used up its budget: an answer
             # must not overtake the answers made before it (a socket's sends, in order).
+            # ``now``: a caller outside JS reads the result (console input, a script), so
+            # it runs at once, as when JS is quiet; it answers no call.
             self._queue.append((action, strict))
             return None
         if self.deadline is not None and time.monotonic() >= self.deadline:

@@ -67,6 +67,24 @@ async def test_a_long_but_finite_chain_runs_to_its_end(run_app: Any) -> None:
     assert run.logs == ["done 200000"] and run.errors == []
 
 
+async def test_console_input_while_a_chain_waits_for_its_next_slice(run_app: Any) -> None:
+    """Console input (a test's evaluate) made while a long chain waits for its next slice
+    runs at once and gives its value; its error is still no app error."""
+    run = await run_app({"pages/index/index.js": """
+        globalThis.steps = 0;
+        (function f() {
+            if (++globalThis.steps < 400000) Promise.resolve().then(f); else console.log('done');
+        })();
+        Page({});
+    """}, wait=False)
+    runtime = run.host.runtime
+    assert runtime._resume is not None  # the chain used up its slice: the rest waits
+    assert run.host.evaluate("steps > 0 && 6 * 7") == "42"
+    assert run.host.evaluate("nope.x").startswith("Uncaught ReferenceError")
+    await run.idle()
+    assert run.logs == ["done"] and run.errors == []
+
+
 async def test_a_tight_loop_is_reported_at_the_loop(run_app: Any) -> None:
     """The time limit stops a tight loop; the error points at the loop, not at the call
     before it (where the engine last recorded a position)."""
