@@ -419,9 +419,13 @@ class Runtime:
         done): the answers of all the calls that end in one loop turn are delivered in one
         entry into JS, in the order they ended. Each entry costs ~30 µs when the network
         stack has run in between (QuickJS's data is no longer in the CPU's cache), so 50
-        requests at once pay that once per turn, not once per call. If an answer cannot
-        be sent (MemoryError making its JSON...), the call fails with ``failed(exc)``."""
+        requests at once pay that once per turn, not once per call (callbacks that take
+        time split the batch: see ``_settle_all``). If an answer cannot be sent
+        (MemoryError making its JSON...), the call fails with ``failed(exc)``."""
         self._settles.append(({"id": call_id, "ok": ok, "res": result or {}}, failed))
+        self._settles_due()
+
+    def _settles_due(self) -> None:
         if self._settles_token is None:
             self._settles_token = self.hold()
             self.loop.call_soon(self._deliver_settles)
@@ -430,17 +434,44 @@ class Runtime:
         settles, self._settles = self._settles, []
         token, self._settles_token = self._settles_token, None
         try:
-            if len(settles) == 1:
-                self._settle_one(*settles[0])
-                return
-            try:
-                self.enter("settleAll", [answer for answer, _failed in settles])
-            except Exception:  # one answer would not encode: each on its own
-                for answer, failed in settles:
-                    self._settle_one(answer, failed)
+            self._settle_all(settles)
         finally:
             if token is not None:
                 token.release()
+
+    def _settle_all(self, settles: list[tuple[dict[str, Any],
+                                              Callable[[Exception], dict[str, Any]]]]) -> None:
+        if len(settles) == 1:
+            self._settle_one(*settles[0])
+            return
+        try:
+            text = json.dumps([answer for answer, _failed in settles], ensure_ascii=False)
+        except Exception:  # one answer would not encode: each on its own
+            for answer, failed in settles:
+                self._settle_one(answer, failed)
+            return
+
+        def deliver() -> None:
+            try:
+                done = self._call_entry("settleAll", text)
+            except ScriptError:
+                # The entry stopped part way (a callback ran past the time limit on its
+                # own, the JS heap ran out): every answer again in an entry of its own
+                # (queued: JS is running), or the calls after it would never be answered;
+                # JS ignores those it has had.
+                for answer, failed in settles:
+                    self._settle_one(answer, failed)
+                raise  # reported as the entry's error
+            if isinstance(done, int) and 0 < done < len(settles):
+                # JS stopped once the entry had taken time (callbacks doing real work): the
+                # engine's time limit is per entry, and each call's callbacks had one of
+                # their own when each answer was an entry. The rest are delivered next
+                # turn, ahead of the answers that ended since: host work, not a chain JS
+                # made for itself (queued here, they would count towards a runaway).
+                self._settles[:0] = settles[done:]
+                self._settles_due()
+
+        self._dispatch(deliver, strict=False)
 
     def _settle_one(self, answer: dict[str, Any],
                     failed: Callable[[Exception], dict[str, Any]]) -> None:

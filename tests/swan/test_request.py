@@ -348,13 +348,13 @@ async def test_response_type_only_from_its_base_version(run_app: Any, demo_serve
 def count_entries(run: Any) -> list[str]:
     """The names of the entries into JS the host makes from now on."""
     names: list[str] = []
-    enter = run.host.runtime.enter
+    call_entry = run.host.runtime._call_entry
 
-    def counted(entry: str, payload: Any = None, **kw: Any) -> Any:
+    def counted(entry: str, text: str) -> Any:
         names.append(entry)
-        return enter(entry, payload, **kw)
+        return call_entry(entry, text)
 
-    run.host.runtime.enter = counted  # type: ignore[method-assign]
+    run.host.runtime._call_entry = counted  # type: ignore[method-assign]
     return names
 
 
@@ -398,3 +398,45 @@ async def test_an_answer_that_cannot_be_sent_fails_its_call_once(
     assert raised == ["settle"]
     assert failure(outcomes(run.logs), "big") == {"errCode": 1001,
                                                   "errMsg": "request:fail execution failed"}
+
+
+async def test_answers_delivered_together_keep_a_time_limit_each(
+        run_app: Any, demo_server: DemoServer, tmp_path: Any) -> None:
+    """Calls answered together do not share one entry's time limit: five success callbacks
+    of 0.2 s each under a 0.5 s limit all run, and each call completes, with no error."""
+    from tests.net.mock_helpers import with_mocks
+
+    settings = with_mocks(demo_server, [{"url": f"{API}/m/*", "response": {"json": {"ok": 1}}}],
+                          tmp_path, script_time_limit=0.5)
+    run = await run_app(page(f"""
+        function busy(ms) {{ var end = Date.now() + ms; while (Date.now() < end) {{}} }}
+        for (var i = 0; i < 5; i++) (function (i) {{
+            swan.request({{url: '{API}/m/' + i,
+                          success: function () {{ busy(200); console.log('success ' + i); }},
+                          complete: function () {{ console.log('complete ' + i); }}}});
+        }})(i);
+    """), settings)
+    assert sorted(run.logs) == sorted([f"{kind} {i}" for i in range(5)
+                                       for kind in ("success", "complete")])
+    assert run.errors == []
+
+
+async def test_a_callback_past_the_time_limit_leaves_the_answers_with_it_delivered(
+        run_app: Any, demo_server: DemoServer, tmp_path: Any) -> None:
+    """When one of the calls answered together has a callback that runs past the time
+    limit on its own, that is reported once, and every other call still gets its success
+    and complete."""
+    from emulator.errors import ScriptTimeout
+    from tests.net.mock_helpers import with_mocks
+
+    settings = with_mocks(demo_server, [{"url": f"{API}/m/*", "response": {"json": {"ok": 1}}}],
+                          tmp_path, script_time_limit=0.3)
+    run = await run_app(page(f"""
+        swan.request({{url: '{API}/m/spin', success: function () {{ while (true) {{}} }}}});
+        for (var i = 0; i < 5; i++) call('r' + i, {{url: '{API}/m/' + i}});
+    """), settings)
+    result = outcomes(run.logs)
+    for i in range(5):
+        assert success(result, f"r{i}")["data"] == {"ok": 1}
+    [error] = run.errors
+    assert isinstance(error.error, ScriptTimeout)

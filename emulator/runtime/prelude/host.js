@@ -51,6 +51,7 @@
     toBase64: uncurry(Uint8Array.prototype.toBase64),
     fromBase64: Uint8Array.fromBase64,
     now: Date.now,
+    clock: performance.now.bind(performance),  // ms, fractional, monotonic
   };
   host.intrinsic = $;
 
@@ -336,9 +337,17 @@
   };
 
   // The answers of several calls that ended in one loop turn (Runtime.settle_soon), in
-  // the order they ended; each is settled as on its own.
+  // the order they ended; each is settled as on its own. Returns how many were: once the
+  // entry has taken SETTLE_ALL_MS (callbacks doing real work), the rest go in another
+  // entry, as the time limit is per entry and each answer used to have one to itself.
+  const SETTLE_ALL_MS = 5;
   entries.settleAll = function (list) {
-    for (let i = 0; i < list.length; i++) entries.settle(list[i]);
+    const start = $.clock();
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0 && $.clock() - start >= SETTLE_ALL_MS) return i;
+      entries.settle(list[i]);
+    }
+    return list.length;
   };
 
   // Events Python pushes to JS listeners (network status, ...).
