@@ -82,3 +82,34 @@ async def test_frame_stalls_repeat_with_the_seed(run_app: Any, demo_server: Demo
         run = await run_app(echo_page(n), throttled(demo_server, lossy))
         assert len(replies(run)) == n
         assert run.host.conditions.stalls == expected
+
+
+async def test_a_send_after_the_server_closed_behind_a_held_frame_is_answered(
+        run_app: Any) -> None:
+    """The server sends a frame and closes; the link still holds the frame, so the app
+    hears it before onClose and sends a reply from onMessage: that send gets its fail
+    (the connection is gone), once, before onClose."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    from emulator.config import Settings
+
+    async def hello_then_close(conn: ServerConnection) -> None:
+        await conn.send("hello")
+        await conn.close(4000, "bye")
+
+    async with serve(hello_then_close, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        lag = Profile("lag", latency_ms=200)
+        run = await run_app({"pages/index/index.js": TIMED + """
+            var t = swan.connectSocket({url: 'ws://127.0.0.1:%d/'});
+            t.onMessage(function (m) {
+                log('s', 'message', m.data);
+                t.send({data: 'reply', success: function () { log('s', 'sent'); },
+                        fail: function (e) { log('s', 'fail', e.errMsg); }});
+            });
+            t.onClose(function (c) { log('s', 'close', c.code); });
+            Page({});
+        """ % port}, Settings(url_check=False, throttle="lag", throttle_profiles={"lag": lag}))
+    assert [(k, p) for k, p, _t in timeline(run)["s"]] == [
+        ("message", "hello"), ("fail", "send:fail SocketTask.readyState is not OPEN"),
+        ("close", 4000)]

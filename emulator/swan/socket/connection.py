@@ -75,6 +75,9 @@ class SocketConnection:
         self._schedule = FrameSchedule(MAX_FRAME_BYTES)  # received frames a weak link holds
         self._runner: asyncio.Task[None] | None = None
         self._token: WorkToken | None = None
+        # The connection is gone and its writer with it; frames a weak link still holds
+        # may yet reach the app (still OPEN to it), whose sends then fail.
+        self._ended = False
 
     @property
     def alive(self) -> bool:
@@ -155,6 +158,7 @@ class SocketConnection:
                 pass
             finally:
                 writer.cancel()
+                self._ended = True
                 self._fail_queued()
             if self.network_error is None:
                 await self._schedule.drained()  # frames still on the link come first
@@ -287,8 +291,8 @@ class SocketConnection:
         """Send a frame (now if the transport has room and nothing waits, else queued);
         False when the socket is not open."""
         ws = self.ws
-        if self.flow.state is not SocketState.OPEN or ws is None:
-            return False
+        if self.flow.state is not SocketState.OPEN or ws is None or self._ended:
+            return False  # (ended: queued, it would wait for a writer that is gone)
         conditions = self.service.conditions
         due = None
         if conditions is not None and conditions.profile is not None:
