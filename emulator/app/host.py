@@ -368,7 +368,7 @@ class AppHost:
     def call_method(self, page_id: int, name: str, event: dict[str, Any] | None = None) -> None:
         """Call a page method as a tap handler would (an empty tap event by default)."""
         result = self.runtime.enter("callMethod", {"pageId": page_id, "name": name,
-                                                   "event": event}) or {}
+                                                   "event": event}, now=True) or {}
         if "error" in result:
             raise ValueError(result["error"])
 

@@ -169,16 +169,20 @@ class Runtime:
         self._after_messages.append(flush)
 
     # ---- the dispatcher -----------------------------------------------------------------
-    def enter(self, entry: str, payload: Any = None, *, strict: bool = False) -> Any:
+    def enter(self, entry: str, payload: Any = None, *, strict: bool = False,
+              now: bool = False) -> Any:
         """Call the JS entry ``entry`` with a JSON payload; return its decoded result.
 
         If JS is already running (a handler answering a message), or entries queued
         before this one wait for the next slice, the call is queued and runs after them,
-        in order; it then returns None. With ``strict``, a JS exception is raised
-        as :class:`ScriptError` instead of being reported as an uncaught error.
+        in order; it then returns None. ``now``: the caller reads the result (a tap's
+        handler, the view asking the logic layer), so it runs at once while entries
+        wait for the next slice, as when JS is quiet (only JS running queues it). With
+        ``strict``, a JS exception is raised as :class:`ScriptError` instead of being
+        reported as an uncaught error.
         """
         text = "" if payload is None else json.dumps(payload, ensure_ascii=False)
-        return self._dispatch(lambda: self._call_entry(entry, text), strict=strict)
+        return self._dispatch(lambda: self._call_entry(entry, text), strict=strict, now=now)
 
     def run_script(self, file: str, source: str, *, header: str = "", footer: str = "",
                    strict: bool = True) -> Any:

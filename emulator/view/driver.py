@@ -301,7 +301,7 @@ class PageDriver:
         # A node a component's template made runs that component's method.
         target = {"instanceId": node.owner} if node.owner else {"pageId": view.page_id}
         result = self.host.runtime.enter("callMethod", {**target, "name": handler,
-                                                        "event": event}) or {}
+                                                        "event": event}, now=True) or {}
         if "error" in result:
             # The platform throws when the handler is not a method of the page.
             where = f"{view.template}:{node.pos}" if view.template else view.route

@@ -63,6 +63,22 @@ async def test_taps_bubble_to_the_page_and_missing_handlers_are_errors(run_app: 
         run.host.page.tap("#missing")
 
 
+async def test_a_tap_while_a_chain_waits_for_its_next_slice_still_names_a_missing_handler(
+        run_app: Any) -> None:
+    """A tap (or a page method called from code) made while a long promise chain waits
+    for its next slice runs its handler at once, as when JS is quiet: a binding to a
+    missing method is still reported."""
+    run = await run_app(PAGE)
+    run.host.evaluate("(function f(n) { if (n) Promise.resolve(n - 1).then(f); })(400000)")
+    assert run.host.runtime._resume is not None  # the chain used up its slice: the rest waits
+    with pytest.raises(ValueError, match="nothere"):
+        run.host.call_method(run.host.page_stack[-1].page_id, "nothere")
+    run.host.page.tap("#nohandler")
+    await run.idle()
+    [err] = run.errors
+    assert "nothere is not a method of pages/index/index" in err.error.message
+
+
 async def test_a_broken_template_is_a_load_problem_and_the_page_says_so(run_app: Any) -> None:
     """A template that cannot compile names file:line:col; the page shows the error."""
     run = await run_app({"pages/index/index.swan": "<view>\n  <text>{{ a + }}</text>\n</view>",
