@@ -155,12 +155,15 @@ class AppHost:
     def _ssl_context(self, verify: bool) -> ssl.SSLContext:
         # Made once per mode, on the first connection that needs it: loading the trust
         # store costs ~50 ms (CPU), which an app that makes no call should not pay.
-        ctx = self._ssl_contexts.get(verify)
+        # The dict of this moment: a context made in a thread while the settings change
+        # lands in the replaced dict, never in the new one (apply_network_settings).
+        contexts = self._ssl_contexts
+        ctx = contexts.get(verify)
         if ctx is None:
             extra = [self.backend.ca_pem] if self.backend is not None else []
             ctx = make_ssl_context(verify=verify, ca_file=self.settings.ca_file,
                                    extra_ca_pem=extra)
-            self._ssl_contexts[verify] = ctx
+            contexts[verify] = ctx
         return ctx
 
     # ---- network APIs, made on first use ------------------------------------------------
@@ -421,7 +424,7 @@ class AppHost:
         self.url_check = url_check
         self.hosts.replace(new_hosts)
         self._policy = policy
-        self._ssl_contexts.clear()
+        self._ssl_contexts = {}
         if self._network_apis is not None:
             self.network.policy = policy
             self.network.reset_clients()

@@ -16,6 +16,7 @@ text, host path or class name reaches the app.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import http.cookiejar
 import json
@@ -175,6 +176,7 @@ class Network:
         self._clients: dict[bool, httpx.AsyncClient] = {}
         self._transports: dict[bool, httpx.AsyncHTTPTransport] = {}
         self._closing: set[asyncio.Future[None]] = set()
+        self._trust_loading: dict[bool, asyncio.Future[ssl.SSLContext]] = {}
         # The transport stack of each exchange, innermost first (transport_for).
         self.layers: list[TransportLayer] = []
         # The tasks running a call (run), and those cut_all cancelled, with the error.
@@ -237,14 +239,22 @@ class Network:
         library looks at the answer on its own -- httpx's client would parse a redirect's
         Location even with redirects off, and fail the exchange with its own words when it
         cannot. Redirects are ours alone (:meth:`_follow`)."""
-        if verify not in self._clients:
-            # The first exchange of this mode: the TLS context (the trust store, ~40 ms of
-            # CPU, the GIL let go) is made off the loop; the client takes the cached one.
-            await asyncio.to_thread(self._trust, verify)
         transport = self.transport_for(verify, out, flow, request)
         response = await transport.handle_async_request(request)
         response.request = request
         return response
+
+    async def _trust_off_loop(self, verify: bool) -> None:
+        """Make the TLS context of a mode in a thread (the trust store, ~40 ms of CPU with
+        the GIL let go), once for all the calls that start before it is ready; the client
+        then takes the cached one. Its error is raised by :meth:`_trust` in the caller."""
+        loading = self._trust_loading.get(verify)
+        if loading is None:
+            loading = self._trust_loading[verify] = asyncio.ensure_future(
+                asyncio.to_thread(self._trust, verify))
+            loading.add_done_callback(lambda _f: self._trust_loading.pop(verify, None))
+        with contextlib.suppress(Exception):
+            await asyncio.shield(loading)
 
     def _trust(self, verify: bool) -> ssl.SSLContext:
         """The TLS context; a CA file that cannot be loaded fails the call (1001), naming
@@ -385,6 +395,8 @@ class Network:
     async def _follow(self, out: Outgoing, holder: list[HttpFlow], consume: Consumer[T]) -> T:
         method, url, body, stream = out.method, out.url, out.body, out.stream
         verify = self.policy.enabled
+        if verify not in self._clients:
+            await self._trust_off_loop(verify)
         client = self.client(verify)
         location: str | None = None  # the Location that led to this hop
         for _hop in range(MAX_REDIRECTS + 1):

@@ -50,6 +50,7 @@ MAX_CHUNK = 64 * 1024
 MIN_CHUNK = 1024
 # Download chunks are gathered into writes of this size (see Download.write).
 WRITE_BYTES = 512 * 1024
+_WRITEV = hasattr(os, "writev")  # not on Windows: one write per chunk there
 # Choice: uploadFile's response (the server's answer to the upload) has request's cap.
 UPLOAD_RESPONSE_LIMIT = RESPONSE_LIMIT
 R_UPLOAD_RESPONSE = f"response body exceeds {UPLOAD_RESPONSE_LIMIT // (1024 * 1024)} MB"
@@ -390,8 +391,15 @@ class Download:
         assert self._fd is not None
         pending, self._pending, self._pending_bytes = self._pending, [], 0
         try:
+            # One system call for the gathered chunks (POSIX writev); a short write goes
+            # on from where it stopped.
+            written = os.writev(self._fd, pending) if pending and _WRITEV else 0
             for chunk in pending:
-                view = memoryview(chunk)
+                if written >= len(chunk):
+                    written -= len(chunk)
+                    continue
+                view = memoryview(chunk)[written:]
+                written = 0
                 while view:
                     view = view[os.write(self._fd, view):]
         except OSError as exc:

@@ -351,3 +351,28 @@ async def test_settings_default_is_modern(run_app: Any) -> None:
     """The default base version allows several sockets."""
     run = await run_app(page("log('v', swan.canIUse('SocketTask'));"), Settings())
     assert of(run, "v") == [[True]]
+
+
+async def test_a_batch_that_cannot_be_written_fails_each_send_once(
+        run_app: Any, demo_server: DemoServer, monkeypatch: Any) -> None:
+    """If writing a drain's frames raises something unforeseen, each of those sends gets
+    its fail (the generic reason) and complete, once; the app goes on."""
+    from emulator.swan.socket import connection
+
+    def broken(ws: Any, frames: Any) -> int:
+        raise RuntimeError("library surprise")
+
+    monkeypatch.setattr(connection, "write_now", broken)
+    run = await run_app(page(f"""
+        var t = swan.connectSocket({{url: '{WS}/echo'}});
+        t.onOpen(function () {{
+            ['a', 'b'].forEach(function (d) {{
+                t.send({{data: d, success: function () {{ log(d, 'success'); }},
+                         fail: function (e) {{ log(d, 'fail', e.errMsg); }},
+                         complete: function () {{ log(d, 'complete'); }}}});
+            }});
+            t.close({{}});
+        }});
+    """), demo_server.settings())
+    for label in ("a", "b"):
+        assert of(run, label) == [["fail", "send:fail execution failed"], ["complete"]]

@@ -29,7 +29,7 @@ from emulator.flows.events import (
     SocketOpened,
 )
 from emulator.flows.flow import SocketFlow, SocketState
-from emulator.net.errors import Aborted, NetError
+from emulator.net.errors import R_EXECUTION_FAILED, Aborted, NetError
 from emulator.net.shaping.frames import FrameSchedule
 from emulator.runtime.bridge import WorkToken, wire_bytes
 from emulator.swan.socket.failing import connection_failure, failure_reason
@@ -315,7 +315,13 @@ class SocketConnection:
         in one write, the rest queued for the writer, in the order the app sent them."""
         batch, self._batch = self._batch, []
         ws = self.ws
-        written = write_now(ws, [data for _call, data in batch]) if ws is not None else 0
+        try:
+            written = write_now(ws, [data for _call, data in batch]) if ws is not None else 0
+        except Exception:  # a bug or a library surprise: each send still gets its fail
+            log.exception("socket %s: writing %d frames failed", self.flow.url, len(batch))
+            for call_id, _data in batch:
+                self.service.fail(call_id, "send", R_EXECUTION_FAILED)
+            return
         for call_id, data in batch[written:]:
             self._queue_send(call_id, data, None)
         for call_id, data in batch[:written]:
