@@ -72,6 +72,21 @@ def offsets(cycles: list[list[Stamp]]) -> None:
         print(f"  {label:18s} {statistics.median(values):8.1f} µs")
 
 
+async def stamped_run(server: str, swan: Callable[..., Any], warm: tuple[int, int],
+                      run: tuple[int, int], after: Callable[[int, Path], Any] | None = None
+                      ) -> None:
+    """Start ``server``, run the bench app ``swan`` once to warm up (``warm``: its two
+    counts), clear the stamps, run it measured (``run``), then ``after(port, ca_file)``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ca_file = Path(tmp) / "ca.pem"
+        async with server_process(server, ca_file) as port:
+            await swan(*warm, port, ca_file, Path(tmp) / "warm")
+            STAMPS.clear()
+            await swan(*run, port, ca_file, Path(tmp) / "run")
+            if after is not None:
+                await after(port, ca_file)
+
+
 async def request(n: int) -> None:
     stamp(swan_request.RequestService, "_on_request", "call posted")
     stamp(net_client.Network, "run", "task runs")
@@ -84,18 +99,16 @@ async def request(n: int) -> None:
 
     swan_request.answer = answer
     stamp(engine.Engine, "call", "JS")
-    with tempfile.TemporaryDirectory() as tmp:
-        ca_file = Path(tmp) / "ca.pem"
-        async with server_process(bench_request.SERVER, ca_file) as port:
-            await bench_request.swan(100, 50, port, ca_file, Path(tmp) / "warm")
-            STAMPS.clear()
-            await bench_request.swan(n, 50, port, ca_file, Path(tmp) / "run")
-            starts = [i for i, (label, _t) in enumerate(STAMPS) if label == "call posted"]
-            cycles = [STAMPS[a:b] for a, b in itertools.pairwise(starts[10:n])]
-            print(f"swan.request, {len(cycles)} sequential requests (from the call posted "
-                  "to the next one posted):")
-            offsets(cycles)
-            await raw(port, ca_file, n)
+
+    async def report(port: int, ca_file: Path) -> None:
+        starts = [i for i, (label, _t) in enumerate(STAMPS) if label == "call posted"]
+        cycles = [STAMPS[a:b] for a, b in itertools.pairwise(starts[10:n])]
+        print(f"swan.request, {len(cycles)} sequential requests (from the call posted "
+              "to the next one posted):")
+        offsets(cycles)
+        await raw(port, ca_file, n)
+
+    await stamped_run(bench_request.SERVER, bench_request.swan, (100, 50), (n, 50), report)
 
 
 async def raw(port: int, ca_file: Path, n: int) -> None:
@@ -127,12 +140,7 @@ async def pingpong(n: int) -> None:
     stamp(engine.Engine, "call", "JS")
     stamp(bridge.Runtime, "_handle", "outbox handled")
     stamp(service.SocketService, "write_batches", "frames written")
-    with tempfile.TemporaryDirectory() as tmp:
-        ca_file = Path(tmp) / "ca.pem"
-        async with server_process(bench_socket.SERVER, ca_file) as port:
-            await bench_socket.swan(1000, 200, port, ca_file, Path(tmp) / "warm")
-            STAMPS.clear()
-            await bench_socket.swan(n, n, port, ca_file, Path(tmp) / "run")
+    await stamped_run(bench_socket.SERVER, bench_socket.swan, (1000, 200), (n, n))
     reads = [i for i, (label, _t) in enumerate(STAMPS) if label == "frame read"][-n:]
     cycles = [STAMPS[a:b + 1] for a, b in itertools.pairwise(reads)]
     print(f"SocketTask ping-pong, {len(cycles)} round trips (from one echo read to the "
