@@ -12,7 +12,8 @@ the paced streams, shows the pacing in its progress events. The flow records the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
 from typing import TYPE_CHECKING
 
 import httpx
@@ -34,22 +35,34 @@ class PacedStream(httpx.AsyncByteStream):
         self.inner = inner
         self.conditions = conditions
         self.direction = direction
+        self._reading: AsyncGenerator[bytes, None] | None = None
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        self._reading = self._read()
+        return self._reading
+
+    async def _read(self) -> AsyncGenerator[bytes, None]:
         conditions = self.conditions
-        async for chunk in self.inner:
-            if conditions.profile is None:
-                conditions.check()
-                yield chunk
-                continue
-            view = memoryview(chunk)
-            for start in range(0, len(chunk), SEGMENT):
-                piece = view[start:start + SEGMENT]
-                await conditions.transmit(self.direction, len(piece))
-                yield bytes(piece)
+        # Closed with this stream, on the loop: a reader left half way (an abort, a cap)
+        # otherwise leaves httpcore's generator to the garbage collector, which cannot
+        # run its async clean-up ("async generator ignored GeneratorExit").
+        async with contextlib.aclosing(aiter(self.inner)) as chunks:
+            async for chunk in chunks:
+                if conditions.profile is None:
+                    conditions.check()
+                    yield chunk
+                    continue
+                view = memoryview(chunk)
+                for start in range(0, len(chunk), SEGMENT):
+                    piece = view[start:start + SEGMENT]
+                    await conditions.transmit(self.direction, len(piece))
+                    yield bytes(piece)
 
     async def aclose(self) -> None:
-        """Close the stream it reads."""
+        """Stop reading (if a read was left half way) and close the stream it reads."""
+        if self._reading is not None:
+            reading, self._reading = self._reading, None
+            await reading.aclose()
         close = getattr(self.inner, "aclose", None)
         if close is not None:
             await close()
