@@ -12,7 +12,6 @@ the paced streams, shows the pacing in its progress events. The flow records the
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
 from typing import TYPE_CHECKING
 
@@ -43,10 +42,8 @@ class PacedStream(httpx.AsyncByteStream):
 
     async def _read(self) -> AsyncGenerator[bytes, None]:
         conditions = self.conditions
-        # Closed with this stream, on the loop: a reader left half way (an abort, a cap)
-        # otherwise leaves httpcore's generator to the garbage collector, which cannot
-        # run its async clean-up ("async generator ignored GeneratorExit").
-        async with contextlib.aclosing(aiter(self.inner)) as chunks:
+        chunks = aiter(self.inner)
+        try:
             async for chunk in chunks:
                 if conditions.profile is None:
                     conditions.check()
@@ -57,11 +54,19 @@ class PacedStream(httpx.AsyncByteStream):
                     piece = view[start:start + SEGMENT]
                     await conditions.transmit(self.direction, len(piece))
                     yield bytes(piece)
+        except GeneratorExit:
+            # Closed half way (an abort, a cap) by aclose, on the loop: httpcore's generator
+            # is closed here too, else the garbage collector finds it and cannot run its
+            # async clean-up ("async generator ignored GeneratorExit" under qasync).
+            close = getattr(chunks, "aclose", None)
+            if close is not None:
+                await close()
+            raise
 
     async def aclose(self) -> None:
         """Stop reading (if a read was left half way) and close the stream it reads."""
-        if self._reading is not None:
-            reading, self._reading = self._reading, None
+        reading, self._reading = self._reading, None
+        if reading is not None and reading.ag_frame is not None:  # left half way
             await reading.aclose()
         close = getattr(self.inner, "aclose", None)
         if close is not None:
