@@ -257,7 +257,7 @@ class Components:
         self.by_id[comp.instance_id] = comp
         result = self.renderer.enter("componentCreate", {
             "id": comp.instance_id, "pageId": view.page_id, "parentId": comp.parent_id,
-            "path": path, "name": tag, "attrs": attrs})
+            "path": path, "name": tag, "attrs": attrs}, now=True)
         if isinstance(result, dict) and "error" in result:
             # Reported by the logic layer (a load problem naming the file); the page
             # renders the rest.

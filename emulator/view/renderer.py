@@ -88,10 +88,13 @@ class Renderer:
         """The custom component occurrences of the open pages, by instance id."""
         return self.occurrences.by_id
 
-    def enter(self, entry: str, payload: Any) -> Any:
+    def enter(self, entry: str, payload: Any, *, now: bool = False) -> Any:
         """Enter the logic layer (None without a runtime, or when the call was queued
-        behind running JS: its messages then arrive later)."""
-        return self.runtime.enter(entry, payload) if self.runtime is not None else None
+        behind running JS: its messages then arrive later). ``now``: the result is read,
+        so it runs at once while entries wait for the next slice (Runtime.enter)."""
+        if self.runtime is None:
+            return None
+        return self.runtime.enter(entry, payload, now=now)
 
     def _observe(self, event: Event) -> None:
         if isinstance(event, PageCreated):
