@@ -27,14 +27,11 @@ import statistics
 import tempfile
 from pathlib import Path
 
+from bench_app import https_server_script, run_page_app
 from bench_request import DOMAIN, SERVER
 from server_process import server_process
 
-from emulator.app.host import AppHost
-from emulator.app.package import load_package
 from emulator.config import Settings
-from emulator.flows.bus import EventBus
-from emulator.flows.events import ConsoleMessage
 from emulator.flows.flow import TransferFlow
 from emulator.net.mock.load import RuleReader
 from emulator.net.shaping.profiles import BUILTIN, Profile
@@ -53,19 +50,7 @@ Page({onLoad: function () { sequential(0, Date.now()); }});
 
 async def run(n: int, settings: Settings, root: Path) -> float:
     """Seconds per request of the app's sequential loop."""
-    app = root / "app"
-    (app / "pages" / "index").mkdir(parents=True)
-    (app / "app.json").write_text('{"pages": ["pages/index/index"]}')
-    (app / "app.js").write_text("App({});")
-    (app / "pages" / "index" / "index.js").write_text(APP_JS % {"n": n, "domain": DOMAIN})
-    settings.data_dir = root / "data"
-    bus = EventBus()
-    lines: list[str] = []
-    bus.subscribe(lambda e: lines.append(e.text), ConsoleMessage)
-    host = AppHost(load_package(app), settings, bus)
-    await host.start()
-    await host.wait_idle()
-    await host.close()
+    lines, _host = await run_page_app(root, APP_JS % {"n": n, "domain": DOMAIN}, settings)
     seq = [int(line.split()[1]) for line in lines if line.startswith("seq ")]
     if not seq:
         raise SystemExit(f"benchmark app failed: {lines}")
@@ -75,22 +60,8 @@ async def run(n: int, settings: Settings, root: Path) -> float:
 MIB = 1024 * 1024
 LONGEST_S = 60.0  # transfers whose figure is longer are left out unless --all
 QUICK_RUNS = 5  # runs (median) of a profile whose transfers take under 2 s
-ROUTES_SERVER = """
-import asyncio, sys, trustme
-from emulator.devserver.certs import ServerCertificates
-from emulator.devserver.http import HttpServer
-from emulator.devserver.routes import handle
-
-async def main():
-    ca = trustme.CA()
-    ca.cert_pem.write_to_path(sys.argv[1])
-    certs = ServerCertificates(ca, default_names=(%r, "127.0.0.1"))
-    async with HttpServer(handle, ssl_context=certs.server_context) as server:
-        print(server.port, flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until EOF
-
-asyncio.run(main())
-""" % DOMAIN
+ROUTES_SERVER = https_server_script(
+    DOMAIN, "from emulator.devserver.routes import handle as handler")
 TRANSFER_JS = """
 function timed(label, start) {
     var t0 = Date.now();
@@ -115,24 +86,14 @@ Page({onLoad: function () { then([
 async def transfers(profile: Profile, port: int, ca_file: Path, root: Path, blob: Path,
                     down: bool, up: bool) -> dict[str, tuple[float, float]]:
     """direction -> (measured s, expected s) of a 1 MiB transfer on ``profile``."""
-    app = root / "app"
-    (app / "pages" / "index").mkdir(parents=True)
-    (app / "app.json").write_text('{"pages": ["pages/index/index"]}')
-    (app / "app.js").write_text("App({});")
-    (app / "pages" / "index" / "index.js").write_text(TRANSFER_JS % {
-        "domain": DOMAIN, "size": MIB, "down": str(down).lower(), "up": str(up).lower()})
     lists = [f"https://{DOMAIN}"]
     settings = Settings(domains={"request": lists, "uploadFile": lists, "downloadFile": lists},
                         hosts={DOMAIN: f"127.0.0.1:{port}"}, ca_file=ca_file,
-                        choose_files=[blob], data_dir=root / "data", throttle=profile.name)
-    bus = EventBus()
-    lines: list[str] = []
-    bus.subscribe(lambda e: lines.append(e.text), ConsoleMessage)
-    host = AppHost(load_package(app), settings, bus)
-    await host.start()
-    await host.wait_idle()
+                        choose_files=[blob], throttle=profile.name)
+    lines, host = await run_page_app(root, TRANSFER_JS % {
+        "domain": DOMAIN, "size": MIB, "down": str(down).lower(), "up": str(up).lower()},
+        settings)
     flows = {f.api: f for f in host.flows if isinstance(f, TransferFlow)}
-    await host.close()
     out: dict[str, tuple[float, float]] = {}
     for line in lines:
         label, _, ms = line.partition(" ")

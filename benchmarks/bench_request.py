@@ -19,13 +19,10 @@ import time
 from pathlib import Path
 
 import httpx
+from bench_app import https_server_script, run_page_app
 from server_process import server_process
 
-from emulator.app.host import AppHost
-from emulator.app.package import load_package
 from emulator.config import Settings
-from emulator.flows.bus import EventBus
-from emulator.flows.events import ConsoleMessage
 
 DOMAIN = "api.demo.test"
 
@@ -50,50 +47,22 @@ Page({onLoad: function () {
 
 
 async def swan(n: int, batch: int, port: int, ca_file: Path, root: Path) -> tuple[float, float]:
-    app = root / "app"
-    root.mkdir(parents=True, exist_ok=True)
-    (app / "pages" / "index").mkdir(parents=True)
-    (app / "app.json").write_text('{"pages": ["pages/index/index"]}')
-    (app / "app.js").write_text("App({});")
-    (app / "pages" / "index" / "index.js").write_text(
-        APP_JS % {"n": n, "batch": batch, "domain": DOMAIN})
-    bus = EventBus()
-    lines: list[str] = []
-    bus.subscribe(lambda e: lines.append(e.text), ConsoleMessage)
     settings = Settings(domains={"request": [f"https://{DOMAIN}"]},
-                        hosts={DOMAIN: f"127.0.0.1:{port}"}, ca_file=ca_file,
-                        data_dir=root / "data")
-    host = AppHost(load_package(app), settings, bus)
-    await host.start()
-    await host.wait_idle()
-    await host.close()
+                        hosts={DOMAIN: f"127.0.0.1:{port}"}, ca_file=ca_file)
+    lines, _host = await run_page_app(
+        root, APP_JS % {"n": n, "batch": batch, "domain": DOMAIN}, settings)
     times = dict(line.split() for line in lines if line.split()[0] in ("seq", "conc"))
     if len(times) != 2:
         raise SystemExit(f"benchmark app failed: {lines}")
     return int(times["seq"]) / 1000, int(times["conc"]) / 1000
 
 
-SERVER = """
-import asyncio, json, sys, trustme
-from emulator.devserver.certs import ServerCertificates
-from emulator.devserver.http import HttpServer, Response
-
+SERVER = https_server_script(DOMAIN, """
 BODY = json.dumps({"ok": True, "items": list(range(20))}).encode()
-
 
 async def handler(_request):
     return Response(200, [("Content-Type", "application/json")], BODY)
-
-async def main():
-    ca = trustme.CA()
-    ca.cert_pem.write_to_path(sys.argv[1])
-    certs = ServerCertificates(ca, default_names=(%r, "127.0.0.1"))
-    async with HttpServer(handler, ssl_context=certs.server_context) as server:
-        print(server.port, flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until EOF
-
-asyncio.run(main())
-""" % DOMAIN
+""")
 
 
 async def main() -> None:

@@ -16,13 +16,10 @@ import time
 from pathlib import Path
 
 import websockets
+from bench_app import run_page_app
 from server_process import server_process
 
-from emulator.app.host import AppHost
-from emulator.app.package import load_package
 from emulator.config import Settings
-from emulator.flows.bus import EventBus
-from emulator.flows.events import ConsoleMessage
 
 DOMAIN = "ws.demo.test"
 
@@ -76,22 +73,11 @@ async def raw(n: int, pp: int, port: int, ctx: ssl.SSLContext) -> tuple[float, f
 
 
 async def swan(n: int, pp: int, port: int, ca_file: Path, root: Path) -> tuple[float, float]:
-    app = root / "app"
-    (app / "pages" / "index").mkdir(parents=True)
-    (app / "app.json").write_text('{"pages": ["pages/index/index"]}')
-    (app / "app.js").write_text("App({});")
-    (app / "pages" / "index" / "index.js").write_text(APP_JS % {"n": n, "pp": pp,
-                                                                  "domain": DOMAIN})
-    bus = EventBus()
-    lines: list[str] = []
-    bus.subscribe(lambda e: lines.append(e.text), ConsoleMessage)
     settings = Settings(domains={"socket": [f"wss://{DOMAIN}"]},
                         hosts={DOMAIN: f"127.0.0.1:{port}"}, ca_file=ca_file,
-                        data_dir=root / "data", script_time_limit=30)
-    host = AppHost(load_package(app), settings, bus)
-    await host.start()
-    await host.wait_idle()
-    await host.close()
+                        script_time_limit=30)
+    lines, _host = await run_page_app(root, APP_JS % {"n": n, "pp": pp, "domain": DOMAIN},
+                                      settings)
     times = dict(line.split() for line in lines)
     if set(times) != {"pipelined", "pingpong"}:
         raise SystemExit(f"benchmark app failed: {lines}")

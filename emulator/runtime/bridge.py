@@ -574,7 +574,10 @@ class Runtime:
     def idle(self) -> bool:
         """Settled, and no quiet wait either (no socket open): the app has nothing left
         that could make it run again."""
-        return self.settled and (self._closed or self._quiet == 0)
+        return self._idle_when(self.settled)
+
+    def _idle_when(self, settled: bool) -> bool:
+        return settled and (self._closed or self._quiet == 0)
 
     @property
     def work_in_flight(self) -> int:
@@ -590,8 +593,7 @@ class Runtime:
         # Runs several times per API call: each state worked out once, each event's flag
         # read before it is touched.
         settled = self.settled
-        idle = settled and (self._closed or self._quiet == 0)
-        for event, state in ((self._idle, idle), (self._settled, settled)):
+        for event, state in ((self._idle, self._idle_when(settled)), (self._settled, settled)):
             if state != event.is_set():
                 if state:
                     event.set()
