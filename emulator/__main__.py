@@ -1,7 +1,5 @@
 """``python -m emulator`` is the ``swan-emulator`` command."""
 
-import sys
+from emulator.cli import command
 
-from emulator.cli import main
-
-sys.exit(main())
+command()

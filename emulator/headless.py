@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import signal
 import sys
 import time
@@ -56,6 +57,30 @@ class HeadlessPrinter:
     verbose: bool = False
 
     def __call__(self, event: Event) -> None:
+        try:
+            self._print(event)
+        except BrokenPipeError:
+            # The reader went away (`run … | head`): what is left to print goes nowhere,
+            # and the run goes on to its end, its HAR and its exit status as without the
+            # pipe.
+            self._mute_closed()
+
+    def _mute_closed(self) -> None:
+        """Point each stream whose reader is gone at the null device."""
+        for name in ("out", "err"):
+            stream: TextIO = getattr(self, name)
+            try:
+                stream.flush()
+            except BrokenPipeError:
+                try:
+                    # At the descriptor, so the bytes still buffered go too.
+                    null = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(null, stream.fileno())
+                    os.close(null)
+                except (OSError, ValueError):  # no descriptor: a Python-level stream
+                    setattr(self, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+    def _print(self, event: Event) -> None:
         if isinstance(event, ConsoleMessage):
             stream = self.err if event.level in ("warn", "error") else self.out
             print(event.text, file=stream, flush=True)

@@ -47,6 +47,29 @@ def test_idle_exit_waits_for_timers_then_exits(tmp_path: Path) -> None:
     assert time.monotonic() - start < 15
 
 
+def test_a_reader_that_goes_away_ends_the_output_not_the_run(tmp_path: Path) -> None:
+    """`run … | head -1`: no traceback; the run goes on to its HAR and its status."""
+    root = app(tmp_path, "console.log('first');"
+               "setTimeout(function () { for (var i = 0; i < 500; i++) console.log('more', i);"
+               " console.warn('and a warning'); }, 300); Page({});")
+    har = tmp_path / "out.har"
+    proc = subprocess.Popen([sys.executable, "-m", "emulator", "run", str(root), "--har",
+                             str(har)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=REPO)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline() == b"first\n"
+    proc.stdout.close()  # before the timer's lines are printed
+    try:
+        err = proc.stderr.read().decode()
+        status = proc.wait(timeout=30)
+    finally:
+        proc.kill()
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert "and a warning" in err
+    assert status == 0
+    assert har.is_file()
+
+
 def test_timeout_exit_status(tmp_path: Path) -> None:
     """An app that never goes idle is stopped by --timeout with status 3."""
     root = app(tmp_path, "setInterval(function () {}, 50); Page({});")
