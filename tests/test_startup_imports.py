@@ -73,8 +73,8 @@ def test_headless_run_is_light(tmp_path: Path) -> None:
     """`swan-emulator run` of an app that makes no network call loads no heavy module,
     from the start to the end of the run."""
     status, modules = loaded_after(
-        f"sys.argv = ['swan-emulator', 'run', {str(HELLO)!r}]; "
-        "runpy.run_module('emulator', run_name='__main__')", tmp_path)
+        # main, not the console script: that one exits without returning here.
+        f"from emulator.cli import main; sys.exit(main(['run', {str(HELLO)!r}]))", tmp_path)
     assert status == 0
     assert "emulator.app.host" in modules  # the app did run
     assert heavy_in(modules) == []
