@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 # Only what parsing the command line needs is imported here: the headless runner (and
 # with it the app host, QuickJS and asyncio), the window, the automation package and the
@@ -282,22 +280,5 @@ def _gui(args: argparse.Namespace) -> int:
                    screenshot=args.screenshot, quit_after=args.quit_after, panel=args.panel)
 
 
-def command() -> NoReturn:
-    """The ``swan-emulator`` console script: `main` on the process's arguments, then exit
-    with its status."""
-    status = main()
-    if sys.argv[1:2] == ["run"]:
-        # A run has done all it does once main returns: run_app closed the app and wrote
-        # the HAR, and the output is flushed here. What the interpreter would do next (a
-        # full garbage collection, freeing every module and QuickJS's heap: ~30 ms of a
-        # ~270 ms `run`, issue 14) nobody observes. The window's exit stays Python's own:
-        # Qt's objects are torn down in order there.
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
-        os._exit(status)
-    sys.exit(status)
-
-
 if __name__ == "__main__":
-    command()
+    sys.exit(main())

@@ -156,6 +156,18 @@ def test_version_and_module_entry() -> None:
     assert result.returncode == 0 and result.stdout.startswith("swan-emulator ")
 
 
+def test_the_command_collects_garbage_again_once_started() -> None:
+    """The console script holds collections off while modules load, not for the run."""
+    probe = ("import gc, sys; import emulator.cli as cli; "
+             "cli.main = lambda: print(gc.isenabled(), gc.get_freeze_count() > 0) or 0; "
+             "from emulator.__main__ import command; sys.argv = ['swan-emulator', 'run']; "
+             "command()")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=30, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "True True\n"
+
+
 def test_netdemo_tour_runs_offline_and_writes_har(tmp_path: Path) -> None:
     """The request tour on the builtin backend: every case as the platform; HAR has all."""
     import json
