@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,8 +88,26 @@ def _add_common(p: argparse.ArgumentParser, app_required: bool = True) -> None:
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The parsers of the GUI form and of ``run``."""
+    return gui_parser(), run_parser()
+
+
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter, told the terminal's width: left to itself it imports shutil
+    (and with it bz2 and lzma, ~3 ms) for each argument added, to ask the same."""
+    try:
+        columns = int(os.environ["COLUMNS"])  # what shutil.get_terminal_size reads first
+    except (KeyError, ValueError):
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return argparse.HelpFormatter(prog, width=columns - 2)
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    """The parser of the GUI form: ``swan-emulator [APP_DIR] [options]``."""
     gui = argparse.ArgumentParser(
-        prog="swan-emulator",
+        prog="swan-emulator", formatter_class=_help_formatter,
         description="Run a Baidu smart mini-program and inspect its network traffic in a "
                     "window. `swan-emulator run APP_DIR` runs it headless.",
     )
@@ -101,8 +120,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                      help="the panel in front (with --screenshot: Network by default)")
     gui.add_argument("--quit-after", type=float, metavar="SECONDS",
                      help="close the window after this long (default 3 with --screenshot)")
+    return gui
+
+
+def run_parser() -> argparse.ArgumentParser:
+    """The parser of ``swan-emulator run APP_DIR [options]``."""
     run = argparse.ArgumentParser(
-        prog="swan-emulator run",
+        prog="swan-emulator run", formatter_class=_help_formatter,
         description="Run a mini-program headless until it is idle. Exit status: 0 ok, "
                     "1 the app failed to load or threw an uncaught error, 2 bad usage or "
                     "settings, 3 --timeout expired.",
@@ -119,7 +143,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                           "when all pass, 1 when one fails (--timeout: the whole run)")
     run.add_argument("--junit", type=Path, metavar="FILE.xml",
                      help="with --script: write the steps' results as JUnit XML")
-    return gui, run
+    return run
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -196,18 +220,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-    gui_parser, run_parser = build_parser()
     if not argv or argv[0] != "run":
-        return _gui(gui_parser.parse_args(argv))
-    args = run_parser.parse_args(argv[1:])
+        return _gui(gui_parser().parse_args(argv))
+    parser = run_parser()
+    args = parser.parse_args(argv[1:])
     import asyncio
 
     from emulator.headless import EXIT_APP_ERROR, EXIT_USAGE, run_app
 
     if args.timeout is not None and args.timeout <= 0:
-        run_parser.error("--timeout must be positive")
+        parser.error("--timeout must be positive")
     if args.junit is not None and args.script is None:
-        run_parser.error("--junit needs --script")
+        parser.error("--junit needs --script")
     try:
         package = load_package(args.app_dir)
         settings = settings_from_args(args)

@@ -15,7 +15,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from emulator.app.host import AppHost
 from emulator.app.package import AppPackage
@@ -39,7 +39,9 @@ from emulator.flows.events import (
     UncaughtError,
     UncaughtErrorRepeated,
 )
-from emulator.flows.flow import HttpFlow, SocketFlow
+
+if TYPE_CHECKING:
+    from emulator.flows.flow import HttpFlow, SocketFlow
 
 EXIT_OK = 0
 EXIT_APP_ERROR = 1
@@ -100,7 +102,7 @@ class HeadlessPrinter:
         elif isinstance(event, (FlowFailed, SocketFailed)) and \
                 event.flow.verdict.label == "refused":
             flow = event.flow
-            url = flow.url if isinstance(flow, SocketFlow) else flow.request.url
+            url = event.flow.url if isinstance(event, SocketFailed) else flow.request.url
             print(f"[refused] {flow.api} {url}: {flow.error_message}", file=self.err,
                   flush=True)
         elif self.verbose and isinstance(event, (FlowFinished, FlowFailed)):

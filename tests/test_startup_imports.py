@@ -32,6 +32,8 @@ HEAVY = (
     "emulator.swan.transfer", "emulator.flows.har", "emulator.view.styles",
     "emulator.view.controls.tap", "emulator.view.controls.picker",  # gestures (view/driver.py)
     "emulator.view.controls.describe",
+    "emulator.flows.flow",  # the flow model: made by the first network call
+    "shutil", "bz2", "lzma", "platform",  # file moves and copies; platform: os.uname
 )
 
 # Prints the modules loaded once the code has run (and the exit status it asked for).

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from emulator.errors import ScriptError
-from emulator.flows.flow import HttpFlow, SocketFlow, SocketFrame, TransferFlow
+
+if TYPE_CHECKING:  # the flow model waits for the first network call (issue 14)
+    from emulator.flows.flow import HttpFlow, SocketFlow, SocketFrame, TransferFlow
 
 ConsoleLevel = Literal["log", "info", "debug", "warn", "error"]
 

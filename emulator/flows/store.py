@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from emulator.flows.bus import EventBus
 from emulator.flows.events import FlowStarted
-from emulator.flows.flow import HttpFlow
+
+if TYPE_CHECKING:
+    from emulator.flows.flow import HttpFlow
 
 DEFAULT_MAX_FLOWS = 100_000
 

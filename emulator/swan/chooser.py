@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -64,6 +63,8 @@ class ChooseService:
                 self.runtime.settle(call_id, False, {"errCode": 1001,
                                                      "errMsg": "chooseImage:fail cancel"})
                 return
+            import shutil  # on first use: see _remove_tree in app/sandbox.py
+
             temp_files = []
             for path in picked:
                 if not path.is_file():

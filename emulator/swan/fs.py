@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -273,6 +272,8 @@ class FileService:
         old = file_size(dest.host)
         grow = (0 if self.files.counted(src) else size) - old
         self.files.space.check(grow)
+        import shutil  # on first use: see _remove_tree in app/sandbox.py
+
         try:
             shutil.move(src.host, dest.host)
         except OSError:
@@ -376,6 +377,8 @@ class FileService:
             return {}
         grow = file_size(src.host) - file_size(dest.host)
         self.files.space.check(grow)
+        import shutil  # on first use: see _remove_tree in app/sandbox.py
+
         try:
             shutil.copyfile(src.host, dest.host, follow_symlinks=False)
         except OSError:
@@ -419,6 +422,8 @@ class FileService:
         f = self.files.writable(args.get("dirPath"))
         if not f.host.is_dir():
             raise FileAccessError(f"no such directory {f.virtual!r}")
+        import shutil  # on first use: see _remove_tree in app/sandbox.py
+
         try:
             if args.get("recursive"):
                 shutil.rmtree(f.host)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import platform
+import os
+import sys
 from typing import Any
 
 from emulator.app.package import AppPackage
 from emulator.config import NETWORK_TYPES, Settings
 from emulator.swan.devices import DEVICES, NAVIGATION_BAR_HEIGHT
+
+# What platform.system() says, without importing platform (~2 ms of a start).
+_HOST_OS = os.uname().sysname if hasattr(os, "uname") else \
+    {"win32": "Windows", "cygwin": "Windows"}.get(sys.platform, sys.platform)
 
 
 def system_info(package: AppPackage, settings: Settings) -> dict[str, Any]:
@@ -38,7 +43,7 @@ def system_info(package: AppPackage, settings: Settings) -> dict[str, Any]:
         "SDKVersion": settings.base_version,
         "swanNativeVersion": settings.base_version,
         "host": "baiduboxapp",
-        "host_os": platform.system(),
+        "host_os": _HOST_OS,
         "cacheLocation": {},
         "appName": package.name,
     }
