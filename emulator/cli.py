@@ -21,6 +21,8 @@ from emulator import __version__
 from emulator.app.package import AppPackage, load_package
 from emulator.config import (
     NETWORK_TYPES,
+    UNMATCHED,
+    ReplaySettings,
     Settings,
     check_ca_file,
     check_replay,
@@ -29,7 +31,6 @@ from emulator.config import (
 )
 from emulator.errors import ConfigError, PackageError
 from emulator.net.hosts import parse_target
-from emulator.net.mock.replay import UNMATCHED, ReplaySettings
 from emulator.net.shaping.profiles import BUILTIN, choose
 from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
 

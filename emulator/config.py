@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.errors import ConfigError, did_you_mean
 from emulator.net.hosts import HostMap
-from emulator.net.mock.replay import UNMATCHED, HarReplay, ReplaySettings
 from emulator.net.policy import DomainPolicy
 from emulator.net.shaping.profiles import AUTO, BUILTIN, OFF, Profile, choose, parse_profile
 from emulator.swan.devices import DEFAULT_DEVICE, DEVICES
@@ -34,6 +33,18 @@ SETTINGS_KEYS = ("domains", "urlCheck", "hosts", "caFile", "baseVersion", "limit
                  "mocks", "replay", "device", "throttle", "throttleProfiles")
 REPLAY_KEYS = ("file", "unmatched")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+UNMATCHED = ("fail", "pass")  # what a replay does with a call the HAR does not have
+
+
+@dataclass
+class ReplaySettings:
+    """``replay`` in the settings (or ``--replay``): the HAR file and what unmatched
+    calls do (emulator/net/mock/replay.py)."""
+
+    file: Path
+    unmatched: str = "fail"
 
 
 @dataclass
@@ -318,6 +329,8 @@ def check_replay(replay: ReplaySettings, what: str) -> ReplaySettings:
     (ConfigError naming ``what`` otherwise)."""
     if not replay.file.is_file():
         raise ConfigError(f"{what}: {replay.file} is not a file")
+    from emulator.net.mock.replay import HarReplay  # the lab's modules wait for a use
+
     HarReplay(replay)
     return replay
 

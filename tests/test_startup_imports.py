@@ -34,6 +34,7 @@ HEAVY = (
     "emulator.view.controls.describe",
     "emulator.flows.flow",  # the flow model: made by the first network call
     "shutil", "bz2", "lzma", "platform",  # file moves and copies; platform: os.uname
+    "emulator.net.mock.rules", "emulator.net.mock.replay",  # the lab: mocks, --replay
 )
 
 # Prints the modules loaded once the code has run (and the exit status it asked for).

@@ -36,8 +36,6 @@ from emulator.flows.events import (
 from emulator.flows.store import FlowStore
 from emulator.net.errors import Offline
 from emulator.net.hosts import HostMap, Target, make_ssl_context
-from emulator.net.mock.replay import HarReplay
-from emulator.net.mock.rules import RuleList
 from emulator.net.policy import DomainPolicy
 from emulator.net.shaping.conditions import NetworkConditions
 from emulator.net.shaping.profiles import Profile
@@ -61,6 +59,8 @@ if TYPE_CHECKING:
     from emulator.flows.flow import HttpFlow
     from emulator.net.client import Network
     from emulator.net.mock.lab import NetworkLab
+    from emulator.net.mock.replay import HarReplay
+    from emulator.net.mock.rules import RuleList
     from emulator.net.resend import RequestEdits
     from emulator.swan.request import RequestService
     from emulator.swan.socket import SocketService
@@ -112,10 +112,12 @@ class AppHost:
         self.url_check = url_check_of(package, settings)
         self.hosts = HostMap(settings.hosts, builtin=self._builtin_target)
         self._policy = DomainPolicy(settings.domains, enabled=self.url_check)
-        # Mock rules and HAR replay (the network lab's), checked now.
-        # A copy of each rule: a reload starts with fresh ``times`` counters.
-        self.mocks = RuleList([dataclasses.replace(rule, used=0) for rule in settings.mocks])
-        self._replay = HarReplay(settings.replay) if settings.replay else None
+        # HAR replay (the network lab's), checked now; the mock rules are made on first use.
+        self._replay: HarReplay | None = None
+        if settings.replay:
+            from emulator.net.mock.replay import HarReplay
+
+            self._replay = HarReplay(settings.replay)
         # Weak network and offline.
         self.conditions = NetworkConditions(settings.network_type, settings.throttle,
                                             settings.throttle_profiles)
@@ -185,6 +187,15 @@ class AppHost:
         if handler is None or getattr(handler, "func", None) == self._first_network_call:
             raise RuntimeError(f"the network APIs do not handle {op!r}")
         handler(call_id, args)
+
+    @functools.cached_property
+    def mocks(self) -> RuleList:
+        """The live mock rules (the network lab's; made on first use: the lab's modules
+        wait for an app that uses them). A copy of each rule of the settings: a reload
+        starts with fresh ``times`` counters."""
+        from emulator.net.mock.rules import RuleList
+
+        return RuleList([dataclasses.replace(rule, used=0) for rule in self.settings.mocks])
 
     @property
     def network(self) -> Network:

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from emulator.config import Settings, load_settings
+from emulator.config import ReplaySettings, Settings, load_settings
 from emulator.flows.har import write_har
-from emulator.net.mock.replay import ReplaySettings
 from tests.conftest import DEMO_DOMAIN, WS_DOMAIN, DemoServer
 from tests.swan.test_request import failure, outcomes, page, success
 

@@ -31,22 +31,13 @@ if TYPE_CHECKING:
     import httpx
     from websockets.asyncio.server import ServerConnection
 
+    from emulator.config import ReplaySettings
     from emulator.net.mock.rules import MockCall
 
-UNMATCHED = ("fail", "pass")
 # Headers that described the recorded bytes on the wire, not the decoded body kept.
 _WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 MAX_GAP_S = 30.0  # a recording's long pause is not waited out in full
 UNSENDABLE_CODES = (1005, 1006, 1015)  # RFC 6455 §7.4.1: never in a close frame
-
-
-@dataclass
-class ReplaySettings:
-    """``replay`` in the settings (or ``--replay``): the HAR file and what unmatched
-    calls do."""
-
-    file: Path
-    unmatched: str = "fail"
 
 
 def _body(content: dict[str, Any]) -> bytes:
