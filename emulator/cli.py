@@ -95,14 +95,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 def _help_formatter(prog: str) -> argparse.HelpFormatter:
     """argparse's formatter, told the terminal's width: left to itself it imports shutil
     (and with it bz2 and lzma, ~3 ms) for each argument added, to ask the same."""
+    # As shutil.get_terminal_size: $COLUMNS, else the terminal's; 0 or less is unknown.
     try:
-        columns = int(os.environ["COLUMNS"])  # what shutil.get_terminal_size reads first
+        columns = int(os.environ["COLUMNS"])
     except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
         try:
             columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
-            columns = 80
-    return argparse.HelpFormatter(prog, width=columns - 2)
+            columns = 0
+    return argparse.HelpFormatter(prog, width=(columns if columns > 0 else 80) - 2)
 
 
 def gui_parser() -> argparse.ArgumentParser:

@@ -50,6 +50,23 @@ EXIT_TIMEOUT = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
+def say(stream: TextIO, text: str) -> None:
+    """Print a line to ``stream`` and flush it. If its reader went away (`run … | head`),
+    the stream's descriptor is pointed at the null device: the rest of its output goes
+    nowhere, and the run goes on to its end, its HAR and its exit status as without the
+    pipe."""
+    try:
+        print(text, file=stream, flush=True)
+    except BrokenPipeError:
+        # At the descriptor, so what the stream still buffers goes too. A stream with no
+        # descriptor cannot be redirected: each later line fails alike and is dropped.
+        with contextlib.suppress(OSError, ValueError):
+            fd = stream.fileno()
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, fd)
+            os.close(null)
+
+
 @dataclass
 class HeadlessPrinter:
     """Prints events as lines; an observer of the event bus."""
@@ -59,73 +76,44 @@ class HeadlessPrinter:
     verbose: bool = False
 
     def __call__(self, event: Event) -> None:
-        try:
-            self._print(event)
-        except BrokenPipeError:
-            # The reader went away (`run … | head`): what is left to print goes nowhere,
-            # and the run goes on to its end, its HAR and its exit status as without the
-            # pipe.
-            self._mute_closed()
-
-    def _mute_closed(self) -> None:
-        """Point each stream whose reader is gone at the null device."""
-        for name in ("out", "err"):
-            stream: TextIO = getattr(self, name)
-            try:
-                stream.flush()
-            except BrokenPipeError:
-                try:
-                    # At the descriptor, so the bytes still buffered go too.
-                    null = os.open(os.devnull, os.O_WRONLY)
-                    os.dup2(null, stream.fileno())
-                    os.close(null)
-                except (OSError, ValueError):  # no descriptor: a Python-level stream
-                    setattr(self, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-
-    def _print(self, event: Event) -> None:
         if isinstance(event, ConsoleMessage):
-            stream = self.err if event.level in ("warn", "error") else self.out
-            print(event.text, file=stream, flush=True)
+            say(self.err if event.level in ("warn", "error") else self.out, event.text)
         elif isinstance(event, UncaughtError):
             self._uncaught(event)
         elif isinstance(event, UncaughtErrorRepeated):
             where = f" (in {event.where})" if event.where else ""
             span = f"{_clock(event.first)}–{_clock(event.last)}"
-            print(f"[uncaught] ×{event.count} ({span}): {event.error}{where}", file=self.err,
-                  flush=True)
+            say(self.err, f"[uncaught] ×{event.count} ({span}): {event.error}{where}")
         elif isinstance(event, UiRequest):
             self._ui(event)
         elif isinstance(event, LoadProblem):
-            print(f"[error] {event.file}: {event.message}", file=self.err, flush=True)
+            say(self.err, f"[error] {event.file}: {event.message}")
         elif isinstance(event, AccountCall):
-            print(f"[account] {event.api}: {event.summary}", file=self.err, flush=True)
+            say(self.err, f"[account] {event.api}: {event.summary}")
         elif isinstance(event, (FlowFailed, SocketFailed)) and \
                 event.flow.verdict.label == "refused":
             flow = event.flow
             url = event.flow.url if isinstance(event, SocketFailed) else flow.request.url
-            print(f"[refused] {flow.api} {url}: {flow.error_message}", file=self.err,
-                  flush=True)
+            say(self.err, f"[refused] {flow.api} {url}: {flow.error_message}")
         elif self.verbose and isinstance(event, (FlowFinished, FlowFailed)):
-            print(f"[net] {_flow_line(event.flow)}", file=self.err, flush=True)
+            say(self.err, f"[net] {_flow_line(event.flow)}")
         elif self.verbose and isinstance(event, (SocketOpened, SocketClosed, SocketFailed)):
-            print(f"[socket] {_socket_line(event.flow)}", file=self.err, flush=True)
+            say(self.err, f"[socket] {_socket_line(event.flow)}")
         elif self.verbose and isinstance(event, PageLifecycle):
-            print(f"[page] {event.route} {event.hook}", file=self.err, flush=True)
+            say(self.err, f"[page] {event.route} {event.hook}")
         elif self.verbose and isinstance(event, PageStackChanged):
             routes = " > ".join(p.route for p in event.pages)
-            print(f"[stack] {routes}", file=self.err, flush=True)
+            say(self.err, f"[stack] {routes}")
         elif self.verbose and isinstance(event, PageDataChanged):
             changes = json.dumps(event.changes, ensure_ascii=False, default=str)
-            print(f"[setData] {event.route} {changes}", file=self.err, flush=True)
+            say(self.err, f"[setData] {event.route} {changes}")
 
     def _uncaught(self, event: UncaughtError) -> None:
         error = event.error
         where = f" (in {event.where})" if event.where else ""
-        print(f"[uncaught] {error}{where}", file=self.err)
-        for line in error.stack.splitlines():
-            if line.strip():
-                print(f"    {line.strip()}", file=self.err)
-        self.err.flush()
+        lines = [f"[uncaught] {error}{where}"]
+        lines += [f"    {line.strip()}" for line in error.stack.splitlines() if line.strip()]
+        say(self.err, "\n".join(lines))
 
     def _ui(self, event: UiRequest) -> None:
         o = event.options
@@ -143,7 +131,7 @@ class HeadlessPrinter:
             text = f"[phone call] {o.get('phoneNumber', '')}"
         else:
             return  # hideToast / hideLoading say nothing worth a line
-        print(text, file=self.err, flush=True)
+        say(self.err, text)
 
 
 async def run_app(package: AppPackage, settings: Settings, *, timeout: float | None = None,
@@ -160,17 +148,17 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
     if timeout is not None:
         host.runtime.deadline = time.monotonic() + timeout
     if not host.url_check:
-        print("[warning] domain checks are OFF: requests are not verified against the "
-              "app's domain lists, and certificates are not checked", file=err)
+        say(err, "[warning] domain checks are OFF: requests are not verified against the "
+            "app's domain lists, and certificates are not checked")
     # What changes the app's network, said once up front (the run's output depends on it).
     conditions = host.conditions
     if conditions.offline or conditions.profile:
-        print(f"[network] {conditions.describe()}", file=err)
+        say(err, f"[network] {conditions.describe()}")
     if settings.mocks:
-        print(f"[network] {len(settings.mocks)} mock rule(s) answer matching calls", file=err)
+        say(err, f"[network] {len(settings.mocks)} mock rule(s) answer matching calls")
     if settings.replay:
-        print(f"[network] answering from {settings.replay.file} "
-              f"(unmatched calls: {settings.replay.unmatched})", file=err)
+        say(err, f"[network] answering from {settings.replay.file} "
+            f"(unmatched calls: {settings.replay.unmatched})")
     interrupted = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -179,16 +167,15 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
     route = path.strip("/")
     if route and route not in package.routes:
         listed = ", ".join(package.routes[:12]) + (" …" if len(package.routes) > 12 else "")
-        print(f"swan-emulator: no page {route!r} in app.json (its pages: {listed})", file=err)
+        say(err, f"swan-emulator: no page {route!r} in app.json (its pages: {listed})")
         return EXIT_USAGE
     if route in package.broken:
-        print(f"[warning] the start page {route} cannot open: {package.broken[route]}",
-              file=err)
+        say(err, f"[warning] the start page {route} cannot open: {package.broken[route]}")
     try:
         try:
             await host.start(route or None, _parse_query(query))
         except EmulatorError as exc:
-            print(f"[error] failed to load {package.root}: {exc}", file=err, flush=True)
+            say(err, f"[error] failed to load {package.root}: {exc}")
             return EXIT_APP_ERROR
         idle = asyncio.create_task(host.wait_idle(), name="wait-idle")
         stop = asyncio.create_task(interrupted.wait(), name="wait-interrupt")
@@ -200,27 +187,27 @@ async def run_app(package: AppPackage, settings: Settings, *, timeout: float | N
             task.cancel()
         if stop in done:
             host.runtime.deadline = time.monotonic()  # no more JS, not even onHide
-            print("[interrupted] stopped by Ctrl-C", file=err, flush=True)
+            say(err, "[interrupted] stopped by Ctrl-C")
             return EXIT_INTERRUPTED
         if idle not in done:
-            print(f"[timeout] the app was still busy after {timeout:g} s "
-                  f"({len(host.runtime.timers)} timer(s) armed, "
-                  f"{host.runtime.work_in_flight} host call(s) in flight: requests, "
-                  "transfers, sockets, prompts…)", file=err, flush=True)
+            say(err, f"[timeout] the app was still busy after {timeout:g} s "
+                f"({len(host.runtime.timers)} timer(s) armed, "
+                f"{host.runtime.work_in_flight} host call(s) in flight: requests, "
+                "transfers, sockets, prompts…)")
             return EXIT_TIMEOUT
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGINT)
         if dump_page and host.started:
             route = host.page_stack[-1].route if host.page_stack else "(no page)"
-            print(f"[page] {route}\n{host.page.markup()}", file=out, flush=True)
+            say(out, f"[page] {route}\n{host.page.markup()}")
         await host.close()
         if settings.har is not None:
             from emulator.flows.har import write_har  # only --har needs it (and datetime)
 
             flows = list(host.flows)
             write_har(settings.har, flows)
-            print(f"[har] {len(flows)} entries written to {settings.har}", file=err, flush=True)
+            say(err, f"[har] {len(flows)} entries written to {settings.har}")
     return EXIT_APP_ERROR if host.error_count else EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -47,27 +48,61 @@ def test_idle_exit_waits_for_timers_then_exits(tmp_path: Path) -> None:
     assert time.monotonic() - start < 15
 
 
-def test_a_reader_that_goes_away_ends_the_output_not_the_run(tmp_path: Path) -> None:
+def stdout_gone(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run the command with stdout a pipe whose reader has gone (`| head` that is done);
+    its status and stderr."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run([sys.executable, "-m", "emulator", *args], stdout=write,
+                                stderr=subprocess.PIPE, cwd=REPO, env=env, timeout=30)
+    finally:
+        os.close(write)
+    return result.returncode, result.stderr.decode()
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"], ids=["buffered", "unbuffered"])
+def test_a_reader_that_goes_away_ends_the_output_not_the_run(tmp_path: Path,
+                                                              unbuffered: str) -> None:
     """`run … | head -1`: no traceback; the run goes on to its HAR and its status."""
     root = app(tmp_path, "console.log('first');"
                "setTimeout(function () { for (var i = 0; i < 500; i++) console.log('more', i);"
                " console.warn('and a warning'); }, 300); Page({});")
     har = tmp_path / "out.har"
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "run", str(root), "--har",
-                             str(har)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            cwd=REPO)
-    assert proc.stdout is not None and proc.stderr is not None
-    assert proc.stdout.readline() == b"first\n"
-    proc.stdout.close()  # before the timer's lines are printed
-    try:
-        err = proc.stderr.read().decode()
-        status = proc.wait(timeout=30)
-    finally:
-        proc.kill()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    status, err = stdout_gone(
+        ["run", str(root), "--har", str(har), "--dump-page"], env)
     assert "Traceback" not in err and "BrokenPipe" not in err, err
-    assert "and a warning" in err
+    assert "and a warning" in err and "[har] " in err
     assert status == 0
     assert har.is_file()
+
+
+def test_a_script_run_writes_its_junit_when_the_reader_went_away(tmp_path: Path) -> None:
+    """`run --script … --junit F | head -1`: the JUnit file is written, the status kept."""
+    root = app(tmp_path, "console.log('first'); Page({data: {n: 1}});")
+    script = tmp_path / "steps.json"
+    script.write_text('[{"expect_data": "n", "equals": 1}]', encoding="utf-8")
+    junit = tmp_path / "junit.xml"
+    status, err = stdout_gone(
+        ["run", str(root), "--script", str(script), "--junit", str(junit)], dict(os.environ))
+    assert "Traceback" not in err, err
+    assert status == 0
+    assert junit.is_file()
+
+
+@pytest.mark.parametrize("columns", ["0", "-3", "nonsense"])
+def test_help_takes_80_columns_when_the_width_is_unknown(columns: str) -> None:
+    """$COLUMNS of 0 or less (a 0x0 pty) is no width: the help wraps at 80, as argparse."""
+    result = subprocess.run([sys.executable, "-m", "emulator", "run", "--help"],
+                            capture_output=True, text=True, timeout=30, cwd=REPO,
+                            env=dict(os.environ, COLUMNS=columns))
+    assert result.returncode == 0
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("usage: swan-emulator run [-h] [--config FILE] [--base-version")
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
 def test_timeout_exit_status(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from emulator.automation.waiting import DEFAULT_TIMEOUT, until
 from emulator.config import Settings, data_root
 from emulator.errors import EmulatorError
 from emulator.flows.events import UncaughtError
-from emulator.headless import EXIT_APP_ERROR, EXIT_OK, EXIT_TIMEOUT
+from emulator.headless import EXIT_APP_ERROR, EXIT_OK, EXIT_TIMEOUT, say
 
 
 class StepFailed(AutomationError):
@@ -258,20 +258,19 @@ async def run_script(app_dir: Path, settings: Settings, steps: list[Step], *,
                 results.append(problem)
             console = [f"[{m.level}] {m.text}" for m in app.console]
             if dump_page:
-                print(f"[page] {app.current_page().path}\n{app.current_page().markup()}",
-                      file=out, flush=True)
+                say(out, f"[page] {app.current_page().path}\n{app.current_page().markup()}")
             if settings.har is not None:
                 app.network.save_har(settings.har)
-                print(f"[har] {len(app.network.flows)} entries written to {settings.har}",
-                      file=err)
+                say(err, f"[har] {len(app.network.flows)} entries written to {settings.har}")
     except EmulatorError as exc:
-        print(f"[error] failed to load {app_dir}: {exc}", file=err, flush=True)
+        say(err, f"[error] failed to load {app_dir}: {exc}")
         return EXIT_APP_ERROR
     seconds = time.monotonic() - started
-    print(report(results, seconds), file=out, flush=True)
-    if junit is not None:
+    if junit is not None:  # written first: the report's reader may be gone (`| head`)
         write_junit(junit, script.name, results, seconds, console)
-        print(f"[junit] {junit}", file=err)
+    say(out, report(results, seconds))
+    if junit is not None:
+        say(err, f"[junit] {junit}")
     if any(r.status == FAILED for r in results):
         timed_out = any(r.message == "the run's --timeout ran out" for r in results)
         return EXIT_TIMEOUT if timed_out else EXIT_APP_ERROR
