@@ -408,7 +408,8 @@ FEATURES: dict[str, str] = {
     "sjs@3.105.17": "",
 }
 
-_ENTRY = re.compile(r"\s*([^\s()@]+)(?:@(\d+\.\d+\.\d+))?")
+# One token of the tree notation: a parenthesis, or an entry with its optional version.
+_TOKEN = re.compile(r"\s*(?:([()])|([^\s()@]+)(?:@(\d+\.\d+\.\d+))?)")
 
 
 def parse_tree(text: str) -> dict[str, Node]:
@@ -416,34 +417,41 @@ def parse_tree(text: str) -> dict[str, Node]:
 
     Raises ValueError on unbalanced parentheses or a stray character.
     """
-    children, pos = _parse_children(text, 0)
-    if pos != len(text):
-        raise ValueError(f"unexpected {text[pos]!r} at {pos} in {text!r}")
-    return children
-
-
-def _parse_children(text: str, pos: int) -> tuple[dict[str, Node], int]:
-    out: dict[str, Node] = {}
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text) or text[pos] == ")":
-            return out, pos
-        m = _ENTRY.match(text, pos)
-        if not m or not m.group(1):
-            raise ValueError(f"bad entry at {pos} in {text!r}")
-        name, since = m.group(1), m.group(2)
+    root: dict[str, Node] = {}
+    out = root  # the entries being read
+    opened: list[tuple[dict[str, Node], Node, str]] = []  # (outer entries, owner, name)
+    last: tuple[Node, str] | None = None  # the entry a "(" would open
+    pos = 0
+    # One pass over the tokens (the table is ~30 KB, parsed at each cold start).
+    for m in _TOKEN.finditer(text):
+        if m.start() != pos:
+            break  # a character no token starts with
         pos = m.end()
-        node: Node = {"v": since} if since else {}
-        if pos < len(text) and text[pos] == "(":
-            kids, pos = _parse_children(text, pos + 1)
-            if pos >= len(text) or text[pos] != ")":
-                raise ValueError(f"unclosed '(' after {name!r} in {text!r}")
-            pos += 1
+        paren, name, since = m.groups()
+        if name is not None:
+            node: Node = {"v": since} if since else {}
+            out[name] = node
+            last = (node, name)
+        elif paren == "(":
+            if last is None:
+                raise ValueError(f"'(' without an entry at {m.start()} in {text!r}")
+            opened.append((out, *last))
+            out, last = {}, None
+        else:
+            if not opened:
+                raise ValueError(f"unexpected ')' at {m.start()} in {text!r}")
+            kids = out
+            out, owner, _name = opened.pop()
             if kids:
-                node["c"] = kids
-        out[name] = node
-    return out
+                owner["c"] = kids
+            last = None
+    rest = text[pos:]
+    if rest.strip():
+        at = pos + len(rest) - len(rest.lstrip())
+        raise ValueError(f"bad entry at {at} in {text!r}")
+    if opened:
+        raise ValueError(f"unclosed '(' after {opened[-1][2]!r} in {text!r}")
+    return root
 
 
 def _split(key: str) -> tuple[str, str | None]:
