@@ -35,6 +35,7 @@ HEAVY = (
     "emulator.flows.flow",  # the flow model: made by the first network call
     "shutil", "bz2", "lzma", "platform",  # file moves and copies; platform: os.uname
     "emulator.net.mock.rules", "emulator.net.mock.replay",  # the lab: mocks, --replay
+    "quickjs",  # the wrapper's thread pool: the engine takes _quickjs itself
 )
 
 # Prints the modules loaded once the code has run (and the exit status it asked for).
