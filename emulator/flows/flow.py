@@ -12,7 +12,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from emulator.net.errors import NetError
@@ -182,9 +182,9 @@ DEFAULT_MAX_FRAMES = 10_000
 FRAME_CAPTURE = 64 * 1024  # bytes kept per frame (its size is always recorded)
 
 
-@dataclass(frozen=True)
-class SocketFrame:
-    """One WebSocket message, either way."""
+class SocketFrame(NamedTuple):
+    """One WebSocket message, either way. (A named tuple: one is made for every frame
+    sent and received, in ~0.3 µs against a frozen dataclass's ~0.7, issue 14.)"""
 
     direction: str  # "send" (app -> server) or "receive"
     opcode: int  # 1 text, 2 binary
