@@ -61,6 +61,8 @@ def write_now(ws: ClientConnection, frames: Sequence[str | bytes]) -> int:
 def usv_text(text: str) -> str:
     """``text`` as a WebSocket text frame can carry it: a lone surrogate (a JS string may
     hold one) becomes U+FFFD, as a browser's ``send`` makes it (WebIDL USVString)."""
+    if text.isascii():  # the common case, known without a scan
+        return text
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
