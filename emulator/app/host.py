@@ -4,7 +4,6 @@ headless runner and the GUI drive it by."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import json
 import re
@@ -191,11 +190,12 @@ class AppHost:
     @functools.cached_property
     def mocks(self) -> RuleList:
         """The live mock rules (the network lab's; made on first use: the lab's modules
-        wait for an app that uses them). A copy of each rule of the settings: a reload
-        starts with fresh ``times`` counters."""
+        wait for an app that uses them). Each rule of the settings as a run starts it
+        (``Rule.for_run``): a reload, or a second launch from the same Settings, starts
+        with fresh ``times`` counters and mocks' state."""
         from emulator.net.mock.rules import RuleList
 
-        return RuleList([dataclasses.replace(rule, used=0) for rule in self.settings.mocks])
+        return RuleList([rule.for_run() for rule in self.settings.mocks])
 
     @property
     def network(self) -> Network:

@@ -186,3 +186,30 @@ def test_a_seeded_template_starts_at_its_seed_whatever_ran_before() -> None:
     second = Template({"n": "{{faker.name}}"}, seed=7)
     assert [second.render(None) for _ in range(3)] == a
     assert len({json.dumps(x) for x in a}) > 1  # a sequence, not one value again
+
+
+async def test_two_launches_from_one_settings_do_not_share_mock_state(
+        run_app: Any, demo_server: DemoServer, tmp_path: Path) -> None:
+    """A JS mock that counts and a seeded template start afresh in each launch made from
+    the same Settings; the Settings' own rules are not used up."""
+    settings = with_mocks(demo_server, [
+        {"name": "count", "url": "*/count", "times": 5,
+         "js": "(function () { var n = 0; return function (o) { n += 1; return {data: {n: n}}; }; })()"},
+        {"name": "fake", "url": "*/fake",
+         "response": {"seed": 3, "template": {"who": "{{faker.name}}"}}},
+    ], tmp_path)
+    script = page(f"""
+        call('c1', {{url: '{API}/count'}});
+        setTimeout(function () {{
+            call('c2', {{url: '{API}/count'}});
+            call('f', {{url: '{API}/fake'}});
+        }}, 50);
+    """)
+    seen = []
+    for _ in range(2):
+        result = outcomes((await run_app(script, settings)).logs)
+        seen.append((success(result, "c1")["data"], success(result, "c2")["data"],
+                     success(result, "f")["data"]))
+    assert seen[0] == seen[1]
+    assert [s[:2] for s in seen] == [({"n": 1}, {"n": 2})] * 2
+    assert [rule.used for rule in settings.mocks] == [0, 0]

@@ -15,6 +15,7 @@ said in the console, and the host goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 from collections.abc import Callable
@@ -78,6 +79,10 @@ class JsAnswer:
                              "throw new TypeError('the mock is not a function');")
             self._engine = engine
         return self._engine
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> JsAnswer:
+        """The same function, to run in a context of its own (made on first use)."""
+        return dataclasses.replace(self, _engine=None)
 
     def check(self) -> None:
         """Raise ScriptError when the source is not a function (for the settings)."""

@@ -21,6 +21,8 @@ object or list as its JSON text. A path that finds nothing makes the rule not ma
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import fnmatch
 import json
 import re
@@ -169,6 +171,13 @@ class Rule:
             self._param_res[path] = re.compile(pattern)
         if self.method is not None:
             self.method = self.method.upper()
+
+    def for_run(self) -> Rule:
+        """This rule as a new run of the app starts with it: no call counted yet, and an
+        answer of its own (a copy: a JS function gets a context of its own, a seeded
+        template its sequence from the seed), so two launches from one Settings do not
+        share their mocks' state."""
+        return dataclasses.replace(self, used=0, answer=copy.deepcopy(self.answer))
 
     @property
     def spent(self) -> bool:

@@ -20,6 +20,7 @@ a suggestion), and rendered afresh for each call.
 from __future__ import annotations
 
 import ast
+import copy
 import datetime
 import decimal
 import random
@@ -106,6 +107,12 @@ class Template:
         self.seed = seed
         self._fake: Faker | None = None
         self.check(value)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Template:
+        """The same template (its value is only read), its fake data from the seed again."""
+        twin = copy.copy(self)
+        twin._fake = None
+        return twin
 
     @property
     def fake(self) -> Faker:
