@@ -199,11 +199,12 @@ async def test_two_launches_from_one_settings_do_not_share_mock_state(
          "response": {"seed": 3, "template": {"who": "{{faker.name}}"}}},
     ], tmp_path)
     script = page(f"""
-        call('c1', {{url: '{API}/count'}});
-        setTimeout(function () {{
-            call('c2', {{url: '{API}/count'}});
+        swan.request({{url: '{API}/count', success: function (r) {{
+            console.log(JSON.stringify(['c1', 'success', r]));
+            console.log(JSON.stringify(['c1', 'complete']));
+            call('c2', {{url: '{API}/count'}});  // after c1's answer: the count is in order
             call('f', {{url: '{API}/fake'}});
-        }}, 50);
+        }}}});
     """)
     seen = []
     for _ in range(2):
