@@ -60,9 +60,19 @@ async def test_repeats_in_order_body_picks_and_unmatched(run_app: Any, demo_serv
                                                          tmp_path: Path) -> None:
     """Repeated calls get the recorded answers in recorded order; a body picks among
     same-URL entries; an unmatched call fails naming the file, or passes through."""
-    js = f"""
-        call('a1', {{url: '{API}/echo?n=1'}});
-        setTimeout(function () {{ call('a2', {{url: '{API}/echo?n=1', header: {{'X-Second': '1'}}}}); }}, 50);
+    # a1, then a2 once a1 is answered: calls under way together may reach the recording
+    # in either order (both wait for the trust store, a POST's body is read first).
+    first = f"""
+        function first(then) {{
+            swan.request({{url: '{API}/echo?n=1', success: function (r) {{
+                console.log(JSON.stringify(['a1', 'success', r]));
+                console.log(JSON.stringify(['a1', 'complete']));
+                then();
+            }}}});
+        }}
+    """
+    js = first + f"""
+        first(function () {{ call('a2', {{url: '{API}/echo?n=1', header: {{'X-Second': '1'}}}}); }});
         call('p', {{url: '{API}/echo', method: 'POST', data: {{which: 'first'}}}});
         call('q', {{url: '{API}/echo', method: 'POST', data: {{which: 'second'}}}});
     """
@@ -70,11 +80,10 @@ async def test_repeats_in_order_body_picks_and_unmatched(run_app: Any, demo_serv
     har = tmp_path / "run.har"
     write_har(har, live.host.flows)
     # Replayed in another order: the body, not the order, picks the POST answers.
-    again = f"""
+    again = first + f"""
         call('q', {{url: '{API}/echo', method: 'POST', data: {{which: 'second'}}}});
         call('p', {{url: '{API}/echo', method: 'POST', data: {{which: 'first'}}}});
-        call('a1', {{url: '{API}/echo?n=1'}});
-        setTimeout(function () {{ call('a2', {{url: '{API}/echo?n=1'}}); }}, 50);
+        first(function () {{ call('a2', {{url: '{API}/echo?n=1'}}); }});
         call('new', {{url: '{API}/echo?n=new'}});
     """
     settings = demo_server.settings(replay=ReplaySettings(har))
