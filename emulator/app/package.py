@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from emulator.errors import PackageError
 
@@ -23,8 +23,7 @@ DEFAULT_NETWORK_TIMEOUT_MS = 60_000
 NETWORK_TIMEOUT_KEYS = ("request", "uploadFile", "downloadFile", "connectSocket")
 
 
-@dataclass(frozen=True)
-class ComponentRef:
+class ComponentRef(NamedTuple):
     """A custom component used by a page: its tag name and module path (no extension)."""
 
     name: str
@@ -49,8 +48,7 @@ class PageInfo:
         return value if isinstance(value, str) else None
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """A compile mode of the vendor devtools: a named start page and query."""
 
     name: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import ssl
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from emulator.errors import ConfigError
 from emulator.net.policy import normalize_host
@@ -20,8 +20,7 @@ BUILTIN = "builtin"
 _TARGET = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where a mapped domain really connects."""
 
     host: str

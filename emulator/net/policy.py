@@ -13,8 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from emulator.errors import ConfigError
 from emulator.net.errors import BadRequest, NetError, PolicyRefused, invalid_url
@@ -89,8 +88,7 @@ def _canonical(url: str) -> str:
     return m.group(1) + userinfo + at + fixed + url[m.end():]
 
 
-@dataclass(frozen=True)
-class ParsedUrl:
+class ParsedUrl(NamedTuple):
     """What the policy needs to know of a URL."""
 
     scheme: str
@@ -131,8 +129,7 @@ def parse_url(url: str) -> ParsedUrl | None:
     return ParsedUrl(m.group(1).lower(), normalize_host(raw_host), explicit_port, userinfo)
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The policy's answer for one URL.
 
     ``checked`` is False when checking is off: the URL was let through unverified (and says

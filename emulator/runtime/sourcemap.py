@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Frames look like "    at fn (<input>:12:5)" or "    at <input>:12:5".
 _FRAME = re.compile(r"<input>:(\d+)(?::(\d+))?")
 
 
-@dataclass(frozen=True)
-class SourceLocation:
+class SourceLocation(NamedTuple):
     """A position in a named source file (1-based line and column)."""
 
     file: str
@@ -31,8 +30,7 @@ class SourceLocation:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class _Range:
+class _Range(NamedTuple):
     first: int  # virtual line of the file's line 1
     last: int
     file: str

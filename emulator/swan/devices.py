@@ -8,13 +8,12 @@ Sizes are CSS px (the platform's "logical" px), as the devtools' device list giv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NAVIGATION_BAR_HEIGHT = 44  # px, the default navigation bar [api/show/navigationbar]
 
 
-@dataclass(frozen=True)
-class Device:
+class Device(NamedTuple):
     """One emulated phone."""
 
     name: str

@@ -25,9 +25,9 @@ import json
 import os
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from emulator.app.sandbox import Sandbox
@@ -159,8 +159,7 @@ class UserSpace:
         self._reserved = max(0, self._reserved - n)
 
 
-@dataclass(frozen=True)
-class AppFile:
+class AppFile(NamedTuple):
     """A virtual path and the host path it maps to."""
 
     virtual: str

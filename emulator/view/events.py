@@ -12,8 +12,7 @@ fire on their node only. The event object has ``type``, ``timeStamp``, ``target`
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from emulator.view.tree import ViewNode
 
@@ -22,8 +21,7 @@ BUBBLING = frozenset({"tap", "longtap", "longpress", "touchstart", "touchmove", 
                       "animationiteration", "animationend"})
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """One handler to run: its name and the event object it gets."""
 
     handler: str

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from emulator.errors import ConfigError, did_you_mean
 
@@ -28,8 +27,7 @@ PROFILE_KEYS = ("latencyMs", "downloadBytesPerSec", "uploadBytesPerSec", "stallP
                 "stallMs", "seed")
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """One set of link figures (see the module doc); ``source`` says where they come from."""
 
     name: str
