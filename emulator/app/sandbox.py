@@ -7,15 +7,12 @@ files, and temp files that live only for one run.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import itertools
-import os
 import re
-import sys
 from pathlib import Path
 
 from emulator.app.package import AppPackage
+from emulator.app.temp_runs import RunFolder
 
 
 def sandbox_id(package: AppPackage) -> str:
@@ -31,10 +28,9 @@ class Sandbox:
     """The folders of one app under ``data_root``.
 
     Storage, the user folder and saved files are the app's, shared by every run of it
-    that uses the same data folder. Temp files are one run's: each run has its own
-    folder under ``tmp/`` (two runs of one app at once, with one ``--data-dir``, do not
-    remove each other's), named for the process so a later run can remove what a run
-    that died left.
+    that uses the same data folder. Temp files are one run's: each run has a folder of
+    its own under ``tmp/`` (see :mod:`emulator.app.temp_runs`), so two runs of one app
+    with one ``--data-dir`` do not remove each other's.
     """
 
     def __init__(self, data_root: Path, package: AppPackage) -> None:
@@ -42,62 +38,21 @@ class Sandbox:
         self.usr = self.root / "usr"
         self.store = self.root / "store"
         self.temp_root = self.root / "tmp"
-        self.tmp = self.temp_root / f"{os.getpid()}-{next(_runs)}-{os.urandom(3).hex()}"
+        self._run = RunFolder(self.temp_root)
         self.storage_file = self.root / "storage.json"
         self.account_file = self.root / "account.json"
 
+    @property
+    def tmp(self) -> Path:
+        """This run's temp folder."""
+        return self._run.path
+
     def open(self) -> None:
         """Create the folders; the temp files of earlier runs that ended are gone."""
-        self._remove_ended_runs()
-        for folder in (self.usr, self.store, self.tmp):
+        for folder in (self.usr, self.store):
             folder.mkdir(parents=True, exist_ok=True)
+        self._run.open()
 
     def close(self) -> None:
         """Remove this run's temp files."""
-        _remove_tree(self.tmp)
-        with contextlib.suppress(OSError):
-            self.temp_root.rmdir()  # when no other run has one
-
-    def _remove_ended_runs(self) -> None:
-        try:
-            entries = list(os.scandir(self.temp_root))
-        except OSError:
-            return  # none yet
-        for entry in entries:
-            pid, _, _rest = entry.name.partition("-")
-            if not entry.is_dir(follow_symlinks=False):
-                with contextlib.suppress(OSError):
-                    os.remove(entry.path)  # a temp file of a version before run folders
-            elif not (pid.isdigit() and _running(int(pid))):
-                _remove_tree(Path(entry.path))
-
-
-_runs = itertools.count(1)
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` is running (on Windows, assumed: signal 0 would stop it)."""
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process: running
-    return True
-
-
-def _remove_tree(folder: Path) -> None:
-    """Remove ``folder`` and what it holds, if it is there; errors are ignored."""
-    try:
-        folder.rmdir()  # the usual case: the run made no temp file
-    except FileNotFoundError:
-        pass
-    except OSError:
-        # Imported here: shutil brings bz2 and lzma, ~5 ms of a start (issue 14).
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
+        self._run.close()

@@ -63,7 +63,7 @@ class ChooseService:
                 self.runtime.settle(call_id, False, {"errCode": 1001,
                                                      "errMsg": "chooseImage:fail cancel"})
                 return
-            import shutil  # on first use: see _remove_tree in app/sandbox.py
+            import shutil  # on first use: see remove_tree in app/temp_runs.py
 
             temp_files = []
             for path in picked:

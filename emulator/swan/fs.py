@@ -272,7 +272,7 @@ class FileService:
         old = file_size(dest.host)
         grow = (0 if self.files.counted(src) else size) - old
         self.files.space.check(grow)
-        import shutil  # on first use: see _remove_tree in app/sandbox.py
+        import shutil  # on first use: see remove_tree in app/temp_runs.py
 
         try:
             shutil.move(src.host, dest.host)
@@ -377,7 +377,7 @@ class FileService:
             return {}
         grow = file_size(src.host) - file_size(dest.host)
         self.files.space.check(grow)
-        import shutil  # on first use: see _remove_tree in app/sandbox.py
+        import shutil  # on first use: see remove_tree in app/temp_runs.py
 
         try:
             shutil.copyfile(src.host, dest.host, follow_symlinks=False)
@@ -422,7 +422,7 @@ class FileService:
         f = self.files.writable(args.get("dirPath"))
         if not f.host.is_dir():
             raise FileAccessError(f"no such directory {f.virtual!r}")
-        import shutil  # on first use: see _remove_tree in app/sandbox.py
+        import shutil  # on first use: see remove_tree in app/temp_runs.py
 
         try:
             if args.get("recursive"):
