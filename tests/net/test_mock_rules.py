@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from emulator.net.mock.load import RuleReader
 from emulator.net.mock.rules import MockCall, Rule, RuleList
@@ -85,3 +86,37 @@ def test_times_order_enabled_and_live_changes(tmp_path: Path) -> None:
     assert rules.first_match(call("https://x.test/b")) is off
     rules.clear()
     assert rules.first_match(call("https://x.test/b")) is None
+
+
+def test_a_rule_for_a_run_shares_what_is_only_read_and_copies_what_keeps_state() -> None:
+    """Rule.for_run: a Python handler (and what it holds) and a plain body are the same
+    objects; a JS function and a template are fresh; the count starts at 0."""
+    import threading
+
+    from emulator.net.mock.answers import BodySpec, Respond
+    from emulator.net.mock.dynamic import JsAnswer, PyAnswer
+    from emulator.net.mock.templates import Template
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.lock = threading.Lock()  # cannot be deep-copied
+            self.calls: list[Any] = []
+
+        def answer(self, options: dict[str, Any]) -> dict[str, Any]:
+            self.calls.append(options)
+            return {"data": 1}
+
+    recorder = Recorder()
+    py = Rule("py", PyAnswer(recorder.answer), used=3)
+    big = Rule("big", Respond(body=BodySpec("json", {"items": list(range(1000))})))
+    tpl = Rule("tpl", Respond(body=BodySpec("template", Template({"n": "{{faker.name}}"},
+                                                                 seed=1))))
+    js = Rule("js", JsAnswer("function (o) { return {data: 1}; }"))
+    js.answer.check()  # makes its engine
+    py_run, big_run, tpl_run, js_run = (r.for_run() for r in (py, big, tpl, js))
+    assert py_run.used == 0 and py.used == 3
+    assert py_run.answer is py.answer and py_run.answer.fn.__self__ is recorder
+    assert big_run.answer.body is big.answer.body
+    assert tpl_run.answer.body is not tpl.answer.body
+    assert tpl_run.answer.body.value._fake is None
+    assert js_run.answer._engine is None and js.answer._engine is not None

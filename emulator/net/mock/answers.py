@@ -17,6 +17,7 @@ Kinds (``docs/mocking.md``):
 from __future__ import annotations
 
 import asyncio
+import copy
 import errno
 import json
 import mimetypes
@@ -48,6 +49,14 @@ class BodySpec:
 
     kind: str
     value: Any
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> BodySpec:
+        """A template's copy (its fake data from the seed again, see ``Rule.for_run``);
+        any other body is only ever read, so itself: a big inline JSON is not copied for
+        every launch."""
+        if self.kind == "template":
+            return BodySpec(self.kind, copy.deepcopy(self.value, memo))
+        return self
 
     def content_type(self) -> str | None:
         """The Content-Type this body implies (None: leave it to the headers)."""

@@ -114,6 +114,11 @@ class PyAnswer:
     fn: PyHandler
     kind: str = "python"
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> PyAnswer:
+        """Itself: the function and what it keeps are the caller's (a test's recorder
+        must see every launch's calls; a lock or a loop it holds cannot be copied)."""
+        return self
+
     async def run(self, call: MockCall) -> Respond | Fail:
         """Call the function; AnswerProblem when it raises or returns junk."""
         try:
