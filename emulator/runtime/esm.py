@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 _IMPORT = re.compile(
     r"^(?P<indent>[ \t]*)import(?=[\s{*'\"])\s*(?P<clause>[^'\";]*?)\s*(?:\bfrom\s*)?"
@@ -33,11 +34,32 @@ _EXPORT_DECL = re.compile(
 _STATEMENT = r"[ \t]*(?:import(?=[\s{*'\"])|export[\s{*])"
 _DETECT_FIRST = re.compile(_STATEMENT)
 _DETECT = re.compile("\n" + _STATEMENT)
+_LINE_STARTS = {word: re.compile(r"\n[ \t]*" + word) for word in ("import", "export")}
 
 
 def is_module(source: str) -> bool:
     """Whether the source uses ES module syntax at the start of a line."""
     return _DETECT_FIRST.match(source) is not None or _DETECT.search(source) is not None
+
+
+def _sub_statements(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str],
+                    text: str, keyword: str) -> str:
+    """``pattern.sub(replace, text)`` for a pattern that matches only at the start of a
+    line beginning with ``keyword``: only those lines are tried. (re's search for a ^ with
+    MULTILINE steps through every character, ~4.7 ms per MB: six of them over a module
+    were the most of a start's Python for an app of ES modules.)"""
+    starts = [0] + [m.start() + 1 for m in _LINE_STARTS[keyword].finditer(text)]
+    parts: list[str] = []
+    done = 0
+    for start in starts:
+        if start < done:
+            continue  # inside the statement replaced last
+        m = pattern.match(text, start)
+        if m is not None:
+            parts += (text[done:start], replace(m))
+            done = m.end()
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _keep_lines(original: str, replacement: str) -> str:
@@ -111,11 +133,12 @@ def to_commonjs(source: str) -> tuple[str, str]:
         exports.append(f"exports.{m.group('name')} = {m.group('name')};")
         return f"{m.group('indent')}{m.group('kind')} {m.group('name')}"
 
-    out = _IMPORT.sub(import_, source)
-    out = _EXPORT_FROM.sub(export_from, out)
-    out = _EXPORT_LIST.sub(export_list, out)
-    out = _EXPORT_DEFAULT_DECL.sub(default_decl, out)
-    out = _EXPORT_DEFAULT.sub(lambda m: f"{m.group('indent')}exports.default = ", out)
-    out = _EXPORT_DECL.sub(decl, out)
+    out = _sub_statements(_IMPORT, import_, source, "import")
+    out = _sub_statements(_EXPORT_FROM, export_from, out, "export")
+    out = _sub_statements(_EXPORT_LIST, export_list, out, "export")
+    out = _sub_statements(_EXPORT_DEFAULT_DECL, default_decl, out, "export")
+    out = _sub_statements(_EXPORT_DEFAULT, lambda m: f"{m.group('indent')}exports.default = ",
+                          out, "export")
+    out = _sub_statements(_EXPORT_DECL, decl, out, "export")
     epilogue = "Object.defineProperty(exports, '__esModule', {value: true}); " + " ".join(exports)
     return out, epilogue
