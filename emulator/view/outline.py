@@ -61,16 +61,21 @@ class _Collector(HTMLParser):
         self.outline.tags.add(tag)
         if tag not in self.outline.first:
             self.outline.first[tag] = {name: value or "" for name, value in attrs
-                                       if not _BINDING.search(value or "")}
+                                       if not _bound(value or "")}
         for name, value in attrs:
             if not value:
                 continue
-            static = _BINDING.sub(" ", value)
+            static = _BINDING.sub(" ", value) if _bound(value) else value
             if name == "id":
                 if static.strip() and static == value:
                     self.outline.ids.add(value.strip())
             elif name == "class":
                 self.outline.classes.update(static.split())
+
+
+def _bound(value: str) -> bool:
+    """Whether an attribute value holds a binding (most hold none: no regex for them)."""
+    return "{" in value and _BINDING.search(value) is not None
 
 
 _cache: dict[tuple[Path, int], Outline] = {}
