@@ -22,6 +22,11 @@
     impl[api] = function (o) {
       o = host.options(o);
       const from = top() ? top().route : '';
+      if (typeof o.url === 'string') {
+        // The page's template outlines (selector queries) come before the step below.
+        const t = pages.parseUrl(o.url, from);
+        if (t.route && !t.error) host.post('outlines.want', 0, { route: t.route });
+      }
       host.step(function () {
         let err;
         let extra = {};

@@ -7,8 +7,11 @@
   'use strict';
 
   const impl = host.swan;
-  let outlines = {};  // template path -> {ids, classes, tags} it declares
-  host.onInit.push(function (p) { outlines = p.outlines || {}; });
+  // Template path -> {ids, classes, tags} it declares: the start page's come with init,
+  // another page's ahead of the navigation that opens it (navigation.js).
+  const outlines = Object.create(null);
+  host.onInit.push(function (p) { Object.assign(outlines, p.outlines || {}); });
+  host.entries.outlines = function (p) { Object.assign(outlines, p); };
 
   // Whether the templates of `scope` (a page or component instance; default the current
   // page, with its components) declare an element the selector's last part matches.
