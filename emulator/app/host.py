@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import posixpath
 import re
 import ssl
 from pathlib import Path
@@ -245,7 +246,9 @@ class AppHost:
             self.bus.publish(ConsoleMessage(level="warn", text=warning,
                                             location=self.package.project.file))
         self._define_modules()
-        self.runtime.enter("init", self._init_payload((path or self.package.entry).strip("/")))
+        # The start route as the JS side reads it (launch() parses the query off).
+        start = posixpath.normpath("/" + (path or self.package.entry).partition("?")[0])
+        self.runtime.enter("init", self._init_payload(start.lstrip("/")))
         result = self.runtime.enter(
             "launch", {"path": path or "", "query": query or {}}, strict=True) or {}
         if "error" in result:
@@ -332,11 +335,16 @@ class AppHost:
             return {}
         root = self.package.root
         out: dict[str, dict[str, list[str]]] = {}
-        for path in (route, *(c.path for c in page.components)):
-            if path not in self._outlined:
-                self._outlined.add(path)
-                if (root / f"{path}.swan").is_file():
-                    out[path] = outline_of(root / f"{path}.swan").as_json()
+        todo = [route, *(c.path for c in page.components)]
+        while todo:
+            path = todo.pop()
+            if path in self._outlined:
+                continue
+            self._outlined.add(path)
+            if path != route:  # the components a component uses, found as the view does
+                todo.extend(self.renderer.occurrences.using_path(path).values())
+            if (root / f"{path}.swan").is_file():
+                out[path] = outline_of(root / f"{path}.swan").as_json()
         return out
 
     def _send_outlines(self, route: str) -> None:

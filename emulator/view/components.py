@@ -178,10 +178,15 @@ class Components:
         comp = self.by_id.get(owner)
         if comp is None:
             return {}
-        known = self._using.get(comp.path)
+        return self.using_path(comp.path)
+
+    def using_path(self, path: str) -> dict[str, str]:
+        """Tag name -> component path for the component at ``path`` (no extension): its
+        json's ``usingComponents`` plus app.json's."""
+        known = self._using.get(path)
         if known is None:
-            known = self._resolve(comp.path)
-            self._using[comp.path] = known
+            known = self._resolve(path)
+            self._using[path] = known
         return known
 
     def _resolve(self, path: str) -> dict[str, str]:

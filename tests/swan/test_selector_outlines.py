@@ -67,3 +67,35 @@ async def test_a_page_opened_from_outside_gets_its_outlines_first(run_app: Any) 
     run.host.navigate("switchTab", "/pages/tab/tab")
     await run.idle()
     assert run.logs == ["tab #tabbed node", "tab #far null"], run.logs
+
+
+NESTED = {
+    "app.json": {"pages": ["pages/index/index"]},
+    "pages/index/index.json": {"usingComponents": {"outer": "/comps/outer/outer"}},
+    "pages/index/index.swan": '<view id="home"/><outer/>',
+    "pages/index/index.js": "Page({});",
+    "comps/outer/outer.json": {"component": True, "usingComponents": {"card": "/comps/card/card"}},
+    "comps/outer/outer.swan": "<card/>",
+    "comps/outer/outer.js": "Component({});",
+    "comps/card/card.json": {"component": True},
+    "comps/card/card.swan": '<text id="inner">in</text>',
+    "comps/card/card.js": QUERY + """Component({lifetimes: {ready: function () {
+        ask('card #inner', '#inner', this); ask('card #home', '#home', this);
+    }}});""",
+}
+
+
+async def test_a_component_inside_a_component_sees_its_own_template(run_app: Any) -> None:
+    """A component that only a component uses has its template's outline too."""
+    run = await run_app(NESTED)
+    assert run.logs == ["card #inner node", "card #home null"], run.logs
+
+
+async def test_a_start_page_given_with_a_query_has_its_outlines(run_app: Any) -> None:
+    """Launching at ``pages/detail/detail?id=1`` (automation's page=, a test marker) sends
+    that page's outlines, not none for a route with a query in it."""
+    run = await run_app({**APP, "pages/detail/detail.js": QUERY + """Page({onLoad: function () {
+        ask('detail #far', '#far'); }});"""}, start=False)
+    await run.host.start("pages/detail/detail?id=1")
+    await run.idle()
+    assert "detail #far node" in run.logs, run.logs
