@@ -24,9 +24,6 @@ class Outline:
     ids: set[str] = field(default_factory=set)
     classes: set[str] = field(default_factory=set)
     tags: set[str] = field(default_factory=set)
-    # The static attributes of each tag's first occurrence (a custom component's id,
-    # data-* and property values); bound values ({{ }}) are left out.
-    first: dict[str, dict[str, str]] = field(default_factory=dict)
     # End tags that close no open element, as (tag, line, column): the tolerant parser
     # ignores them, as the platform's does; usually a typo (``</vew>``).
     stray_ends: list[tuple[str, int, int]] = field(default_factory=list)
@@ -59,9 +56,6 @@ class _Collector(HTMLParser):
 
     def _collect(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.outline.tags.add(tag)
-        if tag not in self.outline.first:
-            self.outline.first[tag] = {name: value or "" for name, value in attrs
-                                       if not _bound(value or "")}
         for name, value in attrs:
             if not value:
                 continue

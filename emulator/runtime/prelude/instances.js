@@ -153,41 +153,16 @@
     });
   }
 
-  // A page without a template: one instance per usingComponents entry, with the static
-  // attributes of its first tag (nothing renders to say more).
+  // A page without a template: one instance per usingComponents entry (no tag gives it
+  // attributes).
   function createComponent(ref, page) {
     const inst = makeInstance(ref.path, ref.name, page, page);
     hidden(inst, '__legacy__', true);
-    applyAttributes(inst, inst.__hooks__, ref.attrs || {});
-    inst.id = (ref.attrs || {}).id || '';
     announce(inst);
     return inst;
   }
 
   function camel(name) { return name.replace(/-([a-z])/g, function (_m, c) { return c.toUpperCase(); }); }
-
-  // The static attributes of the component's tag in the page template: data-* become the
-  // dataset (kebab-case to camelCase), the others set the properties they name, typed by
-  // the property's type [framework/custom-component.md; framework/view_incident.md].
-  // Bound values wait for the rendered page.
-  function applyAttributes(inst, m, attrs) {
-    for (const name of Object.keys(attrs)) {
-      const value = attrs[name];
-      if (name.startsWith('data-')) {
-        inst.dataset[camel(name.slice(5))] = value;
-        continue;
-      }
-      const key = camel(name);
-      if (!Object.prototype.hasOwnProperty.call(m.properties, key)) continue;
-      const p = m.properties[key];
-      const type = typeof p === 'function' ? p : (p && p.type);
-      let v = value;
-      if (type === Number) v = Number(value);
-      else if (type === Boolean) v = value !== 'false';  // a bare attribute is true
-      else if (type === Object || type === Array) { try { v = JSON.parse(value); } catch (e) { v = value; } }
-      inst.data[key] = v;
-    }
-  }
 
   function componentHook(inst, name, args) {
     for (const fn of inst.__hooks__.hooks[name] || []) host.callUser(fn, inst, args || [], name + ' of component ' + inst.is);
