@@ -396,7 +396,6 @@ class AppHost:
     # ---- what a user (GUI, tests) can do ----------------------------------------------------
     def navigate(self, api: str, url: str = "", delta: int = 1) -> None:
         """Navigate as the app would (``navigateTo``, ``navigateBack``, ``switchTab``...)."""
-        self._send_outlines(url.partition("?")[0].strip("/"))
         self.runtime.enter("navigate", {"api": api, "url": url, "delta": delta})
 
     def call_method(self, page_id: int, name: str, event: dict[str, Any] | None = None) -> None:

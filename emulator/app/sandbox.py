@@ -8,6 +8,7 @@ files, and temp files that live only for one run.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -56,3 +57,13 @@ class Sandbox:
     def close(self) -> None:
         """Remove this run's temp files."""
         self._run.close()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``path`` (UTF-8) so that a crash leaves the old file or the new one, never a
+    part: through a temp file of this process's own (two processes may share a data
+    folder, ``data_dir=``), then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

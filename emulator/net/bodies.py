@@ -137,23 +137,14 @@ async def read_body(response: httpx.Response, limit: int,
         raise too_large("declared")
     stages = _stages(codings(response))
     raw = decoded = steps = 0
-    if not stages:  # no coding to undo (the usual case): the chunks as they come
-        async for chunk in response.aiter_raw():
-            raw += len(chunk)
-            if raw > limit:
-                raise too_large("raw")
-            if chunk:
-                yield chunk
-                steps += 1
-                if steps % YIELD_EVERY == 0:
-                    await asyncio.sleep(0)
-        return
     async for chunk in response.aiter_raw():
         raw += len(chunk)
         if raw > limit:
             raise too_large("raw")
+        # No coding to undo (the usual case): the chunk itself, without a generator.
+        pieces = _through(stages, chunk) if stages else (chunk,) if chunk else ()
         try:
-            for piece in _through(stages, chunk):
+            for piece in pieces:
                 decoded += len(piece)
                 if decoded > limit:
                     raise too_large("decoded")

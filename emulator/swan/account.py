@@ -25,11 +25,11 @@ import base64
 import hashlib
 import json
 import logging
-import os
 import secrets
 from pathlib import Path
 from typing import Any
 
+from emulator.app.sandbox import write_atomically
 from emulator.config import Account
 from emulator.flows.bus import EventBus
 from emulator.flows.events import AccountCall
@@ -70,12 +70,8 @@ class AccountState:
 
     def save(self) -> None:
         """Write the state (atomically)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # A name of its own: two processes may share a data folder (data_dir=).
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-        tmp.write_text(json.dumps({"session": self.session, "authSetting": self.auth_setting}),
-                       encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomically(self.path, json.dumps({"session": self.session,
+                                                "authSetting": self.auth_setting}))
 
 
 class AccountService:

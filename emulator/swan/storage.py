@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
+from emulator.app.sandbox import write_atomically
 from emulator.runtime.bridge import Runtime
 
 log = logging.getLogger(__name__)
@@ -54,8 +53,4 @@ class StorageFile:
         if not self._dirty:
             return
         self._dirty = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # A name of its own: two processes may share a data folder (data_dir=).
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-        tmp.write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomically(self.path, json.dumps(self.data, ensure_ascii=False))
