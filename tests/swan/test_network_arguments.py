@@ -143,6 +143,18 @@ TABLE: tuple[Bad, ...] = (
         'parameter error: invalid method "fetch"'),
     Bad("method-space", ("request",), "{method: 'get '}", 'parameter error: invalid method "get "'),
     Bad("method-empty", ("request",), "{method: ''}", 'parameter error: invalid method ""'),
+    # request's data: what cannot become a body or a query string
+    Bad("data-bigint", ("request",), "{method: 'POST', data: {n: 10n}}",
+        "parameter error: data cannot be sent (BigInt are forbidden in JSON.stringify)"),
+    Bad("data-cycle", ("request",),
+        "{method: 'POST', data: (function () { var a = {}; a.self = a; return a; })()}",
+        "parameter error: data cannot be sent (circular reference)"),
+    Bad("data-symbol-in-query", ("request",), "{data: {q: Symbol('s')}}",
+        "parameter error: data cannot be sent (cannot convert symbol to string)"),
+    Bad("data-getter-throws", ("request",),
+        "{method: 'POST', header: {'content-type': 'application/x-www-form-urlencoded'}, "
+        "data: {get q() { throw new Error('no q today'); }}}",
+        "parameter error: data cannot be sent (no q today)"),
     # connectSocket's subprotocols: RFC 6455 §4.1 (tokens, unique)
     Bad("protocol-space", ("connectSocket",), "{protocols: ['room 1']}",
         'parameter error: invalid protocol "room 1" (must be an RFC 6455 token)'),

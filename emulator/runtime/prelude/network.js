@@ -260,18 +260,26 @@
     let binary = false;
     const d = o.data;
     if (d !== undefined && d !== null) {
-      if (method === 'GET') {
-        if (typeof d === 'string') url = appendQuery(url, d);
-        else if (!isBinary(d) && typeof d === 'object') url = appendQuery(url, queryString(d));
-      } else if (typeof d === 'string') {
-        data = d;
-      } else if (isBinary(d)) {
-        data = d;
-        binary = true;
-      } else if (typeof d === 'object') {
-        data = contentType.indexOf('application/x-www-form-urlencoded') >= 0 ? queryString(d) : JSON.stringify(d);
-      } else {
-        data = String(d);
+      try {
+        if (method === 'GET') {
+          if (typeof d === 'string') url = appendQuery(url, d);
+          else if (!isBinary(d) && typeof d === 'object') url = appendQuery(url, queryString(d));
+        } else if (typeof d === 'string') {
+          data = d;
+        } else if (isBinary(d)) {
+          data = d;
+          binary = true;
+        } else if (typeof d === 'object') {
+          data = contentType.indexOf('application/x-www-form-urlencoded') >= 0 ? queryString(d) : JSON.stringify(d);
+        } else {
+          data = String(d);
+        }
+      } catch (e) {
+        // Data that cannot become a body (a BigInt or a cycle for JSON, a Symbol, a
+        // getter that throws): the call fails, as any bad argument does.
+        const why = e instanceof Error ? String(e.message) : host.errorInfo(e).message;
+        host.fail('request', o, host.ERR_ARGS, 'parameter error: data cannot be sent (' + why + ')');
+        return task;
       }
     }
     const dataType = o.dataType === undefined ? 'json' : String(o.dataType);
