@@ -30,7 +30,7 @@ from server_process import server_process
 from emulator.net import client as net_client
 from emulator.runtime import bridge, engine
 from emulator.swan import request as swan_request
-from emulator.swan.socket import connection, service
+from emulator.swan.socket import connection, delivery, service
 
 Stamp = tuple[str, int]
 STAMPS: list[Stamp] = []
@@ -135,13 +135,15 @@ async def raw(port: int, ca_file: Path, n: int) -> None:
 
 
 async def pingpong(n: int) -> None:
-    stamp(connection.SocketConnection, "_received", "frame read")
+    stamp(delivery.DeliveringConnection, "data_received", "bytes read")
+    stamp(connection.SocketConnection, "_queue_message", "message parsed")
     stamp(service.SocketService, "flush", "events flushed")
     stamp(engine.Engine, "call", "JS")
     stamp(bridge.Runtime, "_handle", "outbox handled")
     stamp(service.SocketService, "write_batches", "frames written")
+    stamp(delivery.DeliveringConnection, "send_data", "write")
     await stamped_run(bench_socket.SERVER, bench_socket.swan, (1000, 200), (n, n))
-    reads = [i for i, (label, _t) in enumerate(STAMPS) if label == "frame read"][-n:]
+    reads = [i for i, (label, _t) in enumerate(STAMPS) if label == "bytes read"][-n:]
     cycles = [STAMPS[a:b + 1] for a, b in itertools.pairwise(reads)]
     print(f"SocketTask ping-pong, {len(cycles)} round trips (from one echo read to the "
           "next):")

@@ -376,3 +376,106 @@ async def test_a_batch_that_cannot_be_written_fails_each_send_once(
     """), demo_server.settings())
     for label in ("a", "b"):
         assert of(run, label) == [["fail", "send:fail execution failed"], ["complete"]]
+
+
+def count_queued(monkeypatch: Any) -> list[int]:
+    """Count the messages the app's sockets take from websockets' own queue rather than
+    being handed them as they are parsed; the list holds one item per message queued."""
+    from emulator.swan.socket.connection import SocketConnection
+
+    queued: list[int] = []
+    received = SocketConnection._received
+
+    def counting(self: SocketConnection, ws: Any, message: str | bytes) -> None:
+        queued.append(1)
+        received(self, ws, message)
+
+    monkeypatch.setattr(SocketConnection, "_received", counting)
+    return queued
+
+
+async def test_ping_pong_messages_are_handed_over_as_parsed_once_each(
+        run_app: Any, demo_server: DemoServer, monkeypatch: Any) -> None:
+    """Each echo of a ping-pong reaches onMessage once, in order, without waiting in
+    websockets' queue for a task switch (issue 14)."""
+    queued = count_queued(monkeypatch)
+    run = await run_app(page(f"""
+        var t = swan.connectSocket({{url: '{WS}/echo'}});
+        var next = 0, got = [];
+        t.onOpen(function () {{ t.send({{data: 'p0'}}); }});
+        t.onMessage(function (m) {{
+            got.push(m.data);
+            if (++next < 300) t.send({{data: 'p' + next}});
+            else {{ log('got', got.length, got.every(function (d, i) {{ return d === 'p' + i; }}));
+                   t.close({{}}); }}
+        }});
+    """), demo_server.settings(script_time_limit=20))
+    assert of(run, "got") == [[300, True]]
+    assert queued == []
+    [flow] = [f for f in run.host.flows if isinstance(f, SocketFlow)]
+    assert [f.text for f in flow.frames if f.direction == "receive"] == \
+        [f"p{i}" for i in range(300)]
+
+
+async def test_a_message_never_overtakes_those_waiting_in_websockets_queue(
+        run_app: Any, demo_server: DemoServer, monkeypatch: Any) -> None:
+    """While messages wait in websockets' queue (every 20th is declined, as a weak link
+    declines them), those parsed after them queue behind them: 300 frames of 20 kB (often
+    several per read) arrive in order, each once."""
+    from emulator.swan.socket.connection import SocketConnection
+
+    queued = count_queued(monkeypatch)
+    deliver = SocketConnection._deliver
+    calls, declined = [0], [0]
+
+    def decline_some(self: SocketConnection, message: str | bytes) -> bool:
+        calls[0] += 1
+        if calls[0] % 20 == 1:
+            declined[0] += 1
+            return False
+        return deliver(self, message)
+
+    monkeypatch.setattr(SocketConnection, "_deliver", decline_some)
+    run = await run_app(page(f"""
+        var t = swan.connectSocket({{url: '{WS}/binary?count=300&size=20000'}});
+        var next = 0, bad = 0;
+        t.onMessage(function (m) {{
+            var b = new Uint8Array(m.data);
+            if (b.length !== 20000 || b[0] !== next % 256 || b[1] !== (next + 1) % 256) bad++;
+            if (++next === 300) {{ log('done', next, bad); t.close({{}}); }}
+        }});
+    """), demo_server.settings(script_time_limit=20))
+    assert of(run, "done") == [[300, 0]]
+    assert len(queued) > declined[0] > 0  # frames parsed after a declined one queued too
+    assert len(queued) < 300  # the others were handed over, the queue being empty
+
+
+async def test_a_failure_handing_a_message_over_leaves_it_to_the_queue(
+        run_app: Any, demo_server: DemoServer, monkeypatch: Any) -> None:
+    """If handing a message over raises (a bug), the message still reaches the app once,
+    through websockets' queue, and the socket goes on."""
+    from emulator.swan.socket.connection import SocketConnection
+
+    queued = count_queued(monkeypatch)
+    deliver = SocketConnection._deliver
+    failed = [0]
+
+    def fail_once(self: SocketConnection, message: str | bytes) -> bool:
+        if not failed[0]:
+            failed[0] = 1
+            raise RuntimeError("bug")
+        return deliver(self, message)
+
+    monkeypatch.setattr(SocketConnection, "_deliver", fail_once)
+    run = await run_app(page(f"""
+        var t = swan.connectSocket({{url: '{WS}/echo'}});
+        var got = [];
+        t.onOpen(function () {{ t.send({{data: 'a'}}); }});
+        t.onMessage(function (m) {{
+            got.push(m.data);
+            if (got.length === 1) t.send({{data: 'b'}});
+            else {{ log('got', got); t.close({{}}); }}
+        }});
+    """), demo_server.settings())
+    assert of(run, "got") == [[["a", "b"]]]
+    assert failed[0] == 1 and len(queued) == 1

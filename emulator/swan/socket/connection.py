@@ -32,6 +32,7 @@ from emulator.flows.flow import SocketFlow, SocketState
 from emulator.net.errors import R_EXECUTION_FAILED, Aborted, NetError
 from emulator.net.shaping.frames import FrameSchedule
 from emulator.runtime.bridge import WorkToken, wire_bytes
+from emulator.swan.socket.delivery import DeliveringConnection
 from emulator.swan.socket.failing import connection_failure, failure_reason
 from emulator.swan.socket.frames import (
     ABNORMAL_CLOSURE,
@@ -130,6 +131,9 @@ class SocketConnection:
                 self._handshake_failed(exc)
                 return
             ws = self.ws
+            if isinstance(ws, DeliveringConnection):
+                ws.receiver = self._deliver
+                ws.received_all = self.service.flush
             flow.timings.first_byte = time.time()
             flow.state = SocketState.OPEN
             response = ws.response
@@ -157,6 +161,8 @@ class SocketConnection:
             except ConnectionClosed:
                 pass
             finally:
+                if isinstance(ws, DeliveringConnection):
+                    ws.receiver = ws.received_all = None
                 writer.cancel()
                 self._ended = True
                 self._fail_queued()
@@ -183,7 +189,26 @@ class SocketConnection:
             due = asyncio.get_running_loop().time()
         await self._schedule.hold(size, due, partial(self._received, ws, message))
 
+    def _deliver(self, message: str | bytes) -> bool:
+        """A message handed over as websockets parsed it (:class:`DeliveringConnection`,
+        which flushes once the read's messages are all in); False when a weak link must
+        hold it, which the queued path does."""
+        conditions = self.service.conditions
+        if not self._schedule.empty or (conditions is not None
+                                        and conditions.profile is not None):
+            return False
+        self._queue_message(message)
+        if self.service.pending_bytes >= FLUSH_BYTES:
+            self.service.flush()
+        return True
+
     def _received(self, ws: ClientConnection, message: str | bytes) -> None:
+        self._queue_message(message)
+        if not more_buffered(ws) or self.service.pending_bytes >= FLUSH_BYTES:
+            # The burst is over (or big): deliver now, not a loop turn later.
+            self.service.flush()
+
+    def _queue_message(self, message: str | bytes) -> None:
         flow = self.flow
         frame = flow.add_frame("receive", message)
         bus = self.service.bus
@@ -192,9 +217,6 @@ class SocketConnection:
         data = message if isinstance(message, str) else wire_bytes(message)
         self.service.pending_bytes += frame.size
         self._event("message", {"data": data})
-        if not more_buffered(ws) or self.service.pending_bytes >= FLUSH_BYTES:
-            # The burst is over (or big): deliver now, not a loop turn later.
-            self.service.flush()
 
     def _closed(self, ws: ClientConnection) -> None:
         flow = self.flow

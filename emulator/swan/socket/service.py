@@ -23,7 +23,7 @@ from emulator.runtime.bridge import Runtime, WorkToken, unwire_bytes
 from emulator.swan.calls import guarded
 from emulator.swan.request import request_headers
 from emulator.swan.socket.connection import SocketConnection
-from emulator.swan.socket.failing import HangUpConnection
+from emulator.swan.socket.delivery import DeliveringConnection
 from emulator.swan.socket.frames import (
     ABNORMAL_CLOSURE,
     MAX_FRAME_BYTES,
@@ -175,7 +175,7 @@ class SocketService:
             return NoRedirectConnect(
                 url, additional_headers=headers, subprotocols=protocols or None,  # type: ignore[arg-type]
                 open_timeout=self.timeout_s, max_size=MAX_FRAME_BYTES, proxy=None,
-                create_connection=HangUpConnection,
+                create_connection=DeliveringConnection,
                 user_agent_header=f"swan-emulator/{__version__}", **kwargs)
 
         async def connect_mocked() -> Any:
