@@ -24,8 +24,7 @@ import logging
 import ssl
 import sys
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -50,6 +49,7 @@ from emulator.net.bodies import (
     read_body,
     size_error,
 )
+from emulator.net.deadline import deadline
 from emulator.net.errors import (
     Aborted,
     BadRequest,
@@ -71,30 +71,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-if sys.version_info >= (3, 11):
-    deadline = asyncio.timeout  # no extra task per call, unlike wait_for
-else:  # pragma: no cover - Python 3.10
-    @asynccontextmanager
-    async def deadline(seconds: float) -> AsyncIterator[None]:
-        """Cancel the block after ``seconds``; raise TimeoutError then."""
-        task = asyncio.current_task()
-        assert task is not None
-        fired = False
-
-        def expire() -> None:
-            nonlocal fired
-            fired = True
-            task.cancel()
-
-        handle = asyncio.get_running_loop().call_later(seconds, expire)
-        try:
-            yield
-        except asyncio.CancelledError:
-            if fired:
-                raise TimeoutError() from None
-            raise
-        finally:
-            handle.cancel()
 MAX_REDIRECTS = 10
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
 

@@ -12,6 +12,7 @@ from typing import Any
 import httpcore
 
 from emulator.net.hosts import HostMap
+from emulator.net.stream_backend import AsyncioBackend
 
 
 class MappedNetworkBackend(httpcore.AsyncNetworkBackend):
@@ -23,7 +24,7 @@ class MappedNetworkBackend(httpcore.AsyncNetworkBackend):
 
     def __init__(self, hosts: HostMap, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
         self.hosts = hosts
-        self._inner = inner or httpcore.AnyIOBackend()
+        self._inner = inner or AsyncioBackend()
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                           local_address: str | None = None,
