@@ -129,7 +129,9 @@ def _tls_failed(exc: ssl.SSLError) -> TLSFailed:
     return TLSFailed(f"ssl handshake failed: {detail}")
 
 
-def _detail(exc: BaseException) -> str:
+def error_detail(exc: BaseException) -> str:
+    """What an exception says, for a reason the app reads: an OS error's text without
+    the file names or addresses it carries; else its message (may be empty)."""
     if isinstance(exc, OSError) and exc.errno is not None:
         # Never str(exc): it adds the file names the error carries (host paths).
         return (exc.strerror or os.strerror(exc.errno)).strip()
@@ -139,7 +141,7 @@ def _detail(exc: BaseException) -> str:
 def _reason(what: str, exc: BaseException) -> str:
     """``what: detail``, or just ``what`` when the exception says nothing (never its class
     name in its place)."""
-    detail = _detail(exc)
+    detail = error_detail(exc)
     return f"{what}: {detail}" if detail else what
 
 
@@ -160,7 +162,7 @@ def unexpected(exc: BaseException, where: str) -> NetError:
 def _unforeseen(library: str, exc: BaseException) -> NetError:
     """A library exception with no mapping of its own: a generic network error for the app,
     its class and text for the emulator's log."""
-    log.warning("unmapped %s exception %s: %s", library, type(exc).__name__, _detail(exc))
+    log.warning("unmapped %s exception %s: %s", library, type(exc).__name__, error_detail(exc))
     return NetError(R_NETWORK_ERROR)
 
 
@@ -181,7 +183,7 @@ def from_httpx(exc: Exception) -> NetError:
         return ProtocolFailed(_reason("bad response", exc))
     if isinstance(exc, httpx.LocalProtocolError):
         # h11 refused what we were about to send; its message quotes our bytes back.
-        log.warning("request not sent: %s", _detail(exc))
+        log.warning("request not sent: %s", error_detail(exc))
         return ProtocolFailed("the request could not be sent")
     if isinstance(exc, httpx.ProtocolError):
         return ProtocolFailed(_reason("protocol error", exc))
@@ -198,7 +200,7 @@ def from_httpx(exc: Exception) -> NetError:
     if isinstance(exc, httpx.CookieConflict):
         return ProtocolFailed(_reason("cookie conflict", exc))
     if isinstance(exc, httpx.InvalidURL):
-        log.warning("httpx refused a url: %s", _detail(exc))
+        log.warning("httpx refused a url: %s", error_detail(exc))
         return BadRequest("parameter error: invalid url")
     if isinstance(exc, (httpx.TransportError, httpx.RequestError)):
         return ConnectionLost(_reason("network error", exc))

@@ -6,7 +6,8 @@ every send, a cancel scope and an async-library lookup around every read and wri
 TLS driven in Python on top of the socket stream. An exchange here is a write straight to
 the transport and a read that returns at once when bytes are waiting; TLS is asyncio's
 (the same as the WebSocket connections'). Reading stops past :data:`READ_AHEAD` bytes
-nobody has read yet (``pause_reading``), so a fast server cannot fill memory.
+nobody has read yet (``pause_reading``), so a fast server cannot fill memory; a slow one
+dripping a byte at a time is counted with each piece's overhead.
 
 Errors are httpcore's, as its own layers raise them (``ConnectError``, ``ReadError``,
 ``WriteError`` and the timeouts, each ``from`` the OS or TLS error), so the client
@@ -16,28 +17,39 @@ translates them at one boundary (emulator/net/errors.py), whichever layer ran.
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 import httpcore
 
 from emulator.net.deadline import deadline
+from emulator.net.errors import error_detail
 
 # Bytes received and not yet read, past which the transport stops reading.
 READ_AHEAD = 256 * 1024
-# The most one socket (or TLS) read hands over: httpcore reads 64 KiB at a time.
+# The largest piece a read hands over (httpcore reads 64 KiB at a time).
 READ_CHUNK = 64 * 1024
+# What a held piece costs beyond its bytes (the bytes object), counted against READ_AHEAD.
+PIECE_OVERHEAD = 64
+# Decrypted bytes TLS may hold beyond the encrypted ones waiting (one record and its
+# header): the read buffer asyncio's TLS layer fills must take all of them at once.
+TLS_RECORD_SLACK = 17 * 1024
+# How long to wait for one address before trying the next (RFC 8305's 250 ms).
+HAPPY_EYEBALLS_DELAY = 0.25
 
 
 class _StreamProtocol(asyncio.BufferedProtocol):
     """The bytes a connection received, and its end, for :class:`AsyncioStream`.
 
-    A buffered protocol: the transport (or asyncio's TLS layer) reads into one buffer of
-    :data:`READ_CHUNK` bytes, copied out as each read's bytes. As a plain protocol, TLS
-    would hand over everything decrypted at once (up to 256 KiB joined in one object),
-    and a body held in memory would be made of such pieces and their slices."""
+    A buffered protocol: the transport (or asyncio's TLS layer) reads into one buffer,
+    copied out in pieces of at most :data:`READ_CHUNK` bytes, so a body held in memory is
+    made of such pieces, never of one read's 256 KiB and slices of it. asyncio's TLS layer
+    asks for a buffer as large as what it has waiting, and when the buffer fills it reads
+    the rest a loop turn later; if the server's close arrives first, that rest is lost.
+    So the buffer is always larger than what is waiting (:data:`TLS_RECORD_SLACK`)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -45,7 +57,7 @@ class _StreamProtocol(asyncio.BufferedProtocol):
         self.transport: asyncio.Transport | None = None
         self.chunks: deque[bytes] = deque()
         self.offset = 0  # bytes of chunks[0] already read
-        self.buffered = 0  # bytes received and not read
+        self.held = 0  # bytes received and not read, plus PIECE_OVERHEAD per piece
         self.eof = False
         self.lost: BaseException | None = None  # the error the connection ended with
         self.closed = False
@@ -59,16 +71,30 @@ class _StreamProtocol(asyncio.BufferedProtocol):
         self.transport = transport
 
     def get_buffer(self, sizehint: int) -> memoryview:
+        need = sizehint + TLS_RECORD_SLACK if sizehint > 0 else READ_CHUNK
+        if len(self._buffer) < need:
+            self._buffer = memoryview(bytearray(need))
         return self._buffer
 
     def buffer_updated(self, nbytes: int) -> None:
-        data = bytes(self._buffer[:nbytes])
-        self.chunks.append(data)
-        self.buffered += len(data)
-        if self.buffered > READ_AHEAD and not self.reading_paused and self.transport:
+        view = self._buffer
+        for start in range(0, nbytes, READ_CHUNK):
+            piece = bytes(view[start:min(start + READ_CHUNK, nbytes)])
+            self.chunks.append(piece)
+            self.held += len(piece) + PIECE_OVERHEAD
+        if self.held > READ_AHEAD and not self.reading_paused and not self.closed:
             self.reading_paused = True
-            self.transport.pause_reading()
+            self._flow("pause_reading")
         self._wake_reader()
+
+    def _flow(self, method: str) -> None:
+        # Python 3.10's TLS transport raises when its connection is already gone (ours
+        # hears of it a callback later): nothing is left to pause or resume then.
+        try:
+            if self.transport is not None:
+                getattr(self.transport, method)()
+        except (AttributeError, RuntimeError):
+            pass
 
     def eof_received(self) -> bool:
         self.eof = True
@@ -99,7 +125,7 @@ class _StreamProtocol(asyncio.BufferedProtocol):
             waiter.set_result(None)
 
     def take(self, max_bytes: int) -> bytes:
-        """Up to ``max_bytes`` of what was received: a chunk as it came when it fits,
+        """Up to ``max_bytes`` of what was received: a piece as it came when it fits,
         else a slice of it (each byte copied at most once)."""
         chunks = self.chunks
         first = chunks[0]
@@ -107,16 +133,18 @@ class _StreamProtocol(asyncio.BufferedProtocol):
         if start == 0 and len(first) <= max_bytes:
             chunks.popleft()
             data = first
+            self.held -= len(first) + PIECE_OVERHEAD
         else:
             data = first[start:start + max_bytes]
             self.offset = start + len(data)
+            self.held -= len(data)
             if self.offset == len(first):
                 chunks.popleft()
                 self.offset = 0
-        self.buffered -= len(data)
-        if self.reading_paused and self.buffered <= READ_AHEAD // 4 and self.transport:
+                self.held -= PIECE_OVERHEAD
+        if self.reading_paused and self.held <= READ_AHEAD // 4 and not self.closed:
             self.reading_paused = False
-            self.transport.resume_reading()
+            self._flow("resume_reading")
         return data
 
 
@@ -150,8 +178,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if protocol.chunks:
             return protocol.take(max_bytes)
         if protocol.lost is not None:
-            raise httpcore.ReadError(str(protocol.lost) or type(protocol.lost).__name__
-                                     ) from protocol.lost
+            raise httpcore.ReadError(error_detail(protocol.lost)) from protocol.lost
         return b""
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -181,21 +208,31 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                         timeout: float | None = None) -> httpcore.AsyncNetworkStream:
         """TLS over this connection (asyncio's); the handshake is bounded by ``timeout``.
-        Raises httpcore.ConnectTimeout, httpcore.ConnectError (``from`` the TLS error)."""
+        Raises httpcore.ConnectTimeout, httpcore.ConnectError (``from`` the TLS error; a
+        server that closes during the handshake is a TLS failure, as with OpenSSL's own
+        sockets: an unexpected EOF)."""
+        if self._protocol.eof or self._transport.is_closing():
+            # Already closed: asyncio would wait for a handshake that cannot come.
+            self._transport.abort()
+            _closed_in_handshake(None)
         loop = asyncio.get_running_loop()
         protocol = _StreamProtocol(loop)
         try:
             async with deadline(timeout):
-                transport = await loop.start_tls(self._transport, protocol, ssl_context,
-                                                 server_hostname=server_hostname)
+                transport = await loop.start_tls(
+                    self._transport, protocol, ssl_context, server_hostname=server_hostname,
+                    ssl_handshake_timeout=timeout)
         except TimeoutError as exc:
             self._transport.abort()
             raise httpcore.ConnectTimeout("timed out in the TLS handshake") from exc
-        except (OSError, EOFError) as exc:  # ssl.SSLError is an OSError
+        except ssl.SSLError as exc:
             self._transport.abort()
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
-        if transport is None:  # the connection went away during the handshake
-            raise httpcore.ConnectError("connection closed during the TLS handshake")
+            raise httpcore.ConnectError(error_detail(exc)) from exc
+        except (OSError, EOFError) as exc:  # the connection went away mid-handshake
+            self._transport.abort()
+            _closed_in_handshake(exc)
+        if transport is None:
+            _closed_in_handshake(None)
         protocol.connection_made(transport)
         return AsyncioStream(transport, protocol)
 
@@ -231,11 +268,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
             async with deadline(timeout):
                 transport, protocol = await loop.create_connection(
                     lambda: _StreamProtocol(loop), host, port,
-                    local_addr=(local_address, 0) if local_address else None)
+                    local_addr=(local_address, 0) if local_address else None,
+                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1)
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout("timed out connecting") from exc
         except OSError as exc:
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+            raise httpcore.ConnectError(_connect_detail(exc)) from exc
         sock = transport.get_extra_info("socket")
         for option in socket_options or ():
             if sock is not None:
@@ -255,10 +293,33 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout("timed out connecting") from exc
         except OSError as exc:
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+            raise httpcore.ConnectError(_connect_detail(exc)) from exc
         assert isinstance(transport, asyncio.Transport)
         return AsyncioStream(transport, protocol)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
+
+def _connect_detail(exc: OSError) -> str:
+    """Why a connection could not be made, without the addresses tried (a host mapping's
+    target is the emulator's business): the OS's words, or, when several addresses
+    failed differently, that they all did."""
+    if exc.errno is not None and exc.errno > 0:
+        return os.strerror(exc.errno)  # asyncio's own text names the address
+    if str(exc).startswith("Multiple exceptions"):
+        return "all connection attempts failed"
+    return error_detail(exc)
+
+
+def _closed_in_handshake(cause: BaseException | None) -> NoReturn:
+    """Raise the ConnectError of a server that closed during the TLS handshake, with the
+    TLS error OpenSSL reports on a blocking socket (an unexpected EOF) as its cause and
+    context: httpcore's pool re-raises ``from None``, and the client's translation then
+    finds the TLS error through the context (emulator/net/errors.py)."""
+    error = ssl.SSLEOFError(ssl.SSL_ERROR_EOF, "EOF occurred in violation of protocol")
+    error.reason = "UNEXPECTED_EOF_WHILE_READING"
+    try:
+        raise error from cause
+    except ssl.SSLError as tls:
+        raise httpcore.ConnectError("the server closed the connection") from tls

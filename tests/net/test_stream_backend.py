@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import socket
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import httpcore
@@ -14,7 +18,15 @@ import httpx
 import pytest
 import trustme
 
-from emulator.net.stream_backend import READ_AHEAD, READ_CHUNK, AsyncioBackend, AsyncioStream
+from emulator.net.errors import from_httpx
+from emulator.net.stream_backend import (
+    PIECE_OVERHEAD,
+    READ_AHEAD,
+    READ_CHUNK,
+    AsyncioBackend,
+    AsyncioStream,
+    _StreamProtocol,
+)
 
 NAME = "backend.test"
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -29,6 +41,67 @@ def client_context(ca: trustme.CA) -> ssl.SSLContext:
     ctx = ssl.create_default_context()
     ca.configure_trust(ctx)
     return ctx
+
+
+class Loopback(AsyncioBackend):
+    """The backend, every name connecting to 127.0.0.1."""
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Any = None) -> httpcore.AsyncNetworkStream:
+        return await super().connect_tcp("127.0.0.1", port, timeout)
+
+
+def http_client(ca: trustme.CA) -> httpx.AsyncClient:
+    """httpx on this backend (as the emulator's client builds it: its own pool)."""
+    pool = httpcore.AsyncConnectionPool(ssl_context=client_context(ca),
+                                        network_backend=Loopback())
+    transport: Any = httpx.AsyncHTTPTransport()
+    transport._pool = pool
+    return httpx.AsyncClient(transport=transport, timeout=10)
+
+
+@contextlib.contextmanager
+def blocking_tls_server(ca: trustme.CA | None, answer: Callable[[socket.socket], None],
+                        connections: int) -> Iterator[int]:
+    """A server on 127.0.0.1 on plain blocking sockets (OpenSSL's TLS when ``ca``): unlike
+    asyncio's, it closes at once after ``answer``, without waiting for the client's
+    close_notify. Serves ``connections`` connections (10 s at most); yields its port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(10)
+    ctx = None
+    if ca is not None:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(NAME).configure_cert(ctx)
+
+    def serve() -> None:
+        deadline = time.monotonic() + 10
+        for _ in range(connections):
+            if time.monotonic() > deadline:
+                return
+            try:
+                raw, _ = listener.accept()
+            except OSError:
+                return
+            conn = raw
+            try:
+                conn = ctx.wrap_socket(raw, server_side=True) if ctx else raw
+                answer(conn)
+            except OSError:
+                pass
+            finally:
+                conn.close()  # at once: no close_notify exchange waited for
+                raw.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        thread.join(10)
 
 
 class Server:
@@ -120,7 +193,7 @@ async def test_a_fast_server_fills_at_most_the_read_ahead(ca: trustme.CA) -> Non
         stream = await connect(server, ca)
         assert isinstance(stream, AsyncioStream)
         await asyncio.sleep(0.3)
-        held = stream._protocol.buffered
+        held = stream._protocol.held
         assert 0 < held <= READ_AHEAD + READ_CHUNK
         total = 0
         async for data in read_all(stream, 65536):
@@ -228,20 +301,95 @@ async def test_httpx_over_the_backend_keeps_alive_and_reconnects(ca: trustme.CA)
             await writer.drain()
         # then close: the client's next request must not use this connection
 
-    class Loopback(AsyncioBackend):
-        async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                              local_address: str | None = None,
-                              socket_options: Any = None) -> httpcore.AsyncNetworkStream:
-            return await super().connect_tcp("127.0.0.1", port, timeout)
-
-    async with Server(http, ca) as server:
-        pool = httpcore.AsyncConnectionPool(ssl_context=client_context(ca),
-                                            network_backend=Loopback())
-        transport: Any = httpx.AsyncHTTPTransport()
-        transport._pool = pool
-        async with httpx.AsyncClient(transport=transport) as client:
+    async with Server(http, ca) as server, http_client(ca) as client:
             for _ in range(3):
                 response = await client.get(f"https://{NAME}:{server.port}/")
                 assert response.text == "ok"
                 await asyncio.sleep(0.05)
     assert connections == 2
+
+
+@pytest.mark.parametrize("size,length", [(300_000, False), (4 * 1024 * 1024, True)],
+                         ids=["close-delimited", "content-length"])
+async def test_a_server_closing_right_after_its_body_loses_none_of_it(
+        ca: trustme.CA, size: int, length: bool) -> None:
+    """A server that closes as soon as it has sent (no wait for close_notify): every byte
+    of the body arrives, each of 8 times (asyncio's TLS layer once dropped what it had not
+    handed over when the close came: 8 of 10 bodies short)."""
+    body = bytes(i % 251 for i in range(size))
+    head = b"HTTP/1.1 200 OK\r\nConnection: close\r\n"
+    head += f"Content-Length: {size}\r\n\r\n".encode() if length else b"\r\n"
+
+    def answer(conn: socket.socket) -> None:
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += conn.recv(4096)
+        conn.sendall(head + body)
+
+    with blocking_tls_server(ca, answer, 8) as port:
+        async with http_client(ca) as client:
+            for _ in range(8):
+                response = await client.get(f"https://{NAME}:{port}/")
+                assert len(response.content) == size and response.content == body
+
+
+async def test_a_server_gone_before_the_tls_handshake_fails_at_once_as_tls(
+        ca: trustme.CA) -> None:
+    """The server closes on accept: the call fails in well under a second with the TLS
+    failure the app reads for it (before, the handshake waited for its timeout)."""
+    with blocking_tls_server(None, lambda conn: None, 1) as port:
+        async with http_client(ca) as client:
+            start = time.monotonic()
+            with pytest.raises(httpx.ConnectError) as info:
+                await client.get(f"https://{NAME}:{port}/")
+    assert time.monotonic() - start < 2
+    assert from_httpx(info.value).reason == "ssl handshake failed: UNEXPECTED_EOF_WHILE_READING"
+
+
+async def test_a_refused_connection_names_no_address(ca: trustme.CA) -> None:
+    """Connection refused reads as the OS says it, without the address tried (a host
+    mapping's target is the emulator's business)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    async with http_client(ca) as client:
+        with pytest.raises(httpx.ConnectError) as info:
+            await client.get(f"https://{NAME}:{port}/")
+    assert from_httpx(info.value).reason == "connect error: Connection refused"
+
+
+def test_a_byte_at_a_time_is_counted_with_each_pieces_overhead() -> None:
+    """A server dripping one byte per read: reading pauses once the pieces' bytes and
+    overhead reach READ_AHEAD (one object per byte would otherwise hold ~40x the data)."""
+
+    class Transport:
+        paused = 0
+
+        def pause_reading(self) -> None:
+            self.paused += 1
+
+    protocol = _StreamProtocol(asyncio.new_event_loop())
+    transport = Transport()
+    protocol.transport = transport  # type: ignore[assignment]
+    pieces = 0
+    while not transport.paused:
+        protocol.get_buffer(-1)[0] = 120
+        protocol.buffer_updated(1)
+        pieces += 1
+    assert pieces == READ_AHEAD // (1 + PIECE_OVERHEAD) + 1
+    assert protocol.take(10) == b"x"
+
+
+async def test_tls_over_a_connection_the_server_already_closed_fails_at_once(
+        ca: trustme.CA) -> None:
+    """start_tls on a connection whose end has arrived: ConnectError now, from the TLS
+    failure, not a handshake waiting out its timeout."""
+    with blocking_tls_server(None, lambda conn: None, 1) as port:
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+        await asyncio.sleep(0.1)
+        start = time.monotonic()
+        with pytest.raises(httpcore.ConnectError) as info:
+            await stream.start_tls(client_context(ca), server_hostname=NAME, timeout=5)
+    assert time.monotonic() - start < 1
+    assert isinstance(info.value.__context__, ssl.SSLEOFError)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def check_progress(evts: list[tuple[str, Any]], sent_key: str, expected_key: str
     if every_percent and max_step == 1:
         assert set(range(1, 101)) <= set(percents)
     elif every_percent:
-        steps = [b - a for a, b in zip([0, *percents], percents)]
+        steps = [b - a for a, b in itertools.pairwise([0, *percents])]
         assert max(steps) <= max_step, steps
 
 

@@ -74,6 +74,7 @@ class SocketConnection:
         # (SocketService.write_batches).
         self._batch: list[tuple[int, str | bytes]] = []
         self._schedule = FrameSchedule(MAX_FRAME_BYTES)  # received frames a weak link holds
+        self._arriving = 0  # messages on their way into the schedule
         self._runner: asyncio.Task[None] | None = None
         self._token: WorkToken | None = None
         # The connection is gone and its writer with it; frames a weak link still holds
@@ -187,19 +188,28 @@ class SocketConnection:
         due = conditions.due("down", size, frame=True)
         if due is None:
             due = asyncio.get_running_loop().time()
-        await self._schedule.hold(size, due, partial(self._received, ws, message))
+        # Until the schedule holds it (it may wait for room), a message parsed after it
+        # must not be handed over ahead of it (_deliver).
+        self._arriving += 1
+        try:
+            await self._schedule.hold(size, due, partial(self._received, ws, message))
+        finally:
+            self._arriving -= 1
 
     def _deliver(self, message: str | bytes) -> bool:
         """A message handed over as websockets parsed it (:class:`DeliveringConnection`,
         which flushes once the read's messages are all in); False when a weak link must
         hold it, which the queued path does."""
         conditions = self.service.conditions
-        if not self._schedule.empty or (conditions is not None
-                                        and conditions.profile is not None):
+        if self._arriving or not self._schedule.empty or (
+                conditions is not None and conditions.profile is not None):
             return False
-        self._queue_message(message)
+        self._queue_message(message, flush_soon=False)
         if self.service.pending_bytes >= FLUSH_BYTES:
-            self.service.flush()
+            try:
+                self.service.flush()
+            except Exception:  # queued already: it must not take the other path too
+                log.exception("socket %s: delivering messages failed", self.flow.url)
         return True
 
     def _received(self, ws: ClientConnection, message: str | bytes) -> None:
@@ -208,7 +218,7 @@ class SocketConnection:
             # The burst is over (or big): deliver now, not a loop turn later.
             self.service.flush()
 
-    def _queue_message(self, message: str | bytes) -> None:
+    def _queue_message(self, message: str | bytes, flush_soon: bool = True) -> None:
         flow = self.flow
         frame = flow.add_frame("receive", message)
         bus = self.service.bus
@@ -216,7 +226,8 @@ class SocketConnection:
             bus.publish(SocketFrameEvent(flow=flow, frame=frame))
         data = message if isinstance(message, str) else wire_bytes(message)
         self.service.pending_bytes += frame.size
-        self._event("message", {"data": data})
+        self.service.queue_event(self.task_id, "message", {"data": data},
+                                 flush_soon=flush_soon)
 
     def _closed(self, ws: ClientConnection) -> None:
         flow = self.flow

@@ -64,12 +64,15 @@ class DeliveringConnection(HangUpConnection):
             return None  # queued: recv() fails the connection with 1007
 
     def data_received(self, data: bytes) -> None:
-        """Parse what was read (websockets); then tell the receiver it has it all."""
-        super().data_received(data)
-        if self._taken:
-            self._taken = False
-            if self.received_all is not None:
-                try:
-                    self.received_all()
-                except Exception:
-                    log.exception("socket: delivering messages failed")
+        """Parse what was read (websockets); then tell the receiver it has it all (the
+        receiver queues without flushing: this is its flush, whatever happened)."""
+        try:
+            super().data_received(data)
+        finally:
+            if self._taken:
+                self._taken = False
+                if self.received_all is not None:
+                    try:
+                        self.received_all()
+                    except Exception:
+                        log.exception("socket: delivering messages failed")

@@ -68,13 +68,16 @@ class SocketService:
         runtime.register("socket.close", self._on_close)
 
     # ---- app events, batched ------------------------------------------------------------
-    def queue_event(self, task_id: int, kind: str, res: dict[str, Any]) -> None:
-        """Queue an event for the app; one entry into JS per loop turn carries them all."""
-        self._queue({"task": task_id, "type": kind, "res": res})
+    def queue_event(self, task_id: int, kind: str, res: dict[str, Any], *,
+                    flush_soon: bool = True) -> None:
+        """Queue an event for the app; one entry into JS per loop turn carries them all.
+        ``flush_soon=False``: the caller calls :meth:`flush` itself before it returns to
+        the loop (a read's messages, see DeliveringConnection), so no flush is queued."""
+        self._queue({"task": task_id, "type": kind, "res": res}, flush_soon)
 
-    def _queue(self, event: dict[str, Any]) -> None:
+    def _queue(self, event: dict[str, Any], flush_soon: bool = True) -> None:
         self._events.append(event)
-        if self._flush_handle is None:
+        if flush_soon and self._flush_handle is None:
             self._flush_token = self.runtime.hold()
             self._flush_handle = self.runtime.loop.call_soon(self.flush)
 
