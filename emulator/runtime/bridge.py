@@ -150,6 +150,8 @@ class Runtime:
                                                internal=True)
         self._drain_fn = self.engine.eval_file("<emulator>/entry", "__swan_host__.drain",
                                                internal=True)
+        self._enter_plain_fn = self.engine.eval_file(
+            "<emulator>/entry", "__swan_host__.enterPlain", internal=True)
         self._last_callback_fn = self.engine.eval_file(
             "<emulator>/entry", "(function () { return __swan_host__.lastCallbackName(); })",
             internal=True)
@@ -183,6 +185,12 @@ class Runtime:
         """
         text = "" if payload is None else json.dumps(payload, ensure_ascii=False)
         return self._dispatch(lambda: self._call_entry(entry, text), strict=strict, now=now)
+
+    def enter_plain(self, entry: str, a: int | str, b: int | str) -> None:
+        """:meth:`enter` for an entry taking two plain arguments (ints, or strings without
+        lone surrogates, which cannot cross as UTF-8): no JSON either way in."""
+        self._dispatch(lambda: self._read_answer(
+            self.engine.call(self._enter_plain_fn, entry, a, b)), strict=False)
 
     def run_script(self, file: str, source: str, *, header: str = "", footer: str = "",
                    strict: bool = True) -> Any:
@@ -220,7 +228,10 @@ class Runtime:
                 # A lone surrogate (from the app, via a server…) cannot cross as UTF-8:
                 # the same JSON with \u escapes can, and JS gets the same string.
                 text = json.dumps(json.loads(text))
-        raw = self.engine.call(self._enter_fn, entry, text)
+        return self._read_answer(self.engine.call(self._enter_fn, entry, text))
+
+    def _read_answer(self, raw: Any) -> Any:
+        """An entry's "result\noutbox": the outbox kept for the step, the result decoded."""
         if not isinstance(raw, str):
             self._malformed(repr(raw)[:200])
             return None

@@ -479,3 +479,32 @@ async def test_a_failure_handing_a_message_over_leaves_it_to_the_queue(
     """), demo_server.settings())
     assert of(run, "got") == [[["a", "b"]]]
     assert failed[0] == 1 and len(queued) == 1
+
+
+async def test_a_lone_text_message_crosses_as_a_plain_string_exactly(
+        run_app: Any, demo_server: DemoServer, monkeypatch: Any) -> None:
+    """Text messages that arrive one at a time enter JS as plain strings (no JSON text),
+    and the app reads exactly what was sent: empty, NUL, CJK, emoji, 70 kB."""
+    from emulator.runtime.bridge import Runtime
+
+    plain: list[str] = []
+    enter_plain = Runtime.enter_plain
+
+    def spy(self: Runtime, entry: str, a: int | str, b: int | str) -> None:
+        plain.append(entry)
+        enter_plain(self, entry, a, b)
+
+    monkeypatch.setattr(Runtime, "enter_plain", spy)
+    run = await run_app(page(f"""
+        var t = swan.connectSocket({{url: '{WS}/echo'}});
+        var sent = ['', 'nul\\u0000inside', '中文 ✓', '\\ud83d\\ude00', new Array(70001).join('x'), 'end'];
+        var k = 0, ok = [];
+        t.onOpen(function () {{ t.send({{data: sent[0]}}); }});
+        t.onMessage(function (m) {{
+            ok.push(m.data === sent[k]);
+            if (++k < sent.length) t.send({{data: sent[k]}});
+            else {{ log('ok', ok); t.close({{}}); }}
+        }});
+    """), demo_server.settings())
+    assert of(run, "ok") == [[[True] * 6]]
+    assert plain.count("socketMessage") == 6

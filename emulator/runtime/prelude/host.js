@@ -119,11 +119,22 @@
   host.enter = function (name, payload) {
     const fn = entries[name];
     if (!fn) throw new $.Error('unknown host entry: ' + name);
-    const result = fn(host.fromWire(payload));
+    return answer(fn(host.fromWire(payload)));
+  };
+
+  // The same door for an entry whose arguments are plain strings and numbers (a socket's
+  // text message): they cross as they are, without a JSON text to parse.
+  host.enterPlain = function (name, a, b) {
+    const fn = entries[name];
+    if (!fn) throw new $.Error('unknown host entry: ' + name);
+    return answer(fn(a, b));
+  };
+
+  function answer(result) {
     // join, not +: quickjs-ng makes a "rope" of a long concatenation, a string type the
     // Python binding cannot take back.
     return $.join([result === undefined ? '' : host.stringify(result), host.drain()], '\n');
-  };
+  }
 
   // The outbox is emptied whatever happens: a message JSON cannot carry (a BigInt, a
   // cycle, a throwing getter an app passed in its options) is replaced by a 'bridge.bad'

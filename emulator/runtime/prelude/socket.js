@@ -121,6 +121,12 @@
     }
   };
 
+  // One text message, the usual case: its data crosses as a plain string (enterPlain).
+  host.entries.socketMessage = function (taskId, data) {
+    const task = byId.get(taskId);
+    if (task) dispatch(task, 'message', { data: data });
+  };
+
   impl.connectSocket = function (o) {
     o = host.options(o);
     const task = makeTask(o.url);

@@ -101,7 +101,11 @@ class SocketService:
         events, self._events = self._events, []
         self.pending_bytes = 0
         try:
-            if events:
+            if len(events) == 1 and events[0]["type"] == "message" \
+                    and isinstance(data := events[0]["res"]["data"], str) \
+                    and (data.isascii() or _encodable(data)):
+                self.runtime.enter_plain("socketMessage", events[0]["task"], data)
+            elif events:
                 self.runtime.enter("socketEvents", events)
         finally:
             if token is not None:
@@ -259,3 +263,12 @@ class SocketService:
             await asyncio.wait([*closing, *runners], timeout=timeout)
         for task in runners:
             task.cancel()
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` has no lone surrogate (it can cross into JS as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
