@@ -138,6 +138,7 @@ async def pingpong(n: int) -> None:
     stamp(delivery.DeliveringConnection, "data_received", "bytes read")
     stamp(connection.SocketConnection, "_queue_message", "message parsed")
     stamp(service.SocketService, "flush", "events flushed")
+    stamp(bridge.Runtime, "enter_plain", "entered")
     stamp(engine.Engine, "call", "JS")
     stamp(bridge.Runtime, "_handle", "outbox handled")
     stamp(service.SocketService, "write_batches", "frames written")
