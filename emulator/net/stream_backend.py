@@ -30,15 +30,37 @@ from emulator.net.errors import error_detail
 
 # Bytes received and not yet read, past which the transport stops reading.
 READ_AHEAD = 256 * 1024
-# The largest piece a read hands over (httpcore reads 64 KiB at a time).
-READ_CHUNK = 64 * 1024
+# The largest piece a read is kept in, and so the most one httpcore read returns: a TLS
+# record's worth, as anyio's streams returned. 64 KiB pieces made a body held in memory
+# out of larger objects, and ten endless downloads' peak RSS varied from 316 to 377 MB
+# (298-326 with 16 KiB; anyio 318-320); the app's download progress also comes per read.
+READ_CHUNK = 16 * 1024
 # What a held piece costs beyond its bytes (the bytes object), counted against READ_AHEAD.
 PIECE_OVERHEAD = 64
 # Decrypted bytes TLS may hold beyond the encrypted ones waiting (one record and its
 # header): the read buffer asyncio's TLS layer fills must take all of them at once.
 TLS_RECORD_SLACK = 17 * 1024
+# The read buffer: as much as asyncio's TLS layer usually has waiting (its 256 KiB high
+# water) plus a record and a piece. One per backend (see _ReadBuffer).
+READ_BUFFER = 256 * 1024 + TLS_RECORD_SLACK + READ_CHUNK
 # How long to wait for one address before trying the next (RFC 8305's 250 ms).
 HAPPY_EYEBALLS_DELAY = 0.25
+
+
+class _ReadBuffer:
+    """The buffer asyncio's transports read into, shared by the connections of one backend
+    (one loop): each read is copied out by the protocol in the call that made it, so no
+    two connections ever use it at once. One long-lived buffer of a few hundred KiB
+    rather than one per connection, made and freed with it."""
+
+    def __init__(self) -> None:
+        self.view = memoryview(bytearray(READ_BUFFER))
+
+    def get(self, need: int) -> memoryview:
+        """A buffer of at least ``need`` bytes."""
+        if len(self.view) < need:
+            self.view = memoryview(bytearray(need))
+        return self.view
 
 
 class _StreamProtocol(asyncio.BufferedProtocol):
@@ -51,9 +73,9 @@ class _StreamProtocol(asyncio.BufferedProtocol):
     the rest a loop turn later; if the server's close arrives first, that rest is lost.
     So the buffer is always larger than what is waiting (:data:`TLS_RECORD_SLACK`)."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._buffer = memoryview(bytearray(READ_CHUNK))
+    def __init__(self, reads: _ReadBuffer) -> None:
+        self.reads = reads
+        self._buffer = reads.view
         self.transport: asyncio.Transport | None = None
         self.chunks: deque[bytes] = deque()
         self.offset = 0  # bytes of chunks[0] already read
@@ -71,9 +93,8 @@ class _StreamProtocol(asyncio.BufferedProtocol):
         self.transport = transport
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        need = sizehint + TLS_RECORD_SLACK if sizehint > 0 else READ_CHUNK
-        if len(self._buffer) < need:
-            self._buffer = memoryview(bytearray(need))
+        self._buffer = self.reads.get(sizehint + TLS_RECORD_SLACK if sizehint > 0
+                                      else READ_CHUNK)
         return self._buffer
 
     def buffer_updated(self, nbytes: int) -> None:
@@ -216,7 +237,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             self._transport.abort()
             _closed_in_handshake(None)
         loop = asyncio.get_running_loop()
-        protocol = _StreamProtocol(loop)
+        protocol = _StreamProtocol(self._protocol.reads)
         try:
             async with deadline(timeout):
                 transport = await loop.start_tls(
@@ -255,7 +276,11 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network layer on asyncio's transports (see the module's docstring)."""
+    """httpcore's network layer on asyncio's transports (see the module's docstring).
+    Use one instance from one event loop."""
+
+    def __init__(self) -> None:
+        self._reads = _ReadBuffer()
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                           local_address: str | None = None,
@@ -267,7 +292,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         try:
             async with deadline(timeout):
                 transport, protocol = await loop.create_connection(
-                    lambda: _StreamProtocol(loop), host, port,
+                    lambda: _StreamProtocol(self._reads), host, port,
                     local_addr=(local_address, 0) if local_address else None,
                     happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1)
         except TimeoutError as exc:
@@ -289,7 +314,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         try:
             async with deadline(timeout):
                 transport, protocol = await loop.create_unix_connection(
-                    lambda: _StreamProtocol(loop), path)
+                    lambda: _StreamProtocol(self._reads), path)
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout("timed out connecting") from exc
         except OSError as exc:
