@@ -43,6 +43,8 @@ TLS_RECORD_SLACK = 17 * 1024
 # The read buffer: as much as asyncio's TLS layer usually has waiting (its 256 KiB high
 # water) plus a record and a piece. One per backend (see _ReadBuffer).
 READ_BUFFER = 256 * 1024 + TLS_RECORD_SLACK + READ_CHUNK
+# asyncio needs some limit on a TLS handshake; this one stands for none (24 h).
+NO_HANDSHAKE_LIMIT = 24 * 3600.0
 # How long to wait for one address before trying the next (RFC 8305's 250 ms).
 HAPPY_EYEBALLS_DELAY = 0.25
 
@@ -57,7 +59,10 @@ class _ReadBuffer:
         self.view = memoryview(bytearray(READ_BUFFER))
 
     def get(self, need: int) -> memoryview:
-        """A buffer of at least ``need`` bytes."""
+        """A buffer of at least ``need`` bytes; ``need`` <= 0 (a plain socket's read): the
+        usual size, even after a TLS read made the buffer grow."""
+        if need <= 0:
+            return self.view[:READ_BUFFER]
         if len(self.view) < need:
             self.view = memoryview(bytearray(need))
         return self.view
@@ -75,7 +80,7 @@ class _StreamProtocol(asyncio.BufferedProtocol):
 
     def __init__(self, reads: _ReadBuffer) -> None:
         self.reads = reads
-        self._buffer = reads.view
+        self._buffer: memoryview | None = None  # the view of the read under way
         self.transport: asyncio.Transport | None = None
         self.chunks: deque[bytes] = deque()
         self.offset = 0  # bytes of chunks[0] already read
@@ -93,12 +98,12 @@ class _StreamProtocol(asyncio.BufferedProtocol):
         self.transport = transport
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        self._buffer = self.reads.get(sizehint + TLS_RECORD_SLACK if sizehint > 0
-                                      else READ_CHUNK)
+        self._buffer = self.reads.get(sizehint + TLS_RECORD_SLACK if sizehint > 0 else 0)
         return self._buffer
 
     def buffer_updated(self, nbytes: int) -> None:
-        view = self._buffer
+        view, self._buffer = self._buffer, None  # an old, smaller buffer is not kept alive
+        assert view is not None
         for start in range(0, nbytes, READ_CHUNK):
             piece = bytes(view[start:min(start + READ_CHUNK, nbytes)])
             self.chunks.append(piece)
@@ -242,7 +247,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             async with deadline(timeout):
                 transport = await loop.start_tls(
                     self._transport, protocol, ssl_context, server_hostname=server_hostname,
-                    ssl_handshake_timeout=timeout)
+                    ssl_handshake_timeout=_handshake_limit(timeout))
         except TimeoutError as exc:
             self._transport.abort()
             raise httpcore.ConnectTimeout("timed out in the TLS handshake") from exc
@@ -324,6 +329,16 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+def _handshake_limit(timeout: float | None) -> float:
+    """asyncio's own limit on the TLS handshake: the exchange's timeout (the deadline
+    around it fires first), or, with none (the client leaves the app's networkTimeout to
+    the call's deadline), no limit of its own: asyncio's default would end a stalled
+    handshake after 60 s as an abort, before a longer networkTimeout, and not as one."""
+    if timeout is None:
+        return NO_HANDSHAKE_LIMIT
+    return max(timeout, 0.001)
 
 
 def _connect_detail(exc: OSError) -> str:

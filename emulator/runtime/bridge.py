@@ -50,6 +50,15 @@ def wire_bytes(data: bytes) -> dict[str, str]:
     return {"__bytes__": base64.b64encode(data).decode("ascii")}
 
 
+def _utf8_clean(text: str) -> bool:
+    """Whether ``text`` has no lone surrogate (it can cross into JS as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def unwire_bytes(value: Any) -> bytes | None:
     """Bytes sent by JS (an ArrayBuffer or typed array), or None if ``value`` is not binary."""
     if isinstance(value, dict) and isinstance(value.get("__bytes__"), str):
@@ -186,11 +195,21 @@ class Runtime:
         text = "" if payload is None else json.dumps(payload, ensure_ascii=False)
         return self._dispatch(lambda: self._call_entry(entry, text), strict=strict, now=now)
 
-    def enter_plain(self, entry: str, a: int | str, b: int | str) -> None:
-        """:meth:`enter` for an entry taking two plain arguments (ints, or strings without
-        lone surrogates, which cannot cross as UTF-8): no JSON either way in."""
+    def enter_plain(self, entry: str, a: int | str, b: int | str) -> bool:
+        """:meth:`enter` for an entry taking two plain arguments, which cross as they are
+        (no JSON text made here and parsed in JS). Returns False, entering nothing, when
+        one cannot: a string with a lone surrogate (the engine takes UTF-8 and would pass
+        ``undefined``) or an int outside 32 bits (it would wrap); the caller then enters
+        through :meth:`enter`."""
+        for arg in (a, b):
+            if isinstance(arg, str):
+                if not arg.isascii() and not _utf8_clean(arg):
+                    return False
+            elif not -2**31 <= arg < 2**31:
+                return False
         self._dispatch(lambda: self._read_answer(
             self.engine.call(self._enter_plain_fn, entry, a, b)), strict=False)
+        return True
 
     def run_script(self, file: str, source: str, *, header: str = "", footer: str = "",
                    strict: bool = True) -> Any:

@@ -397,3 +397,21 @@ async def test_tls_over_a_connection_the_server_already_closed_fails_at_once(
             await stream.start_tls(client_context(ca), server_hostname=NAME, timeout=5)
     assert time.monotonic() - start < 1
     assert isinstance(info.value.__context__, ssl.SSLEOFError)
+
+
+async def test_a_stalled_handshake_waits_for_the_calls_deadline_not_asyncios(
+        ca: trustme.CA, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no timeout of its own (the client leaves the app's networkTimeout to the
+    call's deadline), a server that never answers the ClientHello is still waited for
+    when asyncio's default handshake limit passes (60 s, here made 0.3 s): the app gets
+    its timeout, not a TLS failure at 60 s."""
+    monkeypatch.setattr(asyncio.constants, "SSL_HANDSHAKE_TIMEOUT", 0.3)
+
+    async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)
+
+    async with Server(mute, None) as server:
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", server.port, timeout=5)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(
+                stream.start_tls(client_context(ca), server_hostname=NAME, timeout=None), 1.0)

@@ -263,3 +263,18 @@ async def test_an_open_socket_keeps_the_app_busy_but_settled() -> None:
         await asyncio.wait_for(rt.wait_idle(), 0.1)
     quiet.release()
     await asyncio.wait_for(rt.wait_idle(), 1)
+
+
+async def test_plain_entries_take_what_crosses_as_is_and_refuse_the_rest() -> None:
+    """enter_plain passes ints and strings untouched (no JSON); a lone surrogate or an int
+    beyond 32 bits is refused (False, nothing entered) instead of reaching JS as
+    undefined or wrapped."""
+    h = Harness()
+    h.run("__swan_host__.entries.plainTest = function (a, b) {"
+          " console.log(typeof a + ':' + a + ':' + typeof b + ':' + b); };")
+    assert h.rt.enter_plain("plainTest", 7, "hé \U0001F600 \x00!")
+    assert h.rt.enter_plain("plainTest", -2**31, "")
+    assert not h.rt.enter_plain("plainTest", 1, "lone \ud800")
+    assert not h.rt.enter_plain("plainTest", 2**40, "x")
+    await h.idle()
+    assert h.lines == ["number:7:string:hé \U0001F600 \x00!", f"number:{-2**31}:string:"]

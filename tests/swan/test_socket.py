@@ -490,9 +490,9 @@ async def test_a_lone_text_message_crosses_as_a_plain_string_exactly(
     plain: list[str] = []
     enter_plain = Runtime.enter_plain
 
-    def spy(self: Runtime, entry: str, a: int | str, b: int | str) -> None:
+    def spy(self: Runtime, entry: str, a: int | str, b: int | str) -> bool:
         plain.append(entry)
-        enter_plain(self, entry, a, b)
+        return enter_plain(self, entry, a, b)
 
     monkeypatch.setattr(Runtime, "enter_plain", spy)
     run = await run_app(page(f"""

@@ -103,8 +103,8 @@ class SocketService:
         try:
             if len(events) == 1 and events[0]["type"] == "message" \
                     and isinstance(data := events[0]["res"]["data"], str) \
-                    and (data.isascii() or _encodable(data)):
-                self.runtime.enter_plain("socketMessage", events[0]["task"], data)
+                    and self.runtime.enter_plain("socketMessage", events[0]["task"], data):
+                pass  # a lone text message, entered as a plain string
             elif events:
                 self.runtime.enter("socketEvents", events)
         finally:
@@ -264,11 +264,3 @@ class SocketService:
         for task in runners:
             task.cancel()
 
-
-def _encodable(text: str) -> bool:
-    """Whether ``text`` has no lone surrogate (it can cross into JS as UTF-8)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
