@@ -22,7 +22,6 @@ import http.cookiejar
 import json
 import logging
 import ssl
-import sys
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -49,7 +48,6 @@ from emulator.net.bodies import (
     read_body,
     size_error,
 )
-from emulator.net.deadline import deadline
 from emulator.net.errors import (
     Aborted,
     BadRequest,
@@ -289,7 +287,7 @@ class Network:
             try:
                 flow.timings.sent = time.time()
                 flow.state = FlowState.RUNNING
-                async with deadline(out.timeout):
+                async with asyncio.timeout(out.timeout):
                     result = await self._follow(out, holder, consume)
             finally:
                 self.limiter.release(domain)
@@ -300,7 +298,7 @@ class Network:
             if cut is None:
                 self._fail(holder[0], Aborted())
                 raise
-            if sys.version_info >= (3, 11) and task is not None:
+            if task is not None:
                 task.uncancel()  # the cancel was ours: the call fails, the task goes on
             raise self._fail(holder[0], cut) from None
         except NetError as exc:

@@ -25,7 +25,6 @@ from typing import Any, NoReturn
 
 import httpcore
 
-from emulator.net.deadline import deadline
 from emulator.net.errors import error_detail
 
 # Bytes received and not yet read, past which the transport stops reading.
@@ -114,8 +113,8 @@ class _StreamProtocol(asyncio.BufferedProtocol):
         self._wake_reader()
 
     def _flow(self, method: str) -> None:
-        # Python 3.10's TLS transport raises when its connection is already gone (ours
-        # hears of it a callback later): nothing is left to pause or resume then.
+        # A TLS transport may raise when its connection is already gone (ours hears of it
+        # a callback later; Python 3.10's did): nothing is left to pause or resume then.
         try:
             if self.transport is not None:
                 getattr(self.transport, method)()
@@ -178,7 +177,7 @@ async def _wait(waiter: asyncio.Future[None], timeout: float | None) -> None:
     if timeout is None:
         await waiter
         return
-    async with deadline(timeout):
+    async with asyncio.timeout(timeout):
         await waiter
 
 
@@ -244,7 +243,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         loop = asyncio.get_running_loop()
         protocol = _StreamProtocol(self._protocol.reads)
         try:
-            async with deadline(timeout):
+            async with asyncio.timeout(timeout):
                 transport = await loop.start_tls(
                     self._transport, protocol, ssl_context, server_hostname=server_hostname,
                     ssl_handshake_timeout=_handshake_limit(timeout))
@@ -295,7 +294,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         httpcore.ConnectTimeout, httpcore.ConnectError (``from`` the OS error)."""
         loop = asyncio.get_running_loop()
         try:
-            async with deadline(timeout):
+            async with asyncio.timeout(timeout):
                 transport, protocol = await loop.create_connection(
                     lambda: _StreamProtocol(self._reads), host, port,
                     local_addr=(local_address, 0) if local_address else None,
@@ -317,7 +316,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         """A Unix socket connection (not used by the emulator; httpcore's interface)."""
         loop = asyncio.get_running_loop()
         try:
-            async with deadline(timeout):
+            async with asyncio.timeout(timeout):
                 transport, protocol = await loop.create_unix_connection(
                     lambda: _StreamProtocol(self._reads), path)
         except TimeoutError as exc:
