@@ -17,6 +17,10 @@ from emulator.errors import ConfigError
 from emulator.net.policy import normalize_host
 
 BUILTIN = "builtin"
+# asyncio ends a TLS handshake after 60 s of its own unless told a limit: as an abort, and
+# before a longer networkTimeout. The call's own deadline bounds every handshake, so
+# asyncio is given this one, which stands for none (24 h).
+TLS_HANDSHAKE_NO_LIMIT = 24 * 3600.0
 _TARGET = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")
 
 

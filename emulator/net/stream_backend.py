@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 import httpcore
 
 from emulator.net.errors import error_detail
+from emulator.net.hosts import TLS_HANDSHAKE_NO_LIMIT
 
 # Bytes received and not yet read, past which the transport stops reading.
 READ_AHEAD = 256 * 1024
@@ -42,8 +43,6 @@ TLS_RECORD_SLACK = 17 * 1024
 # The read buffer: as much as asyncio's TLS layer usually has waiting (its 256 KiB high
 # water) plus a record and a piece. One per backend (see _ReadBuffer).
 READ_BUFFER = 256 * 1024 + TLS_RECORD_SLACK + READ_CHUNK
-# asyncio needs some limit on a TLS handshake; this one stands for none (24 h).
-NO_HANDSHAKE_LIMIT = 24 * 3600.0
 # How long to wait for one address before trying the next (RFC 8305's 250 ms).
 HAPPY_EYEBALLS_DELAY = 0.25
 
@@ -333,10 +332,9 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 def _handshake_limit(timeout: float | None) -> float:
     """asyncio's own limit on the TLS handshake: the exchange's timeout (the deadline
     around it fires first), or, with none (the client leaves the app's networkTimeout to
-    the call's deadline), no limit of its own: asyncio's default would end a stalled
-    handshake after 60 s as an abort, before a longer networkTimeout, and not as one."""
+    the call's deadline), none of its own (:data:`TLS_HANDSHAKE_NO_LIMIT`)."""
     if timeout is None:
-        return NO_HANDSHAKE_LIMIT
+        return TLS_HANDSHAKE_NO_LIMIT
     return max(timeout, 0.001)
 
 

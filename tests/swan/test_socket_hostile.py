@@ -600,3 +600,23 @@ async def test_host_memory_stays_bounded(tmp_path: Path, memory_peers: list[Peer
     # base64, JSON text, the JS copies): measured 150-180 MiB over the baseline here, against
     # 520 MiB for the 60 MiB frame alone when it was let through. The cap: 16× the frame cap.
     assert peak - baseline < 16 * MAX_FRAME_BYTES, (peak >> 20, baseline >> 20)
+
+
+async def test_a_stalled_tls_handshake_ends_at_the_apps_timeout(
+        run_app: Any, certs: tuple[ServerCertificates, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that never answers the ClientHello: the call fails at the app's
+    networkTimeout.connectSocket as a timeout, not at asyncio's own handshake limit
+    (60 s, here made 0.2 s, shorter than the app's 1 s) as a lost connection."""
+    monkeypatch.setattr(asyncio.constants, "SSL_HANDSHAKE_TIMEOUT", 0.2)
+    _certs, ca_file = certs
+
+    async def mute(conn: Conn) -> None:
+        await asyncio.sleep(PEER_BOUND_S)
+
+    async with Peer(mute) as peer:
+        files = app(f"wss://{WS_DOMAIN}/")
+        files["app.json"] = {"pages": ["pages/index/index"],
+                             "networkTimeout": {"connectSocket": 1000}}
+        run = await run_app(files, checked(peer.port, ca_file))
+    failed_handshake(run, "timeout")

@@ -15,7 +15,7 @@ from emulator.flows.bus import EventBus
 from emulator.flows.events import FlowStarted, SocketFailed
 from emulator.flows.flow import SocketFlow, SocketState
 from emulator.net.errors import ERR_ARGS, ERR_FAILED, NetError, Offline
-from emulator.net.hosts import HostMap
+from emulator.net.hosts import TLS_HANDSHAKE_NO_LIMIT, HostMap
 from emulator.net.mock.lab import NetworkLab
 from emulator.net.policy import DomainPolicy, canonical_url, refusal
 from emulator.net.shaping.conditions import NetworkConditions
@@ -174,6 +174,8 @@ class SocketService:
         if secure:
             kwargs["ssl"] = self._ssl_context(policy.enabled)
             kwargs["server_hostname"] = verdict.host
+            # open_timeout (the app's networkTimeout) bounds the handshake, not asyncio.
+            kwargs["ssl_handshake_timeout"] = TLS_HANDSHAKE_NO_LIMIT
         if target is not None:
             kwargs["host"], kwargs["port"] = target.host, target.port
 
