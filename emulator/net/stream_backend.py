@@ -20,7 +20,7 @@ import asyncio
 import os
 import ssl
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any, NoReturn
 
 import httpcore
@@ -172,14 +172,6 @@ class _StreamProtocol(asyncio.BufferedProtocol):
         return data
 
 
-async def _wait(waiter: asyncio.Future[None], timeout: float | None) -> None:
-    if timeout is None:
-        await waiter
-        return
-    async with asyncio.timeout(timeout):
-        await waiter
-
-
 class AsyncioStream(httpcore.AsyncNetworkStream):
     """One connection (TCP, or TLS over it) as httpcore reads and writes it."""
 
@@ -194,7 +186,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if not protocol.chunks and not protocol.eof:
             waiter = protocol.read_waiter = asyncio.get_running_loop().create_future()
             try:
-                await _wait(waiter, timeout)
+                async with asyncio.timeout(timeout):
+                    await waiter
             except TimeoutError as exc:
                 raise httpcore.ReadTimeout("timed out reading") from exc
             finally:
@@ -217,7 +210,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if protocol.writing_paused:
             waiter = protocol.write_waiter = asyncio.get_running_loop().create_future()
             try:
-                await _wait(waiter, timeout)
+                async with asyncio.timeout(timeout):
+                    await waiter
             except TimeoutError as exc:
                 raise httpcore.WriteTimeout("timed out writing") from exc
             if protocol.closed:
@@ -292,12 +286,27 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         """A TCP connection (TCP_NODELAY, as asyncio sets it). Raises
         httpcore.ConnectTimeout, httpcore.ConnectError (``from`` the OS error)."""
         loop = asyncio.get_running_loop()
+        return await self._connected(loop.create_connection(
+            lambda: _StreamProtocol(self._reads), host, port,
+            local_addr=(local_address, 0) if local_address else None,
+            happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1), timeout, socket_options)
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[Any] | None = None
+                                  ) -> httpcore.AsyncNetworkStream:
+        """A Unix socket connection (not used by the emulator; httpcore's interface)."""
+        loop = asyncio.get_running_loop()
+        return await self._connected(loop.create_unix_connection(
+            lambda: _StreamProtocol(self._reads), path), timeout, socket_options)
+
+    @staticmethod
+    async def _connected(connecting: Awaitable[tuple[asyncio.BaseTransport, Any]],
+                         timeout: float | None,
+                         socket_options: Iterable[Any] | None) -> AsyncioStream:
+        """The stream of a connection being made, within ``timeout``, errors as httpcore's."""
         try:
             async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_connection(
-                    lambda: _StreamProtocol(self._reads), host, port,
-                    local_addr=(local_address, 0) if local_address else None,
-                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1)
+                transport, protocol = await connecting
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout("timed out connecting") from exc
         except OSError as exc:
@@ -306,22 +315,6 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         for option in socket_options or ():
             if sock is not None:
                 sock.setsockopt(*option)
-        assert isinstance(transport, asyncio.Transport)
-        return AsyncioStream(transport, protocol)
-
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None
-                                  ) -> httpcore.AsyncNetworkStream:
-        """A Unix socket connection (not used by the emulator; httpcore's interface)."""
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_unix_connection(
-                    lambda: _StreamProtocol(self._reads), path)
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout("timed out connecting") from exc
-        except OSError as exc:
-            raise httpcore.ConnectError(_connect_detail(exc)) from exc
         assert isinstance(transport, asyncio.Transport)
         return AsyncioStream(transport, protocol)
 

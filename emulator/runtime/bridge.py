@@ -240,13 +240,10 @@ class Runtime:
 
     def _call_entry(self, entry: str, text: str) -> Any:
         # JS answers "result\noutbox": both in one call (JSON text holds no raw newline).
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                # A lone surrogate (from the app, via a server…) cannot cross as UTF-8:
-                # the same JSON with \u escapes can, and JS gets the same string.
-                text = json.dumps(json.loads(text))
+        if not text.isascii() and not _utf8_clean(text):
+            # A lone surrogate (from the app, via a server…) cannot cross as UTF-8: the
+            # same JSON with \u escapes can, and JS gets the same string.
+            text = json.dumps(json.loads(text))
         return self._read_answer(self.engine.call(self._enter_fn, entry, text))
 
     def _read_answer(self, raw: Any) -> Any:

@@ -265,4 +265,3 @@ class SocketService:
             await asyncio.wait([*closing, *runners], timeout=timeout)
         for task in runners:
             task.cancel()
-
