@@ -5,6 +5,10 @@ every entry into JS the dispatcher pumps promise jobs, drains the outbox and han
 message to the handler registered for its ``op``. Handlers answer by entering JS again
 (:meth:`Runtime.settle`, :meth:`Runtime.emit`); an entry requested while another runs is
 queued, so JS is never re-entered from inside itself.
+
+The outbox crosses as JSON text, except a lone text nobody awaits an answer to (a socket's
+``send``), which crosses as ``"\x01op\x01target\x01text"``: no JSON made and parsed for
+the message a chat sends per message it gets.
 """
 
 from __future__ import annotations
@@ -408,6 +412,14 @@ class Runtime:
         [op, id, args] is reported, never raised."""
         if not raw:
             return
+        if raw[0] == "\x01":  # a lone text (host.postText): "\x01op\x01target\x01text"
+            op, target, text = raw[1:].split("\x01", 2)
+            if not target.isdigit():
+                self._malformed(raw[:200])
+                return
+            self._hand_over(op, 0, {"task": int(target), "data": text})
+            self._messages_handled()
+            return
         try:
             messages = json.loads(raw)
         except ValueError:
@@ -421,18 +433,23 @@ class Runtime:
                     and isinstance(message[0], str) and isinstance(message[1], int)):
                 self._malformed(json.dumps(message)[:200])
                 continue
-            op, call_id, args = message
-            handler = self._handlers.get(op)
-            if handler is None:
-                log.error("no handler for message %r", op)
-                if call_id:
-                    self.settle(call_id, False, {
-                        "errCode": 1001, "errMsg": f"{op}:fail not supported by the emulator"})
-                continue
-            try:
-                handler(call_id, args)
-            except Exception:
-                log.exception("handler for %r failed", op)
+            self._hand_over(*message)
+        self._messages_handled()
+
+    def _hand_over(self, op: str, call_id: int, args: Any) -> None:
+        handler = self._handlers.get(op)
+        if handler is None:
+            log.error("no handler for message %r", op)
+            if call_id:
+                self.settle(call_id, False, {
+                    "errCode": 1001, "errMsg": f"{op}:fail not supported by the emulator"})
+            return
+        try:
+            handler(call_id, args)
+        except Exception:
+            log.exception("handler for %r failed", op)
+
+    def _messages_handled(self) -> None:
         for flush in self._after_messages:
             try:
                 flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -278,3 +279,37 @@ async def test_plain_entries_take_what_crosses_as_is_and_refuse_the_rest() -> No
     assert not h.rt.enter_plain("plainTest", 2**40, "x")
     await h.idle()
     assert h.lines == ["number:7:string:hé \U0001F600 \x00!", f"number:{-2**31}:string:"]
+
+
+TEXTS = ["", "a", "\x01split\x01marks\x01", "two\nlines", "中文 ✓ \U0001F600", "x" * 70_000,
+         "nul\x00inside", "lone \ud800"]
+
+
+async def test_a_lone_text_crosses_plain_and_arrives_exactly() -> None:
+    """host.postText alone in the outbox crosses as plain text, never JSON, and the handler
+    gets it exactly; a NUL or a lone surrogate takes the JSON way and arrives the same."""
+    h = Harness()
+    got: list[tuple[int, Any]] = []
+    h.rt.register("text.out", lambda call_id, args: got.append((call_id, args)))
+    for text in TEXTS:
+        wire = h.rt.evaluate(f"__swan_host__.postText('text.out', 3, {json.dumps(text)}); "
+                             "JSON.stringify(__swan_host__.drain().charCodeAt(0))")
+        assert wire == ("1" if text in TEXTS[:6] else str(ord("[")))
+        h.rt.run_script("post.js", f"__swan_host__.postText('text.out', 3, {json.dumps(text)});")
+    await h.idle()
+    assert got == [(0, {"task": 3, "data": text}) for text in TEXTS]
+
+
+async def test_texts_among_other_messages_keep_their_order() -> None:
+    """A text posted before or after other messages, or after another text, goes as JSON
+    with them, each message once and in the order posted."""
+    h = Harness()
+    got: list[Any] = []
+    h.rt.register("text.out", lambda call_id, args: got.append(args["data"]))
+    h.rt.register("other", lambda call_id, args: got.append(args))
+    h.run("""var host = __swan_host__;
+        host.postText('text.out', 1, 'first'); host.post('other', 0, 'second');
+        host.post('other', 0, 'third'); host.postText('text.out', 1, 'fourth');
+        host.postText('text.out', 1, 'fifth'); host.postText('text.out', 1, 'sixth');""")
+    await h.idle()
+    assert got == ["first", "second", "third", "fourth", "fifth", "sixth"]

@@ -27,7 +27,8 @@
     strIndexOf: uncurry(String.prototype.indexOf),
     strSlice: uncurry(String.prototype.slice),
     replace: uncurry(String.prototype.replace),
-    apply: uncurry(Function.prototype.apply),
+    isWellFormed: uncurry(String.prototype.isWellFormed),
+    apply: Reflect.apply,
     then: uncurry(Promise.prototype.then),
     resolve: Promise.resolve.bind(Promise),
     Promise: Promise,
@@ -59,7 +60,7 @@
   // prototype: those are set aside while the bridge serialises its own messages.
   const TO_JSON_PROTOTYPES = [Object.prototype, Array.prototype, String.prototype,
     Number.prototype, Boolean.prototype];
-  const hasOwn = uncurry(Object.prototype.hasOwnProperty);
+  const hasOwn = Object.hasOwn;
   host.stringify = function (value, replacer) {
     let found = false;
     for (let i = 0; i < TO_JSON_PROTOTYPES.length && !found; i++) {
@@ -86,6 +87,18 @@
   host.post = function (op, id, args, hasBinary) {
     $.push(outbox, [op, id, args === undefined ? null : args]);
     if (hasBinary) outboxHasBinary = true;
+  };
+
+  // A text for `target` that nobody awaits an answer to (a socket's send): alone in the
+  // outbox, it crosses as "\u0001op\u0001target\u0001text", no JSON made here and parsed
+  // in Python, when the binding can carry the text as it is (no NUL, which would end it,
+  // and no lone surrogate, which is not UTF-8).
+  let plainText = null;
+  host.postText = function (op, target, text) {
+    host.post(op, 0, { task: target, data: text });
+    if (outbox.length === 1 && $.isWellFormed(text) && $.strIndexOf(text, '\u0000') < 0) {
+      plainText = outbox[0];
+    }
   };
 
   function binaryReplacer(key, value) {
@@ -141,6 +154,13 @@
   // message, so its call fails and the bridge keeps working.
   host.drain = function () {
     if (outbox.length === 0) return '';
+    if (outbox.length === 1 && outbox[0] === plainText) {
+      const m = plainText;
+      outbox.length = 0;
+      plainText = null;
+      return $.join(['', m[0], m[2].task, m[2].data], '\u0001');
+    }
+    plainText = null;
     const replacer = outboxHasBinary ? binaryReplacer : undefined;
     const messages = $.slice(outbox);
     outbox.length = 0;

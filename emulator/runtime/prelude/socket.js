@@ -179,7 +179,8 @@
     if (typeof o.success !== 'function' && typeof o.fail !== 'function' && typeof o.complete !== 'function') {
       // Nobody listens for the answer (the common case): no call to settle, so a burst of
       // frames costs one message each, not a round trip each.
-      host.post('socket.send', 0, args, isBinary(data));
+      if (typeof data === 'string') host.postText('socket.send', task.socketTaskId, data);
+      else host.post('socket.send', 0, args, true);
       return;
     }
     host.invoke(api, o, 'socket.send', args, { binary: isBinary(data) });
