@@ -285,7 +285,7 @@
     const dataType = o.dataType === undefined ? 'json' : String(o.dataType);
     // responseType arrived in base library 1.11.20 [api/net/request.md]: before it the
     // option does not exist and the body comes as text.
-    const modern = host.compareVersions(host.state.baseVersion, RESPONSE_TYPE_SINCE) >= 0;
+    const modern = host.baseAtLeast(RESPONSE_TYPE_SINCE);
     const responseType = modern && String(o.responseType || 'text').toLowerCase() === 'arraybuffer' ? 'arraybuffer' : 'text';
     const id = host.invoke('request', o, 'request', {
       url: url, method: method, header: headers, data: data, responseType: responseType,

@@ -21,7 +21,7 @@
   host.versionGates.SocketTask = MULTIPLE_SINCE;
 
   function multipleAllowed() {
-    return host.compareVersions(host.state.baseVersion, MULTIPLE_SINCE) >= 0;
+    return host.baseAtLeast(MULTIPLE_SINCE);
   }
 
   function utf8Length(s) {

@@ -22,7 +22,7 @@
 
   // A node of the table exists in the emulated base library.
   function available(node) {
-    return !node.v || host.compareVersions(host.state.baseVersion, node.v) >= 0;
+    return !node.v || host.baseAtLeast(node.v);
   }
 
   function children(node) {
@@ -159,7 +159,7 @@
       node = found;
     }
     const gate = host.versionGates[schema];
-    return gate === undefined || host.compareVersions(host.state.baseVersion, gate) >= 0;
+    return gate === undefined || host.baseAtLeast(gate);
   }
   impl.canIUse = canIUse;
 

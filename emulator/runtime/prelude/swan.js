@@ -26,6 +26,7 @@
   host.entries.init = function (p) {
     state.systemInfo = p.systemInfo || {};
     state.baseVersion = p.baseVersion || state.baseVersion;
+    versionAnswers.clear();
     state.networkType = p.networkType || state.networkType;
     state.storage = Object.create(null);
     state.storageBytes = 0;
@@ -57,6 +58,18 @@
       if (d) return d < 0 ? -1 : 1;
     }
     return 0;
+  };
+
+  // Whether the app's base library is `version` or later. APIs ask it per call (which
+  // behaviour a request gets), so each answer is kept until init sets the base version.
+  const versionAnswers = new Map();
+  host.baseAtLeast = function (version) {
+    let answer = versionAnswers.get(version);
+    if (answer === undefined) {
+      answer = host.compareVersions(state.baseVersion, version) >= 0;
+      versionAnswers.set(version, answer);
+    }
+    return answer;
   };
 
   // canIUse schema -> lowest base library version that has it, beyond the API table
@@ -119,7 +132,7 @@
   host.syncFail = function (api, reason) {
     const err = new Error(api + ':fail ' + reason);
     host.console.warn('swan.' + api + ' failed: ' + err.message);
-    return host.compareVersions(state.baseVersion, SYNC_ERROR_SINCE) >= 0 ? err : undefined;
+    return host.baseAtLeast(SYNC_ERROR_SINCE) ? err : undefined;
   };
 
   impl.setStorageSync = function (key, data) {
