@@ -6,9 +6,9 @@ message to the handler registered for its ``op``. Handlers answer by entering JS
 (:meth:`Runtime.settle`, :meth:`Runtime.emit`); an entry requested while another runs is
 queued, so JS is never re-entered from inside itself.
 
-The outbox crosses as JSON text, except a lone text nobody awaits an answer to (a socket's
-``send``), which crosses as ``"\x01op\x01target\x01text"``: no JSON made and parsed for
-the message a chat sends per message it gets.
+The outbox crosses as JSON text, except when it holds only texts nobody awaits an answer
+to (a socket's sends): ``"\x01op\x01target\x01text"``, the fields of every message joined
+by ``"\x01"``, with no JSON made in JS and parsed here.
 """
 
 from __future__ import annotations
@@ -412,12 +412,17 @@ class Runtime:
         [op, id, args] is reported, never raised."""
         if not raw:
             return
-        if raw[0] == "\x01":  # a lone text (host.postText): "\x01op\x01target\x01text"
-            op, target, text = raw[1:].split("\x01", 2)
-            if not target.isdigit():
+        if raw[0] == "\x01":  # texts only (host.postText): "\x01op\x01target\x01text…"
+            fields = raw[1:].split("\x01")
+            if len(fields) % 3:
                 self._malformed(raw[:200])
                 return
-            self._hand_over(op, 0, {"task": int(target), "data": text})
+            for i in range(0, len(fields), 3):
+                op, target, text = fields[i:i + 3]
+                if target.isdigit():
+                    self._hand_over(op, 0, {"task": int(target), "data": text})
+                else:
+                    self._malformed(raw[:200])
             self._messages_handled()
             return
         try:

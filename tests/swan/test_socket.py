@@ -484,7 +484,8 @@ async def test_a_failure_handing_a_message_over_leaves_it_to_the_queue(
 async def test_a_lone_text_message_crosses_as_a_plain_string_exactly(
         run_app: Any, demo_server: DemoServer, monkeypatch: Any) -> None:
     """Text messages that arrive one at a time enter JS as plain strings (no JSON text),
-    and the app reads exactly what was sent: empty, NUL, CJK, emoji, 70 kB."""
+    and the app reads exactly what was sent: empty, NUL, CJK, emoji, 70 kB; a text holding
+    the plain form's separator (U+0001) goes as JSON and arrives the same."""
     from emulator.runtime.bridge import Runtime
 
     plain: list[str] = []
@@ -497,7 +498,8 @@ async def test_a_lone_text_message_crosses_as_a_plain_string_exactly(
     monkeypatch.setattr(Runtime, "enter_plain", spy)
     run = await run_app(page(f"""
         var t = swan.connectSocket({{url: '{WS}/echo'}});
-        var sent = ['', 'nul\\u0000inside', '中文 ✓', '\\ud83d\\ude00', new Array(70001).join('x'), 'end'];
+        var sent = ['', 'nul\\u0000inside', 'soh\\u0001inside', '中文 ✓', '\\ud83d\\ude00',
+                    new Array(70001).join('x'), 'end'];
         var k = 0, ok = [];
         t.onOpen(function () {{ t.send({{data: sent[0]}}); }});
         t.onMessage(function (m) {{
@@ -506,5 +508,42 @@ async def test_a_lone_text_message_crosses_as_a_plain_string_exactly(
             else {{ log('ok', ok); t.close({{}}); }}
         }});
     """), demo_server.settings())
-    assert of(run, "ok") == [[[True] * 6]]
-    assert plain.count("socketMessage") == 6
+    assert of(run, "ok") == [[[True] * 7]]
+    assert plain.count("socketMessages") == 6
+
+
+async def test_a_burst_of_texts_enters_js_joined_in_order(
+        run_app: Any, demo_server: DemoServer, monkeypatch: Any) -> None:
+    """The echoes of a 300-frame burst enter JS several to a plain string, those holding
+    U+0001 as JSON between them, and the app gets each once, in order."""
+    from emulator.runtime.bridge import Runtime
+
+    joined: list[int] = []
+    entered: list[str] = []
+    enter_plain, enter = Runtime.enter_plain, Runtime.enter
+
+    def spy_plain(self: Runtime, entry: str, a: int | str, b: int | str) -> bool:
+        if entry == "socketMessages":
+            joined.append(str(b).count("\x01") + 1)
+        return enter_plain(self, entry, a, b)
+
+    def spy(self: Runtime, entry: str, payload: Any = None, **kwargs: Any) -> Any:
+        entered.append(entry)
+        return enter(self, entry, payload, **kwargs)
+
+    monkeypatch.setattr(Runtime, "enter_plain", spy_plain)
+    monkeypatch.setattr(Runtime, "enter", spy)
+    run = await run_app(page(f"""
+        var t = swan.connectSocket({{url: '{WS}/echo'}});
+        var sent = [], got = [];
+        for (var i = 0; i < 300; i++) sent.push(i % 50 === 7 ? 'soh\\u0001' + i : 'm' + i);
+        t.onOpen(function () {{ for (var i = 0; i < 300; i++) t.send({{data: sent[i]}}); }});
+        t.onMessage(function (m) {{
+            got.push(m.data);
+            if (got.length === 300) {{ log('same', got.join() === sent.join()); t.close({{}}); }}
+        }});
+    """), demo_server.settings(script_time_limit=20))
+    assert of(run, "same") == [[True]]
+    assert max(joined) > 1  # several echoes of one read in one plain string
+    assert sum(joined) + entered.count("socketEvents") >= 300 - 6  # (JSON ones batch too)
+    assert entered.count("socketEvents") >= 1

@@ -28,6 +28,7 @@
     strSlice: uncurry(String.prototype.slice),
     replace: uncurry(String.prototype.replace),
     isWellFormed: uncurry(String.prototype.isWellFormed),
+    split: uncurry(String.prototype.split),
     apply: Reflect.apply,
     then: uncurry(Promise.prototype.then),
     resolve: Promise.resolve.bind(Promise),
@@ -89,17 +90,30 @@
     if (hasBinary) outboxHasBinary = true;
   };
 
-  // A text for `target` that nobody awaits an answer to (a socket's send): alone in the
-  // outbox, it crosses as "\u0001op\u0001target\u0001text", no JSON made here and parsed
-  // in Python, when the binding can carry the text as it is (no NUL, which would end it,
-  // and no lone surrogate, which is not UTF-8).
-  let plainText = null;
+  // Texts nobody awaits an answer to (a socket's sends): while the outbox holds only
+  // these, it crosses as "\u0001" + op, target, text, op, target, text… joined by
+  // "\u0001", no JSON made here and parsed in Python. A text with a "\u0001" (it would
+  // split), a NUL (the binding's C string would end there) or a lone surrogate (not
+  // UTF-8) sends the outbox as JSON.
+  let plainCount = 0;
   host.postText = function (op, target, text) {
     host.post(op, 0, { task: target, data: text });
-    if (outbox.length === 1 && $.isWellFormed(text) && $.strIndexOf(text, '\u0000') < 0) {
-      plainText = outbox[0];
+    if (plainCount === outbox.length - 1 && $.isWellFormed(text) &&
+        $.strIndexOf(text, '\u0001') < 0 && $.strIndexOf(text, '\u0000') < 0) {
+      plainCount++;
     }
   };
+
+  function plainOutbox() {
+    const fields = [''];
+    for (let i = 0; i < outbox.length; i++) {
+      const m = outbox[i];
+      fields[fields.length] = m[0];
+      fields[fields.length] = m[2].task;
+      fields[fields.length] = m[2].data;
+    }
+    return $.join(fields, '\u0001');
+  }
 
   function binaryReplacer(key, value) {
     if (value instanceof $.ArrayBuffer) {
@@ -154,13 +168,13 @@
   // message, so its call fails and the bridge keeps working.
   host.drain = function () {
     if (outbox.length === 0) return '';
-    if (outbox.length === 1 && outbox[0] === plainText) {
-      const m = plainText;
+    if (plainCount === outbox.length) {
+      const text = plainOutbox();
       outbox.length = 0;
-      plainText = null;
-      return $.join(['', m[0], m[2].task, m[2].data], '\u0001');
+      plainCount = 0;
+      return text;
     }
-    plainText = null;
+    plainCount = 0;
     const replacer = outboxHasBinary ? binaryReplacer : undefined;
     const messages = $.slice(outbox);
     outbox.length = 0;

@@ -5,6 +5,7 @@
   'use strict';
 
   const impl = host.swan;
+  const $ = host.intrinsic;
   const ARGS = host.ERR_ARGS;
   const FAILED = host.ERR_FAILED;
   const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
@@ -121,10 +122,17 @@
     }
   };
 
-  // One text message, the usual case: its data crosses as a plain string (enterPlain).
-  host.entries.socketMessage = function (taskId, data) {
+  // Text messages of one socket, the usual case: they cross as one plain string, joined
+  // by "\u0001" (enterPlain; Python sends a text holding one as JSON).
+  host.entries.socketMessages = function (taskId, joined) {
     const task = byId.get(taskId);
-    if (task) dispatch(task, 'message', { data: data });
+    if (!task) return;
+    if ($.strIndexOf(joined, '\u0001') < 0) {  // one message, the usual case of a chat
+      dispatch(task, 'message', { data: joined });
+      return;
+    }
+    const texts = $.split(joined, '\u0001');
+    for (let i = 0; i < texts.length; i++) dispatch(task, 'message', { data: texts[i] });
   };
 
   impl.connectSocket = function (o) {

@@ -101,15 +101,33 @@ class SocketService:
         events, self._events = self._events, []
         self.pending_bytes = 0
         try:
-            if len(events) == 1 and events[0]["type"] == "message" \
-                    and isinstance(data := events[0]["res"]["data"], str) \
-                    and self.runtime.enter_plain("socketMessage", events[0]["task"], data):
-                pass  # a lone text message, entered as a plain string
-            elif events:
-                self.runtime.enter("socketEvents", events)
+            self._enter(events)
         finally:
             if token is not None:
                 token.release()
+
+    def _enter(self, events: list[dict[str, Any]]) -> None:
+        """Enter the events in order: each run of text messages of one socket as one plain
+        string joined by "\\x01" (no JSON made here and parsed in JS), the rest (other
+        events, binary, a text holding "\\x01" or a lone surrogate) as JSON."""
+        if len(events) == 1 and _plain_text(event := events[0], event["task"]) and \
+                self.runtime.enter_plain("socketMessages", event["task"], event["res"]["data"]):
+            return  # a lone message, the usual case of a chat
+        start = 0
+        while start < len(events):
+            task = events[start]["task"]
+            end = start
+            while end < len(events) and _plain_text(events[end], task):
+                end += 1
+            if end > start:
+                texts = "\x01".join(e["res"]["data"] for e in events[start:end])
+                if not self.runtime.enter_plain("socketMessages", task, texts):
+                    self.runtime.enter("socketEvents", events[start:end])
+            else:
+                while end < len(events) and not _plain_text(events[end], events[end]["task"]):
+                    end += 1
+                self.runtime.enter("socketEvents", events[start:end])
+            start = end
 
     def batched(self, conn: SocketConnection) -> None:
         """``conn`` holds frames to write once the drain's messages are handled."""
@@ -265,3 +283,11 @@ class SocketService:
             await asyncio.wait([*closing, *runners], timeout=timeout)
         for task in runners:
             task.cancel()
+
+
+def _plain_text(event: dict[str, Any], task: int) -> bool:
+    """Whether ``event`` is a text message of socket ``task`` that can cross joined."""
+    if event["type"] != "message" or event["task"] != task:
+        return False
+    data = event["res"]["data"]
+    return isinstance(data, str) and "\x01" not in data
