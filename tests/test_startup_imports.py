@@ -33,7 +33,8 @@ HEAVY = (
     "emulator.view.controls.tap", "emulator.view.controls.picker",  # gestures (view/driver.py)
     "emulator.view.controls.describe",
     "emulator.flows.flow",  # the flow model: made by the first network call
-    "shutil", "bz2", "lzma", "platform",  # file moves and copies; platform: os.uname
+    "shutil", "bz2", "lzma",  # file moves and copies (not platform: orjson, the
+                              # bridge's JSON, imports it through uuid; ~2 ms)
     "emulator.net.mock.rules", "emulator.net.mock.replay",  # the lab: mocks, --replay
     "quickjs",  # the wrapper's thread pool: the engine takes _quickjs itself
 )

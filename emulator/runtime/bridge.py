@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from emulator.errors import ScriptError, ScriptTimeout
 from emulator.flows.bus import EventBus
 from emulator.flows.events import ConsoleMessage, UncaughtError, UncaughtErrorRepeated
+from emulator.runtime import json_text
 from emulator.runtime.engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, Engine
 from emulator.runtime.timers import TimerQueue
 
@@ -196,7 +197,7 @@ class Runtime:
         ``strict``, a JS exception is raised as :class:`ScriptError` instead of being
         reported as an uncaught error.
         """
-        text = "" if payload is None else json.dumps(payload, ensure_ascii=False)
+        text = "" if payload is None else json_text.dumps(payload)
         return self._dispatch(lambda: self._call_entry(entry, text), strict=strict, now=now)
 
     def enter_plain(self, entry: str, a: int | str, b: int | str) -> bool:
@@ -244,10 +245,7 @@ class Runtime:
 
     def _call_entry(self, entry: str, text: str) -> Any:
         # JS answers "result\noutbox": both in one call (JSON text holds no raw newline).
-        if not text.isascii() and not _utf8_clean(text):
-            # A lone surrogate (from the app, via a server…) cannot cross as UTF-8: the
-            # same JSON with \u escapes can, and JS gets the same string.
-            text = json.dumps(json.loads(text))
+        # ``text`` is json_text's: UTF-8 the engine takes (no lone surrogate).
         return self._read_answer(self.engine.call(self._enter_fn, entry, text))
 
     def _read_answer(self, raw: Any) -> Any:
@@ -257,7 +255,7 @@ class Runtime:
             return None
         result, _, self._outbox = raw.partition("\n")
         try:
-            return json.loads(result) if result else None
+            return json_text.loads(result) if result else None
         except ValueError:
             self._malformed(result[:200])
             return None
@@ -426,7 +424,7 @@ class Runtime:
             self._messages_handled()
             return
         try:
-            messages = json.loads(raw)
+            messages = json_text.loads(raw)
         except ValueError:
             self._malformed(raw)
             return
@@ -498,7 +496,7 @@ class Runtime:
             self._settle_one(*settles[0])
             return
         try:
-            text = json.dumps([answer for answer, _failed in settles], ensure_ascii=False)
+            text = json_text.dumps([answer for answer, _failed in settles])
         except Exception:  # one answer would not encode: each on its own
             for answer, failed in settles:
                 self._settle_one(answer, failed)
