@@ -266,10 +266,13 @@ class AppHost:
                 continue
             if rel.endswith(".json"):
                 try:
-                    value = json.loads(source)
+                    value = json.loads(source, parse_constant=_not_json)
                 except json.JSONDecodeError as exc:
                     self._define_broken(rel, f"invalid JSON in {rel} at line "
                                         f"{exc.lineno} column {exc.colno}: {exc.msg}")
+                    continue
+                except ValueError as exc:
+                    self._define_broken(rel, f"invalid JSON in {rel}: {exc}")
                     continue
                 self.runtime.enter("defineJson", {"path": rel, "value": value})
                 continue
@@ -520,6 +523,12 @@ class AppHost:
             await self.backend.close()
         self.sandbox.close()
         self.bus.publish(AppStopped(root=str(self.package.root)))
+
+
+def _not_json(name: str) -> Any:
+    """json.loads' hook for NaN and Infinity, which Python reads and JSON has not (a
+    module the platform's compiler would refuse)."""
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def sub_package_roots(package: AppPackage) -> list[str]:

@@ -11,12 +11,14 @@ sequential ``swan.request`` (benchmarks/README.md). What orjson refuses goes thr
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import orjson
 
 # A dataclass or a datetime in a payload is a bug, as it was with ``json``: orjson would
-# quietly write them out.
+# quietly write them out. (It still writes enums and UUIDs, which ``json`` refused; no
+# payload holds one.)
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
@@ -24,19 +26,39 @@ def dumps(value: Any) -> str:
     """``value`` as JSON text the engine takes as UTF-8. What orjson refuses (a string
     with a lone surrogate, an int beyond 64 bits, a key that is not a string) is written
     by ``json`` with every non-ASCII character escaped: JS reads the same value, lone
-    surrogates included. orjson writes NaN and the infinities as null, as JSON.stringify
+    surrogates included. NaN and the infinities are written as null, as JSON.stringify
     does. Raises TypeError or ValueError (a cycle) as ``json.dumps`` does."""
     try:
         return orjson.dumps(value, option=_OPTIONS).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(value)
+        return json.dumps(_finite(value))
+
+
+def _finite(value: Any, path: frozenset[int] = frozenset()) -> Any:
+    """``value`` with NaN and the infinities as None, as orjson writes them (``json``
+    would write ``NaN``, which JS's JSON.parse refuses). Raises ValueError on a cycle, as
+    ``json`` does."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict | list | tuple):
+        if id(value) in path:
+            raise ValueError("Circular reference detected")
+        inner = path | {id(value)}
+        if isinstance(value, dict):
+            return {k: _finite(v, inner) for k, v in value.items()}
+        return [_finite(v, inner) for v in value]
+    return value
 
 
 def loads(text: str) -> Any:
     """The value of JSON text from JS. What orjson refuses (the escape JSON.stringify
     writes for a lone surrogate) is read by ``json``. Integers beyond 64 bits come back as
-    floats: the doubles JS had. Raises ValueError when ``text`` is not JSON."""
+    floats: the doubles JS had. Raises ValueError when ``text`` is not JSON, or nests
+    deeper than either library goes."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None

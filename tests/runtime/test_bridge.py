@@ -317,3 +317,51 @@ async def test_texts_among_other_messages_keep_their_order() -> None:
         host.postText('text.out', 1, 'fifth');""")
     await h.idle()
     assert got == ["first", "second", "third", "fourth", "fifth"]
+
+
+async def test_a_target_that_is_not_a_task_id_sends_the_outbox_as_json() -> None:
+    """A text whose target is not a uint32 (an app overwrote its task's id) goes as JSON
+    with the texts around it: nothing shifts, nothing is lost, nothing is malformed."""
+    h = Harness()
+    got: list[Any] = []
+    h.rt.register("text.out", lambda call_id, args: got.append(args))
+    for target in ("'1\\u0001socket.close\\u00012\\u0001'", "1.5", "-1", "2 ** 32"):
+        posts = (f"__swan_host__.postText('text.out', 1, 'before'); "
+                 f"__swan_host__.postText('text.out', {target}, 'odd'); "
+                 f"__swan_host__.postText('text.out', 2, 'after'); ")
+        wire = h.rt.evaluate(posts + "JSON.stringify(__swan_host__.drain().charCodeAt(0))")
+        assert wire == str(ord("[")), target
+        h.rt.run_script("post.js", posts)
+    await h.idle()
+    assert [a["data"] for a in got] == ["before", "odd", "after"] * 4
+    assert [a["task"] for a in got[1::3]] == ["1\x01socket.close\x012\x01", 1.5, -1, 2**32]
+    assert h.errors == []
+
+
+async def test_an_outbox_too_big_to_join_is_dropped_once_and_the_bridge_goes_on() -> None:
+    """Texts too big to join within the JS heap are reported once and dropped; the next
+    texts cross, and entries answer again."""
+    h = Harness(memory_limit=64 * 1024 * 1024)
+    got: list[int] = []
+    h.rt.register("text.out", lambda call_id, args: got.append(len(args["data"])))
+    h.rt.run_script("big.js", "var big = 'x'.repeat(6 * 1024 * 1024);"
+                    " for (var i = 0; i < 12; i++) __swan_host__.postText('text.out', 1, big);"
+                    " big = null;", strict=False)
+    assert len(h.errors) == 1 and "memory" in h.errors[0].error.message
+    h.run("__swan_host__.postText('text.out', 1, 'small');"
+          " __swan_host__.entries.seven = function () { return 7; };")
+    assert h.rt.enter("seven") == 7
+    await h.idle()
+    assert got == [5]
+
+
+async def test_base_version_answers_follow_init() -> None:
+    """host.baseAtLeast answers for the base version init set, and again after another
+    init: its kept answers go with the old version."""
+    h = Harness()
+    h.rt.enter("init", {"baseVersion": "1.11.19"})
+    assert h.rt.evaluate("__swan_host__.baseAtLeast('1.11.20')") == "false"
+    assert h.rt.evaluate("__swan_host__.baseAtLeast('1.9.4')") == "true"
+    h.rt.enter("init", {"baseVersion": "3.200.0"})
+    assert h.rt.evaluate("__swan_host__.baseAtLeast('1.11.20')") == "true"
+    assert h.errors == []

@@ -52,6 +52,8 @@ def test_not_json_and_bugs_raise_as_json_does() -> None:
     """Text that is not JSON is a ValueError; a cycle, a dataclass or a set as before."""
     with pytest.raises(ValueError):
         json_text.loads("{nope")
+    with pytest.raises(ValueError):
+        json_text.loads("[" * 100_000 + "]" * 100_000)
     cycle: list[Any] = []
     cycle.append(cycle)
     with pytest.raises(ValueError):
@@ -70,6 +72,7 @@ def test_numbers_as_js_has_them() -> None:
     """NaN becomes null as JSON.stringify makes it; an int beyond 64 bits is the double JS
     had; a lone surrogate's escape is read back as that surrogate."""
     assert json_text.dumps([math.nan, math.inf]) == "[null,null]"
+    assert json_text.dumps({"n": [math.nan], "s": "\ud800"}) == '{"n": [null], "s": "\\ud800"}'
     assert json_text.loads("[18446744073709551616]") == [2.0**64]
     assert json_text.loads('"\\ud800x"') == "\ud800x"
 

@@ -111,3 +111,15 @@ async def test_module_that_throws_is_not_cached(run_app: Any) -> None:
         flaky_js="attempt++; if (attempt === 1) throw new Error('not yet'); exports.ok = attempt;",
     ))
     assert run.logs == ["first: not yet", "second: 2"]
+
+
+async def test_json_with_nan_is_an_invalid_json_module(run_app: Any) -> None:
+    """NaN and Infinity, which Python reads and JSON has not, make a .json module fail at
+    require time as invalid JSON, as the platform's compiler refuses it."""
+    run = await run_app(app(
+        "try { require('../../lib/bad.json'); } catch (e) { console.log(e.message); }"
+        " console.log(require('../../lib/good.json').n); Page({});",
+        lib__bad_json='{"n": NaN}',
+        lib__good_json='{"n": 1}',
+    ))
+    assert run.logs == ["invalid JSON in lib/bad.json: NaN is not a JSON value", "1"]

@@ -92,22 +92,23 @@
 
   // Texts nobody awaits an answer to (a socket's sends): while the outbox holds only
   // these, it crosses as "\u0001" + op, target, text, op, target, text… joined by
-  // "\u0001", no JSON made here and parsed in Python. A text with a "\u0001" (it would
-  // split), a NUL (the binding's C string would end there) or a lone surrogate (not
-  // UTF-8) sends the outbox as JSON.
+  // "\u0001", no JSON made here and parsed in Python. A target that is not a uint32 (an
+  // app may overwrite a task's id), or a text with a "\u0001" (it would split), a NUL
+  // (the binding's C string would end there) or a lone surrogate (not UTF-8), sends the
+  // outbox as JSON.
   let plainCount = 0;
   host.postText = function (op, target, text) {
     host.post(op, 0, { task: target, data: text });
-    if (plainCount === outbox.length - 1 && $.isWellFormed(text) &&
-        $.strIndexOf(text, '\u0001') < 0 && $.strIndexOf(text, '\u0000') < 0) {
+    if (plainCount === outbox.length - 1 && typeof target === 'number' && target >>> 0 === target &&
+        $.isWellFormed(text) && $.strIndexOf(text, '\u0001') < 0 && $.strIndexOf(text, '\u0000') < 0) {
       plainCount++;
     }
   };
 
-  function plainOutbox() {
+  function plainText(messages) {
     const fields = [''];
-    for (let i = 0; i < outbox.length; i++) {
-      const m = outbox[i];
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
       fields[fields.length] = m[0];
       fields[fields.length] = m[2].task;
       fields[fields.length] = m[2].data;
@@ -168,17 +169,19 @@
   // message, so its call fails and the bridge keeps working.
   host.drain = function () {
     if (outbox.length === 0) return '';
-    if (plainCount === outbox.length) {
-      const text = plainOutbox();
-      outbox.length = 0;
-      plainCount = 0;
-      return text;
-    }
-    plainCount = 0;
+    const plain = plainCount === outbox.length;
     const replacer = outboxHasBinary ? binaryReplacer : undefined;
     const messages = $.slice(outbox);
     outbox.length = 0;
+    plainCount = 0;
     outboxHasBinary = false;
+    if (plain) {
+      try {
+        return plainText(messages);
+      } catch (e) {
+        // (out of memory joining them: the JSON way below says which message failed)
+      }
+    }
     try {
       return host.stringify(messages, replacer);
     } catch (e) {

@@ -10,6 +10,7 @@
   host.ERR_ARGS = ERR_ARGS;
   host.ERR_FAILED = ERR_FAILED;
 
+  const $ = host.intrinsic;
   const impl = {};
   host.swan = impl;
   const state = {
@@ -26,7 +27,7 @@
   host.entries.init = function (p) {
     state.systemInfo = p.systemInfo || {};
     state.baseVersion = p.baseVersion || state.baseVersion;
-    versionAnswers.clear();
+    versionAnswers = new Map();  // (init runs before the app's code)
     state.networkType = p.networkType || state.networkType;
     state.storage = Object.create(null);
     state.storageBytes = 0;
@@ -62,12 +63,12 @@
 
   // Whether the app's base library is `version` or later. APIs ask it per call (which
   // behaviour a request gets), so each answer is kept until init sets the base version.
-  const versionAnswers = new Map();
+  let versionAnswers = new Map();
   host.baseAtLeast = function (version) {
-    let answer = versionAnswers.get(version);
+    let answer = $.mapGet(versionAnswers, version);
     if (answer === undefined) {
       answer = host.compareVersions(state.baseVersion, version) >= 0;
-      versionAnswers.set(version, answer);
+      $.mapSet(versionAnswers, version, answer);
     }
     return answer;
   };
