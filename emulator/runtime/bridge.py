@@ -417,7 +417,7 @@ class Runtime:
                 return
             for i in range(0, len(fields), 3):
                 op, target, text = fields[i:i + 3]
-                if target.isdigit():
+                if target.isascii() and target.isdigit():
                     self._hand_over(op, 0, {"task": int(target), "data": text})
                 else:
                     self._malformed(raw[:200])

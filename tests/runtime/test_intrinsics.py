@@ -75,10 +75,11 @@ async def test_a_console_message_is_capped(run_app: Any) -> None:
     assert f"[{1024 * 1024 - 64 * 1024} more characters cut" in text
 
 
-@pytest.mark.parametrize("garbage", ["'not json'", "[1, 2]", "{\"a\": 1}"])
+@pytest.mark.parametrize("garbage", ["'not json'", "[1, 2]", "{\"a\": 1}",
+                                     "\x01socket.send\x01\u00b2\x01x", "\x01a\x01b"])
 async def test_a_malformed_outbox_is_reported_not_raised(run_app: Any, garbage: str) -> None:
-    """If JS hands the bridge something that is not [op, id, args], it is one reported
-    error; the host keeps running."""
+    """If JS hands the bridge something that is not [op, id, args] (or texts in the plain
+    form), it is one reported error; the host keeps running."""
     run = await run_app({"pages/index/index.js": "Page({});"})
     rt = run.host.runtime
     rt._handle(garbage)
