@@ -6,7 +6,7 @@ their own process), and prints the median time of each step, next to raw httpx's
 ``send(stream=True)`` + ``aread()`` for the request. The tables in benchmarks/README.md
 ("Where a sequential request's time went", "Socket frames") come from here.
 
-Usage: python benchmarks/profile_bridge.py request|pingpong [N]
+Usage: python benchmarks/profile_bridge.py request|request-steps|pingpong [N]
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 
 import bench_request
 import bench_socket
+import httpcore
 import httpx
 from server_process import server_process
 
@@ -111,6 +112,34 @@ async def request(n: int) -> None:
     await stamped_run(bench_request.SERVER, bench_request.swan, (100, 50), (n, 50), report)
 
 
+async def request_steps(n: int) -> None:
+    """The finer timeline of a sequential request, from its answer's delivery starting:
+    the bridge, the handler and the steps of the network layer."""
+    from emulator.net import stream_backend
+    from emulator.net.shaping import transport as shaping
+    from emulator.swan import calls
+
+    stamp(bridge.Runtime, "_deliver_settles", "answer delivered")
+    stamp(engine.Engine, "call", "JS")
+    stamp(bridge.Runtime, "_handle", "outbox")
+    stamp(swan_request.RequestService, "_on_request", "handler")
+    stamp(net_client.Network, "start", "flow and policy")
+    stamp(calls.TaskCalls, "start", "task made")
+    stamp(net_client.Network, "build_request", "request built")
+    stamp(shaping.ShapedTransport, "handle_async_request", "transports")
+    stamp(httpcore.AsyncConnectionPool, "handle_async_request", "httpcore pool")
+    stamp(stream_backend.AsyncioStream, "write", "write")
+    stamp(stream_backend.AsyncioStream, "read", "read")
+    stamp(swan_request, "answer", "answer made")
+    stamp(bridge.Runtime, "settle_soon", "settled")
+    await stamped_run(bench_request.SERVER, bench_request.swan, (100, 50), (n, 50))
+    starts = [i for i, (label, _t) in enumerate(STAMPS) if label == "answer delivered"]
+    cycles = [STAMPS[a:b] for a, b in itertools.pairwise(starts[10:n])]
+    print(f"swan.request, {len(cycles)} sequential requests (from one answer's delivery to "
+          "the next):")
+    offsets(cycles)
+
+
 async def raw(port: int, ca_file: Path, n: int) -> None:
     ctx = ssl.create_default_context(cafile=str(ca_file))
     sent: list[float] = []
@@ -154,4 +183,5 @@ async def pingpong(n: int) -> None:
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "request"
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
-    asyncio.run(request(count) if what == "request" else pingpong(count))
+    runs = {"request": request, "request-steps": request_steps, "pingpong": pingpong}
+    asyncio.run(runs[what](count))
