@@ -365,3 +365,25 @@ async def test_base_version_answers_follow_init() -> None:
     h.rt.enter("init", {"baseVersion": "3.200.0"})
     assert h.rt.evaluate("__swan_host__.baseAtLeast('1.11.20')") == "true"
     assert h.errors == []
+
+
+async def test_an_entrys_messages_are_handled_before_its_promise_jobs_run() -> None:
+    """What an entry posts is handled before its promise jobs run (a socket's reply goes
+    out first); what the jobs post is handled after them, in the order posted."""
+    h = Harness()
+    seen: list[str] = []
+
+    def mark(_id: int, args: Any) -> None:
+        job_ran = h.rt.engine.eval("globalThis.jobRan === true")  # JS state, read only
+        seen.append(f"{args} (job ran: {job_ran})")
+
+    h.rt.register("mark", mark)
+    h.run("""__swan_host__.entries.reply = function () {
+        __swan_host__.post('mark', 0, 'sync');
+        Promise.resolve().then(function () {
+            globalThis.jobRan = true;
+            __swan_host__.post('mark', 0, 'from the job');
+        });
+    };""")
+    h.rt.enter("reply")
+    assert seen == ["sync (job ran: False)", "from the job (job ran: True)"]
