@@ -1,8 +1,9 @@
 """The runtime: one JS context, one dispatcher, and the message bridge to Python.
 
 JS never calls Python. ``swan.*`` pushes ``[op, id, args]`` onto a JS-side outbox; after
-every entry into JS the dispatcher pumps promise jobs, drains the outbox and hands each
-message to the handler registered for its ``op``. Handlers answer by entering JS again
+every entry into JS the dispatcher hands each message the entry posted to the handler
+registered for its ``op``, then pumps the promise jobs and hands over what they posted.
+Handlers answer by entering JS again
 (:meth:`Runtime.settle`, :meth:`Runtime.emit`); an entry requested while another runs is
 queued, so JS is never re-entered from inside itself.
 
