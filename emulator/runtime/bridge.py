@@ -384,9 +384,16 @@ class Runtime:
         except ScriptError as exc:
             failure = exc
         outbox, self._outbox = self._outbox, None
+        until = self._slice_end
         if outbox is not None:
+            # The handlers' time is not the jobs': a slow one (the first request's imports)
+            # must not split the entry's jobs across loop turns (a render in between).
+            started = time.monotonic()
             self._handle(outbox)
-        ran, errors, self._jobs_pending = self.engine.pump_jobs(until=self._slice_end,
+            until += time.monotonic() - started
+            if self.deadline is not None:
+                self.engine.limit_next(self.deadline - time.monotonic())
+        ran, errors, self._jobs_pending = self.engine.pump_jobs(until=until,
                                                                 max_jobs=SLICE_JOBS)
         for exc in errors:
             self.report(exc, "promise job")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import pytest
@@ -387,3 +388,18 @@ async def test_an_entrys_messages_are_handled_before_its_promise_jobs_run() -> N
     };""")
     h.rt.enter("reply")
     assert seen == ["sync (job ran: False)", "from the job (job ran: True)"]
+
+
+async def test_a_slow_handler_does_not_cut_the_entrys_promise_jobs_short() -> None:
+    """Handlers' time is not taken from the entry's promise jobs: after a handler slower
+    than a slice (a cold first request), all of the entry's jobs still run in its step."""
+    h = Harness()
+    h.rt.register("slow", lambda _id, _args: time.sleep(0.03))
+    h.run("""var done = 0;
+        __swan_host__.entries.go = function () {
+            __swan_host__.post('slow', 0, null);
+            (async function () { for (var i = 0; i < 200; i++) { await null; done++; } })();
+        };""")
+    h.rt.enter("go")
+    assert h.rt.evaluate("done") == "200"
+    assert h.rt.settled
