@@ -172,6 +172,17 @@ class _StreamProtocol(asyncio.BufferedProtocol):
         return data
 
 
+async def _wait(waiter: asyncio.Future[None], timeout: float | None,
+                timed_out: Exception) -> None:
+    """Wait for ``waiter`` up to ``timeout`` s; raise ``timed_out`` (from the TimeoutError)
+    when the time is up."""
+    try:
+        async with asyncio.timeout(timeout):
+            await waiter
+    except TimeoutError as exc:
+        raise timed_out from exc
+
+
 class AsyncioStream(httpcore.AsyncNetworkStream):
     """One connection (TCP, or TLS over it) as httpcore reads and writes it."""
 
@@ -186,10 +197,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if not protocol.chunks and not protocol.eof:
             waiter = protocol.read_waiter = asyncio.get_running_loop().create_future()
             try:
-                async with asyncio.timeout(timeout):
-                    await waiter
-            except TimeoutError as exc:
-                raise httpcore.ReadTimeout("timed out reading") from exc
+                await _wait(waiter, timeout, httpcore.ReadTimeout("timed out reading"))
             finally:
                 protocol.read_waiter = None
         if protocol.chunks:
@@ -209,11 +217,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         self._transport.write(buffer)
         if protocol.writing_paused:
             waiter = protocol.write_waiter = asyncio.get_running_loop().create_future()
-            try:
-                async with asyncio.timeout(timeout):
-                    await waiter
-            except TimeoutError as exc:
-                raise httpcore.WriteTimeout("timed out writing") from exc
+            await _wait(waiter, timeout, httpcore.WriteTimeout("timed out writing"))
             if protocol.closed:
                 raise httpcore.WriteError("the connection is closed") from protocol.lost
 

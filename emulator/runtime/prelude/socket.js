@@ -127,10 +127,6 @@
   host.entries.socketMessages = function (taskId, joined) {
     const task = byId.get(taskId);
     if (!task) return;
-    if ($.strIndexOf(joined, '\u0001') < 0) {  // one message, the usual case of a chat
-      dispatch(task, 'message', { data: joined });
-      return;
-    }
     const texts = $.split(joined, '\u0001');
     for (let i = 0; i < texts.length; i++) dispatch(task, 'message', { data: texts[i] });
   };

@@ -110,9 +110,6 @@ class SocketService:
         """Enter the events in order: each run of text messages of one socket as one plain
         string joined by "\\x01" (no JSON made here and parsed in JS), the rest (other
         events, binary, a text holding "\\x01" or a lone surrogate) as JSON."""
-        if len(events) == 1 and _plain_text(event := events[0], event["task"]) and \
-                self.runtime.enter_plain("socketMessages", event["task"], event["res"]["data"]):
-            return  # a lone message, the usual case of a chat
         start = 0
         while start < len(events):
             task = events[start]["task"]
@@ -120,7 +117,7 @@ class SocketService:
             while end < len(events) and _plain_text(events[end], task):
                 end += 1
             if end > start:
-                texts = "\x01".join(e["res"]["data"] for e in events[start:end])
+                texts = "\x01".join([e["res"]["data"] for e in events[start:end]])
                 if not self.runtime.enter_plain("socketMessages", task, texts):
                     self.runtime.enter("socketEvents", events[start:end])
             else:
